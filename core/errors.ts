@@ -1,0 +1,20 @@
+/**
+ * An error a person can act on: `message` says what is wrong, `hint` what to do about it.
+ * `code` is stable for programs (the n8n nodes, the CLI exit line, the scheduler).
+ */
+export class BanditoreError extends Error {
+	constructor(
+		readonly code: string,
+		message: string,
+		readonly hint?: string,
+		options?: { cause?: unknown },
+	) {
+		super(message, options);
+		this.name = 'BanditoreError';
+	}
+
+	/** One line for a terminal or a log. */
+	describe(): string {
+		return this.hint ? `${this.message} ${this.hint}` : this.message;
+	}
+}

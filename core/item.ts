@@ -1,0 +1,98 @@
+// The normalised news item every part of Banditore works with, and the one place raw fields become one.
+import { createHash } from 'node:crypto';
+import { toInstant } from './dates';
+import { htmlToText } from './text';
+import { absoluteUrl } from './url';
+
+/** How an item was read: a feed format, an HTML listing, or a YouTube channel feed. */
+export type SourceKind = 'rss' | 'atom' | 'rdf' | 'html' | 'youtube';
+
+export interface SourceRef {
+	name: string;
+	url: string;
+	kind: SourceKind;
+}
+
+export interface NewsItem {
+	/** Stable across edits of the text: the feed's guid, else the item's link. */
+	id: string;
+	title: string;
+	summary: string;
+	link: string;
+	/** ISO instants (UTC, `Z`), or null when the site gives no date: undated items are kept. */
+	publishedAt: string | null;
+	updatedAt: string | null;
+	categories: string[];
+	image: string | null;
+	source: SourceRef;
+}
+
+/** Fields as a reader found them: HTML, entities and relative URLs allowed. */
+export interface RawItem {
+	guid?: string | null;
+	title?: string | null;
+	summary?: string | null;
+	link?: string | null;
+	publishedAt?: string | Date | null;
+	updatedAt?: string | Date | null;
+	categories?: Array<string | null | undefined>;
+	image?: string | null;
+}
+
+export interface NormaliseContext {
+	source: SourceRef;
+	/** Base for relative links: the document URL, or its xml:base. */
+	baseUrl: string;
+	/** Zone for dates written without one (Italian sites: Europe/Rome). */
+	zone?: string;
+	/** Reference time for dates without a year. */
+	now?: Date;
+}
+
+export function normaliseItem(raw: RawItem, ctx: NormaliseContext): NewsItem {
+	const zone = ctx.zone ?? 'Europe/Rome';
+	const title = htmlToText(raw.title ?? '');
+	const summary = htmlToText(raw.summary ?? '', { multiline: true });
+	const link = absoluteUrl(raw.link, ctx.baseUrl) ?? '';
+	const image = absoluteUrl(raw.image, ctx.baseUrl);
+	const publishedAt = toInstant(raw.publishedAt, { zone, now: ctx.now });
+	const updatedAt = toInstant(raw.updatedAt, { zone, now: ctx.now });
+	const categories = uniqueClean(raw.categories ?? []);
+	return {
+		id: itemId(raw.guid, link, ctx.source.url, title),
+		title,
+		summary,
+		link,
+		publishedAt,
+		updatedAt: updatedAt ?? publishedAt,
+		categories,
+		image,
+		source: ctx.source,
+	};
+}
+
+/**
+ * The guid when the feed has one (sites keep it when they edit a title), else the absolute link;
+ * an item with neither is identified by its source and title, hashed to keep the id short.
+ */
+export function itemId(guid: string | null | undefined, link: string, sourceUrl: string, title: string): string {
+	const trimmed = guid?.trim();
+	if (trimmed) return trimmed;
+	if (link) return link;
+	const digest = createHash('sha256').update(`${sourceUrl}\n${title}`).digest('hex').slice(0, 32);
+	return `urn:banditore:${digest}`;
+}
+
+function uniqueClean(values: Array<string | null | undefined>): string[] {
+	const seen = new Set<string>();
+	const out: string[] = [];
+	for (const value of values) {
+		const text = htmlToText(value ?? '');
+		const key = text.toLocaleLowerCase('it');
+		if (text && !seen.has(key)) {
+			seen.add(key);
+			out.push(text);
+		}
+	}
+	return out;
+}
