@@ -1,0 +1,179 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import nock from 'nock';
+import { BanditoreError } from '../../../core/errors';
+import { DEFAULT_USER_AGENT, fetchUrl } from '../../../core/http/fetch';
+
+const SITE = 'https://www.comune.example.it';
+const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Comune</title></channel></rss>';
+
+async function failure(promise: Promise<unknown>): Promise<BanditoreError> {
+	try {
+		await promise;
+	} catch (error) {
+		if (error instanceof BanditoreError) return error;
+		throw error;
+	}
+	throw new Error('expected the fetch to fail');
+}
+
+describe('fetchUrl', () => {
+	it('sends a clear User-Agent and asks for compressed feeds', async () => {
+		const scope = nock(SITE, {
+			reqheaders: {
+				'user-agent': DEFAULT_USER_AGENT,
+				'accept-encoding': 'gzip, deflate, br',
+				accept: /application\/rss\+xml/,
+			},
+		})
+			.get('/feed')
+			.reply(200, FEED, { 'content-type': 'application/rss+xml; charset=utf-8' });
+		const response = await fetchUrl(`${SITE}/feed`);
+		expect(response.body.toString()).toBe(FEED);
+		expect(response.contentType).toBe('application/rss+xml; charset=utf-8');
+		expect(response.notModified).toBe(false);
+		scope.done();
+	});
+
+	it('remembers ETag and Last-Modified and sends them back; a 304 carries no body', async () => {
+		nock(SITE).get('/feed').reply(200, FEED, { etag: '"v1"', 'last-modified': 'Mon, 23 Nov 2026 08:00:00 GMT' });
+		const first = await fetchUrl(`${SITE}/feed`);
+		expect(first.validators).toEqual({ etag: '"v1"', lastModified: 'Mon, 23 Nov 2026 08:00:00 GMT' });
+
+		const conditional = nock(SITE, {
+			reqheaders: { 'if-none-match': '"v1"', 'if-modified-since': 'Mon, 23 Nov 2026 08:00:00 GMT' },
+		})
+			.get('/feed')
+			.reply(304);
+		const second = await fetchUrl(`${SITE}/feed`, { validators: first.validators });
+		conditional.done();
+		expect(second.notModified).toBe(true);
+		expect(second.body.length).toBe(0);
+		expect(second.validators).toEqual(first.validators);
+	});
+
+	it.each([
+		['gzip', gzipSync],
+		['deflate', deflateSync],
+		['deflate', deflateRawSync],
+		['br', brotliCompressSync],
+	])('decodes %s bodies', async (encoding, compress) => {
+		const text = 'Avviso: città più pulita, perché sì. '.repeat(50);
+		nock(SITE).get('/page').reply(200, compress(Buffer.from(text)), { 'content-encoding': encoding });
+		const response = await fetchUrl(`${SITE}/page`);
+		expect(response.body.toString('utf8')).toBe(text);
+	});
+
+	it('follows redirects and reports the final address', async () => {
+		nock(SITE).get('/rss').reply(301, '', { location: '/feed/rss/news' });
+		nock(SITE).get('/feed/rss/news').reply(302, '', { location: 'https://comune.example.it/feed/rss/news' });
+		nock('https://comune.example.it').get('/feed/rss/news').reply(200, FEED);
+		const response = await fetchUrl(`${SITE}/rss`);
+		expect(response.url).toBe('https://comune.example.it/feed/rss/news');
+		expect(response.body.toString()).toBe(FEED);
+	});
+
+	it('stops after too many redirects', async () => {
+		nock(SITE).get('/loop').times(10).reply(302, '', { location: '/loop' });
+		const error = await failure(fetchUrl(`${SITE}/loop`, { maxRedirects: 3 }));
+		expect(error.code).toBe('too_many_redirects');
+		expect(error.message).toContain('more than 3 times');
+	});
+
+	it('explains HTTP errors in terms of what to do', async () => {
+		nock(SITE).get('/novita').reply(404, 'not here');
+		const notFound = await failure(fetchUrl(`${SITE}/novita`));
+		expect(notFound.code).toBe('http_status');
+		expect(notFound.message).toBe(`${SITE}/novita answered HTTP 404.`);
+		expect(notFound.hint).toMatch(/check the address/i);
+
+		nock(SITE).get('/novita').reply(503);
+		expect((await failure(fetchUrl(`${SITE}/novita`))).hint).toMatch(/try again later/i);
+	});
+
+	it('refuses a body larger than the cap, declared or streamed', async () => {
+		nock(SITE).get('/big').reply(200, 'x'.repeat(2048), { 'content-length': '2048' });
+		const declared = await failure(fetchUrl(`${SITE}/big`, { maxBytes: 1024 }));
+		expect(declared.code).toBe('too_big');
+
+		// A gzip bomb: small on the wire, huge once decoded.
+		nock(SITE).get('/bomb').reply(200, gzipSync(Buffer.alloc(5 * 1024 * 1024)), { 'content-encoding': 'gzip' });
+		expect((await failure(fetchUrl(`${SITE}/bomb`, { maxBytes: 1024 * 1024 }))).code).toBe('too_big');
+	});
+
+	it('says a host cannot be reached', async () => {
+		nock(SITE).get('/feed').replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND www.comune.example.it'), { code: 'ENOTFOUND' }));
+		const error = await failure(fetchUrl(`${SITE}/feed`));
+		expect(error.code).toBe('unreachable');
+		expect(error.message).toContain('could not be resolved');
+	});
+
+	it('rejects what is not a web address', async () => {
+		expect((await failure(fetchUrl('ftp://comune.example.it/feed'))).code).toBe('bad_url');
+		expect((await failure(fetchUrl('comune.example.it'))).code).toBe('bad_url');
+	});
+
+	describe('against a real server on 127.0.0.1', () => {
+		let server: Server;
+		let base: string;
+		beforeAll(async () => {
+			server = createServer((req, res) => {
+				if (req.url === '/slow') {
+					res.writeHead(200, { 'content-type': 'text/xml' });
+					res.write('<rss>');
+					// Never ends: the deadline must cut it.
+					return;
+				}
+				if (req.url === '/stream') {
+					res.writeHead(200, { 'content-type': 'text/html' });
+					const chunk = Buffer.alloc(64 * 1024, 'a');
+					let sent = 0;
+					const pump = () => {
+						while (sent < 40) {
+							sent++;
+							if (!res.write(chunk)) return void res.once('drain', pump);
+						}
+						res.end();
+					};
+					pump();
+					return;
+				}
+				if (req.url === '/refused') return;
+				res.writeHead(200);
+				res.end('ok');
+			});
+			await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+			base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+		});
+		afterAll(async () => {
+			server.closeAllConnections();
+			await new Promise((resolve) => server.close(resolve));
+		});
+
+		it('gives up at the deadline with a timeout error', async () => {
+			const error = await failure(fetchUrl(`${base}/slow`, { timeoutMs: 300 }));
+			expect(error.code).toBe('timeout');
+		});
+
+		it('stops reading a streamed body once it passes the cap', async () => {
+			const error = await failure(fetchUrl(`${base}/stream`, { maxBytes: 256 * 1024 }));
+			expect(error.code).toBe('too_big');
+		});
+
+		it('reads the whole stream when it fits', async () => {
+			const response = await fetchUrl(`${base}/stream`);
+			expect(response.body.length).toBe(40 * 64 * 1024);
+		});
+
+		it('says the connection was refused', async () => {
+			const closed = createServer();
+			await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+			const port = (closed.address() as AddressInfo).port;
+			await new Promise((resolve) => closed.close(resolve));
+			const error = await failure(fetchUrl(`http://127.0.0.1:${port}/feed`));
+			expect(error.code).toBe('unreachable');
+			expect(error.message).toContain('refused');
+		});
+	});
+});
