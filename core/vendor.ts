@@ -6,3 +6,8 @@ export type { CheerioAPI, Cheerio } from 'cheerio/slim';
 export { DateTime, IANAZone } from 'luxon';
 export { decodeHTML, decodeXML } from 'entities';
 export { default as iconv } from 'iconv-lite';
+export type { AnyNode, Element } from 'domhandler';
+export { parseDocument, LineCounter, isMap, isSeq, isScalar, isPair } from 'yaml';
+export type { Document as YamlDocument, Node as YamlNode } from 'yaml';
+export { z } from 'zod';
+export type { ZodIssue, ZodTypeAny } from 'zod';
