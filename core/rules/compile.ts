@@ -1,0 +1,161 @@
+// Validated data → Rules with matchers compiled once. Any problem, or any surprise, gives no Rules:
+// a broken rules file must stop sending, never fall back to letting everything through.
+import { createHash } from 'node:crypto';
+import type { SourceKind } from '../item';
+import { t } from '../messages';
+import { checkRules } from './check';
+import { DEFAULT_WORDS, isBuiltinBlocked } from './defaults';
+import { compilePattern, fold, phraseMatcher } from './match';
+import { fromZodIssues, locate, type Locator, type PathSegment, type Pending } from './problems';
+import { rulesSchema, type BlockedData, type CategoryData, type RulesData } from './schema';
+import { parseBound, parseClock } from './time';
+import type { ZodIssue } from '../vendor';
+import type { BlockedRule, CategoryRule, CompiledPattern, ElectionPeriod, Rules, RulesResult } from './types';
+
+const COMPILED = new WeakSet<object>();
+
+/** True only for rules made here: evaluate() rejects everything when handed anything else. */
+export function isRules(value: unknown): value is Rules {
+	return typeof value === 'object' && value !== null && COMPILED.has(value);
+}
+
+export function compileRules(input: unknown, locator: Locator): RulesResult {
+	const fail = (pending: Pending[]): RulesResult => ({ ok: false, problems: locate(pending, locator) });
+	try {
+		if (input === null || input === undefined || input === '') {
+			return fail([{ path: [], at: 'value', message: t('problem.empty'), hint: t('hint.empty') }]);
+		}
+		const parsed = rulesSchema.safeParse(input);
+		if (!parsed.success) return fail([...fromZodIssues(parsed.error.issues, rulesSchema), ...checkPruned(input, parsed.error.issues)]);
+		const pending = checkRules(parsed.data);
+		if (pending.length) return fail(pending);
+		const rules = build(parsed.data);
+		COMPILED.add(rules);
+		return { ok: true, rules };
+	} catch (error) {
+		const detail = error instanceof Error ? error.message : String(error);
+		return fail([{ path: [], at: 'value', message: t('problem.internal', { detail }) }]);
+	}
+}
+
+/**
+ * One list of problems is kinder than fix-one-run-again: drop what zod refused (unknown keys, wrong
+ * values outside lists), and when the rest is valid, check its meaning too. Never yields rules.
+ */
+function checkPruned(input: unknown, issues: ZodIssue[]): Pending[] {
+	let copy: unknown;
+	try {
+		copy = JSON.parse(JSON.stringify(input));
+	} catch {
+		return [];
+	}
+	for (const issue of issues) {
+		const path = [...issue.path];
+		if (issue.code === 'unrecognized_keys') for (const key of issue.keys) removeAt(copy, [...path, key]);
+		else if (!removeAt(copy, path)) return [];
+	}
+	const again = rulesSchema.safeParse(copy);
+	return again.success ? checkRules(again.data) : [];
+}
+
+/** Deletes an object key; array items are left alone (removing one would shift the paths). */
+function removeAt(root: unknown, path: PathSegment[]): boolean {
+	const key = path[path.length - 1];
+	let parent = root;
+	for (const seg of path.slice(0, -1)) {
+		if (typeof parent !== 'object' || parent === null) return false;
+		parent = (parent as Record<string | number, unknown>)[seg];
+	}
+	if (typeof key !== 'string' || typeof parent !== 'object' || parent === null || Array.isArray(parent)) return false;
+	delete (parent as Record<string, unknown>)[key];
+	return true;
+}
+
+function build(data: RulesData): Rules {
+	const quiet = data.quota.quietHours;
+	const categories = data.categories.map(compileCategory);
+	const lists: BlockedData[] =
+		data.blocked ?? (['elettorale', 'politico', 'commerciale'] as const).map((id) => ({ id, words: [], patterns: [], exclude: [] }));
+	const pass = data.election.pass ?? categories.filter((c) => c.emergency).map((c) => c.id);
+	return Object.freeze({
+		version: 1 as const,
+		comune: data.comune,
+		channel: data.channel ?? data.comune,
+		timezone: data.timezone,
+		quota: {
+			...data.quota,
+			quietHours: quiet
+				? { from: quiet.from, to: quiet.to, fromMinute: parseClock(quiet.from) as number, toMinute: parseClock(quiet.to) as number }
+				: null,
+		},
+		categories,
+		fallbackCategory: data.fallbackCategory,
+		maxAgeHours: data.expiry.maxAgeHours,
+		blocked: lists.map(compileBlocked),
+		election: {
+			pass: new Set(pass),
+			reject: new Set(data.election.reject),
+			persons: phraseMatcher(data.election.persons),
+			dropImages: data.election.dropImages,
+			periods: compilePeriods(data),
+		},
+		message: { ...data.message },
+		digest: createHash('sha256').update(JSON.stringify(data)).digest('hex'),
+		data,
+	});
+}
+
+function compileCategory(category: CategoryData, order: number): CategoryRule {
+	const m = category.match;
+	return {
+		id: category.id,
+		label: category.label,
+		emoji: category.emoji,
+		priority: category.priority,
+		emergency: category.emergency,
+		approval: category.approval,
+		afterEvent: category.expires.afterEvent,
+		maxAgeHours: category.expires.maxAgeHours,
+		order,
+		match: {
+			sourceKinds: m.sourceKinds.length ? new Set<SourceKind>(m.sourceKinds) : null,
+			sourceCategories: phraseMatcher(m.sourceCategories),
+			urlPaths: m.urlPaths.map((p) => p.toLowerCase()),
+			words: phraseMatcher(m.words),
+			patterns: compilePatterns(m.patterns),
+		},
+	};
+}
+
+function compileBlocked(list: BlockedData): BlockedRule {
+	const builtin = isBuiltinBlocked(list.id);
+	const excluded = new Set(list.exclude.map(fold));
+	const defaults = builtin && list.defaults !== false ? DEFAULT_WORDS[list.id as keyof typeof DEFAULT_WORDS] : [];
+	const words = [...defaults.filter((w) => !excluded.has(fold(w))), ...list.words];
+	return {
+		id: list.id,
+		label: list.reason ?? (builtin ? t(`blocked.${list.id as keyof typeof DEFAULT_WORDS}`) : list.id),
+		words: phraseMatcher(words),
+		patterns: compilePatterns(list.patterns),
+	};
+}
+
+function compilePatterns(sources: string[]): CompiledPattern[] {
+	return sources.map((source) => ({ source, regex: compilePattern(source) }));
+}
+
+function compilePeriods(data: RulesData): ElectionPeriod[] {
+	const periods = data.election.periods.map((p) => {
+		const start = parseBound(p.start, data.timezone, 'start');
+		const end = parseBound(p.end, data.timezone, 'end');
+		if (!start || !end) throw new Error(`period ${p.name}`);
+		return {
+			name: p.name,
+			start: start.toUTC().toISO() as string,
+			end: end.toUTC().toISO() as string,
+			startMs: start.toMillis(),
+			endMs: end.toMillis(),
+		};
+	});
+	return periods.sort((a, b) => a.startMs - b.startMs);
+}

@@ -1,0 +1,222 @@
+// One item against the rules: accept, reject or hold, with codes and Italian reasons. A pure function
+// of (item, rules, now): the node, the CLI and the scheduler get the same answer.
+import type { NewsItem, SourceKind } from '../item';
+import { t } from '../messages';
+import { isRules } from './compile';
+import { formatMessage } from './format';
+import { stripAccents, tokenize, type PhraseMatcher, type Token } from './match';
+import { localDate, localDateTime, nextLocalMidnight } from './time';
+import type { CategoryRule, CompiledPattern, Decision, Rules, Verdict } from './types';
+
+export interface EvaluateOptions {
+	/** The moment of the decision: election periods and expiry are judged against it. */
+	now: Date;
+}
+
+const SEVERITY: Record<Verdict, number> = { accept: 0, hold: 1, reject: 2 };
+const HOUR_MS = 3_600_000;
+
+export function evaluate(item: NewsItem, rules: Rules, options: EvaluateOptions): Decision {
+	if (!isRules(rules)) return failClosed('rules.invalid', t('reason.rulesInvalid'));
+	const nowMs = options?.now instanceof Date ? options.now.getTime() : NaN;
+	if (!Number.isFinite(nowMs)) return failClosed('now.invalid', t('reason.nowInvalid'));
+	try {
+		return decide(cleanItem(item), rules, nowMs);
+	} catch (error) {
+		return failClosed('internal', t('reason.internal', { detail: error instanceof Error ? error.message : String(error) }));
+	}
+}
+
+/** The election period in force at an instant, if any: the scheduler re-checks it at send time. */
+export function electionPeriodAt(rules: Rules, instant: Date): Rules['election']['periods'][number] | null {
+	const ms = instant.getTime();
+	return rules.election.periods.find((p) => ms >= p.startMs && ms < p.endMs) ?? null;
+}
+
+function decide(item: NewsItem, rules: Rules, nowMs: number): Decision {
+	const text = new ItemText(item);
+	const codes: string[] = [];
+	const reasons: string[] = [];
+	let verdict = 'accept' as Verdict;
+	const add = (code: string, reason: string, outcome: Verdict = 'accept'): void => {
+		codes.push(code);
+		reasons.push(reason);
+		if (SEVERITY[outcome] > SEVERITY[verdict]) verdict = outcome;
+	};
+
+	const { category, why } = pickCategory(text, rules);
+	if (category && why) add('category', t('reason.category', { label: category.label, why }));
+	else if (category) add('category.fallback', t('reason.categoryFallback', { label: category.label }));
+	else add('category.none', t('reason.categoryNone'), 'hold');
+
+	for (const list of rules.blocked) {
+		const quote = text.find(list.words, list.patterns);
+		if (quote !== null) add(`blocked.${list.id}`, t('reason.blocked', { label: list.label, quote }), 'reject');
+	}
+
+	const expiry = expiryOf(item, category, rules);
+	if (expiry && nowMs >= expiry.ms) {
+		const published = item.publishedAt as string;
+		if (expiry.kind === 'event') add('expired.event', t('reason.expiredEvent', { date: localDate(published, rules.timezone) }), 'reject');
+		else add('expired.age', t('reason.expiredAge', { date: localDateTime(published, rules.timezone), hours: expiry.hours }), 'reject');
+	}
+
+	let dropImage = false;
+	const period = electionPeriodAt(rules, new Date(nowMs));
+	if (period) {
+		const election = rules.election;
+		const person = text.find(election.persons, []);
+		if (person !== null) {
+			if (category?.emergency) add('election.person', t('reason.electionPersonHold', { period: period.name, quote: person }), 'hold');
+			else add('election.person', t('reason.electionPerson', { period: period.name, quote: person }), 'reject');
+		}
+		if (category) {
+			const names = { period: period.name, label: category.label };
+			if (election.pass.has(category.id)) add('election.pass', t('reason.electionPass', names));
+			else if (election.reject.has(category.id)) add('election.reject', t('reason.electionReject', names), 'reject');
+			else add('election.hold', t('reason.electionHold', { ...names, end: localDateTime(period.end, rules.timezone) }), 'hold');
+		}
+		if (election.dropImages && item.image) {
+			dropImage = true;
+			add('election.image', t('reason.electionImage', { period: period.name }));
+		}
+	}
+
+	if (category?.approval) add('approval', t('reason.approval', { label: category.label }), 'hold');
+	if (category?.emergency && verdict !== 'reject') {
+		add('emergency', t(rules.quota.emergenciesExempt ? 'reason.emergencyExempt' : 'reason.emergencyCounted'));
+	}
+
+	return {
+		verdict,
+		codes,
+		reasons,
+		category: category?.id ?? null,
+		categoryLabel: category?.label ?? null,
+		priority: category?.priority ?? 0,
+		emergency: category?.emergency ?? false,
+		expiresAt: expiry ? new Date(expiry.ms).toISOString() : null,
+		dropImage,
+		text: formatMessage({ item, category, comune: rules.comune, timezone: rules.timezone, message: rules.message }),
+	};
+}
+
+/** Highest priority wins; on a tie the category written first in the file. */
+function pickCategory(text: ItemText, rules: Rules): { category: CategoryRule | null; why: string | null } {
+	let best: CategoryRule | null = null;
+	let bestWhy: string | null = null;
+	for (const category of rules.categories) {
+		if (best && category.priority <= best.priority) continue;
+		const why = matchCategory(category, text);
+		if (why !== null) {
+			best = category;
+			bestWhy = why;
+		}
+	}
+	if (best) return { category: best, why: bestWhy };
+	const fallback = rules.categories.find((c) => c.id === rules.fallbackCategory) ?? null;
+	return { category: fallback, why: null };
+}
+
+function matchCategory(category: CategoryRule, text: ItemText): string | null {
+	const m = category.match;
+	if (m.sourceKinds && !m.sourceKinds.has(text.kind)) return null;
+	for (const [tokens, original] of text.categories) {
+		if (m.sourceCategories.find(tokens, original)) return t('why.sourceCategory', { quote: original });
+	}
+	const path = m.urlPaths.find((p) => text.path.includes(p));
+	if (path) return t('why.urlPath', { quote: path });
+	const quote = text.find(m.words, m.patterns);
+	if (quote !== null) return t('why.words', { quote });
+	const onlyKind = m.sourceCategories.size + m.urlPaths.length + m.words.size + m.patterns.length === 0;
+	return m.sourceKinds && onlyKind ? t('why.sourceKind', { quote: text.kind }) : null;
+}
+
+function expiryOf(item: NewsItem, category: CategoryRule | null, rules: Rules): { ms: number; kind: 'event' | 'age'; hours: number } | null {
+	if (!item.publishedAt) return null;
+	const publishedMs = Date.parse(item.publishedAt);
+	if (!Number.isFinite(publishedMs)) return null;
+	let best: { ms: number; kind: 'event' | 'age'; hours: number } | null = null;
+	if (category?.afterEvent) {
+		// The event lasts its whole calendar day in the comune's zone (23 or 25 hours on DST days).
+		best = { ms: nextLocalMidnight(rules.timezone, publishedMs), kind: 'event', hours: 0 };
+	}
+	const hours = category?.maxAgeHours ?? rules.maxAgeHours;
+	if (hours !== null) {
+		const ms = publishedMs + hours * HOUR_MS;
+		if (!best || ms < best.ms) best = { ms, kind: 'age', hours };
+	}
+	return best;
+}
+
+/** The item's words, tokenised once and shared by every list and category. */
+class ItemText {
+	readonly kind: SourceKind;
+	readonly path: string;
+	readonly categories: Array<[Token[], string]>;
+	private readonly fields: Array<{ original: string; tokens: Token[]; plain?: string }>;
+
+	constructor(item: NewsItem) {
+		this.kind = item.source.kind;
+		this.path = urlPath(item.link);
+		this.categories = item.categories.map((c) => [tokenize(c), c]);
+		this.fields = [item.title, item.summary].map((original) => ({ original, tokens: tokenize(original) }));
+	}
+
+	/** What the item says that matches a word list or a pattern, quoted as written; title first. */
+	find(words: PhraseMatcher, patterns: readonly CompiledPattern[]): string | null {
+		for (const field of this.fields) {
+			const found = words.find(field.tokens, field.original);
+			if (found) return found.quote;
+		}
+		for (const pattern of patterns) {
+			for (const field of this.fields) {
+				field.plain ??= stripAccents(field.original);
+				const m = pattern.regex.exec(field.plain);
+				if (m) return m[0];
+			}
+		}
+		return null;
+	}
+}
+
+function urlPath(link: string): string {
+	try {
+		return decodeURIComponent(new URL(link).pathname).toLowerCase();
+	} catch {
+		return '';
+	}
+}
+
+/** Items come from n8n as JSON: a missing field must not throw or slip past a check. */
+function cleanItem(item: NewsItem): NewsItem {
+	const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+	const orNull = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+	const source = (item?.source ?? {}) as Partial<NewsItem['source']>;
+	return {
+		id: text(item?.id),
+		title: text(item?.title),
+		summary: text(item?.summary),
+		link: text(item?.link),
+		publishedAt: orNull(item?.publishedAt),
+		updatedAt: orNull(item?.updatedAt),
+		categories: Array.isArray(item?.categories) ? item.categories.filter((c): c is string => typeof c === 'string') : [],
+		image: orNull(item?.image),
+		source: { name: text(source.name), url: text(source.url), kind: (typeof source.kind === 'string' ? source.kind : '') as SourceKind },
+	};
+}
+
+function failClosed(code: string, reason: string): Decision {
+	return {
+		verdict: 'reject',
+		codes: [code],
+		reasons: [reason],
+		category: null,
+		categoryLabel: null,
+		priority: 0,
+		emergency: false,
+		expiresAt: null,
+		dropImage: false,
+		text: '',
+	};
+}

@@ -1,0 +1,104 @@
+// The WhatsApp text of a post: the office's template filled with the item, cut to the maximum length.
+// The summary is cut first, then the title; the link and the footer are always kept whole.
+import type { NewsItem } from '../item';
+import { fold } from './match';
+import { localDate } from './time';
+import type { CategoryRule, MessageSettings } from './types';
+
+export const PLACEHOLDERS = ['emoji', 'label', 'title', 'summary', 'link', 'date', 'comune'] as const;
+
+/**
+ * WhatsApp has no escape character, so markers in feed text (a stray `*` or `_` would turn half a
+ * message bold or italic) become look-alike characters. The template's own markers are kept.
+ */
+const LOOK_ALIKES: Record<string, string> = { '*': '\u2217', _: '\uff3f', '~': '\u223c', '`': '\u02cb' };
+const MARKERS = /[*_~`]/g;
+const PLACEHOLDER = /\{(\w+)\}/g;
+const ELLIPSIS = '…';
+/** Below this a cut summary says nothing useful: drop it and keep the title. */
+const MIN_SUMMARY = 40;
+
+export interface FormatInput {
+	item: NewsItem;
+	category: CategoryRule | null;
+	comune: string;
+	timezone: string;
+	message: MessageSettings;
+}
+
+export function escapeMarkup(text: string): string {
+	return text.replace(MARKERS, (c) => LOOK_ALIKES[c]);
+}
+
+export function formatMessage(input: FormatInput): string {
+	const { item, category, message } = input;
+	const max = message.maxLength;
+	let title = escapeMarkup(tidy(item.title));
+	let summary = escapeMarkup(tidy(item.summary));
+	if (fold(summary) === fold(title)) summary = '';
+	const values = {
+		emoji: category?.emoji ?? '',
+		label: category?.label ?? '',
+		link: item.link,
+		date: item.publishedAt && message.template.includes('{date}') ? localDate(item.publishedAt, input.timezone) : '',
+		comune: input.comune,
+	};
+	const compose = (): string => withFooter(render(message.template, { ...values, title, summary }), message.footer);
+
+	let text = compose();
+	let over = length(text) - max;
+	if (over <= 0) return text;
+	const room = length(summary) - over;
+	if (room >= MIN_SUMMARY) {
+		summary = cut(summary, room);
+		text = compose();
+		if (length(text) <= max) return text;
+	}
+	summary = '';
+	text = compose();
+	over = length(text) - max;
+	if (over <= 0) return text;
+	title = cut(title, Math.max(1, length(title) - over));
+	return compose();
+}
+
+/** Characters the template and footer take whatever the item: the rules check keeps room for the rest. */
+export function staticLength(template: string, footer: string): number {
+	return length(withFooter(render(template, {}), footer));
+}
+
+function render(template: string, values: Record<string, string>): string {
+	return tidy(template.replace(PLACEHOLDER, (_whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : '')));
+}
+
+function withFooter(body: string, footer: string): string {
+	const end = footer.trim();
+	return end ? `${body}\n\n${end}` : body;
+}
+
+/** Trim every line and keep at most one empty line, so a missing summary or emoji leaves no gap. */
+function tidy(text: string): string {
+	return text
+		.split(/\r?\n/)
+		.map((line) => line.trim())
+		.join('\n')
+		.replace(/\n{3,}/g, '\n\n')
+		.trim();
+}
+
+/** Code points, so an emoji counts once and is never split in half. */
+function length(text: string): number {
+	let n = 0;
+	for (const _ of text) n++;
+	return n;
+}
+
+/** At most `max` characters including the ellipsis, at a word boundary when one is near. */
+function cut(text: string, max: number): string {
+	const chars = [...text];
+	if (chars.length <= max) return text;
+	const head = chars.slice(0, Math.max(0, max - 1)).join('');
+	const space = head.search(/\s\S*$/);
+	const atWord = space > head.length / 2 ? head.slice(0, space) : head;
+	return atWord.replace(/[\s,;:.\-–—(]+$/, '') + ELLIPSIS;
+}

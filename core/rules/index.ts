@@ -1,0 +1,21 @@
+// The rules of a channel: load and check a rules file, evaluate an item, format its WhatsApp text.
+export { loadRules, rulesFromObject, formatProblems, type LoadOptions } from './load';
+export { evaluate, electionPeriodAt, type EvaluateOptions } from './evaluate';
+export { isRules } from './compile';
+export { escapeMarkup, PLACEHOLDERS } from './format';
+export { BUILTIN_BLOCKED, DEFAULT_WORDS, DEFAULT_TEMPLATE } from './defaults';
+export { rulesSchema, type RulesData } from './schema';
+export type {
+	Rules,
+	RuleProblem,
+	RulesResult,
+	Decision,
+	Verdict,
+	QuotaSettings,
+	QuietHours,
+	CategoryRule,
+	BlockedRule,
+	ElectionPeriod,
+	ElectionRules,
+	MessageSettings,
+} from './types';
