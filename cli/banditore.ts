@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// banditore: the same core as the n8n nodes, from a terminal.
+import { BanditoreError } from '../core/errors';
+import { feedCommand } from './commands/feed';
+import { UsageError } from './usage';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+	feed: feedCommand,
+};
+
+const HELP = `Usage: banditore <command> [options]
+
+Commands:
+  feed <url-or-file>   Read a comune's feed or page and print its items
+
+Run "banditore <command> --help" for the options of a command.`;
+
+async function main(argv: string[]): Promise<number> {
+	const [name, ...args] = argv;
+	if (!name || name === '--help' || name === '-h') {
+		process.stdout.write(`${HELP}\n`);
+		return name ? 0 : 2;
+	}
+	const command = COMMANDS[name];
+	if (!command) throw new UsageError(`unknown command "${name}". ${HELP}`);
+	return await command(args);
+}
+
+const debug = process.argv.includes('--debug');
+main(process.argv.slice(2).filter((arg) => arg !== '--debug')).then(
+	(code) => {
+		process.exitCode = code;
+	},
+	(error: unknown) => {
+		if (debug) process.stderr.write(`${(error as Error)?.stack ?? String(error)}\n`);
+		else process.stderr.write(`banditore: ${describe(error)}\n`);
+		process.exitCode = error instanceof UsageError ? 2 : 1;
+	},
+);
+
+function describe(error: unknown): string {
+	if (error instanceof BanditoreError) return error.describe();
+	if (error instanceof UsageError) return error.message;
+	return `unexpected error: ${(error as Error)?.message ?? String(error)} (run again with --debug for details)`;
+}

@@ -1,0 +1,155 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { BanditoreError } from '../../core/errors';
+import type { CustomSelectors, PresetName } from '../../core/html';
+import { PRESETS } from '../../core/html';
+import { fetchUrl, type Fetcher } from '../../core/http/fetch';
+import type { NewsItem } from '../../core/item';
+import { readSource, type SourceKindOption } from '../../core/read';
+import { selectItems } from '../../core/select';
+import { resolveTarget } from '../target';
+import { UsageError } from '../usage';
+
+export const FEED_HELP = `Usage: banditore feed <url-or-file> [options]
+
+Reads a comune's RSS/Atom feed, news or events page, home page or YouTube channel and prints
+its items, normalised.
+
+Options:
+  --kind auto|rss|html|youtube   What the source is (default: auto, recognised from the content)
+  --preset ${['auto', ...Object.keys(PRESETS)].join('|')}
+                                 Page template for --kind html (default: auto)
+  --selectors "item=.card; title=h3; link=a; date=.date; summary=p; category=.cat; image=img"
+                                 CSS selectors for any other site (or a JSON object)
+  --details                      Visit each item's page for its full date and text
+  --limit N                      At most N items, newest first
+  --max-age-hours N              Skip dated items older than N hours
+  --base-url URL                 Base for relative links when reading a local file
+  --timeout SECONDS              Give up after this long (default 20)
+  --max-size MB                  Refuse larger documents (default 10)
+  --json                         One compact JSON object per line
+  --debug                        Show the stack trace of an error`;
+
+export async function feedCommand(args: string[]): Promise<number> {
+	const { values, positionals } = parse(args);
+	if (values.help) {
+		process.stdout.write(`${FEED_HELP}\n`);
+		return 0;
+	}
+	if (positionals.length !== 1) throw new UsageError(`give exactly one URL or file.\n${FEED_HELP}`);
+	const kind = oneOf(values.kind ?? 'auto', ['auto', 'rss', 'html', 'youtube'], '--kind') as SourceKindOption;
+	const preset = oneOf(values.preset ?? 'auto', ['auto', ...Object.keys(PRESETS)], '--preset') as PresetName | 'auto';
+	const target = await resolveTarget(positionals[0], values['base-url']);
+	const now = new Date();
+	const read = await readSource(
+		{ url: target.url, kind, preset, selectors: values.selectors ? parseSelectors(values.selectors) : undefined, fetchDetails: values.details },
+		{
+			fetch: target.fetch ?? fetchWithFiles,
+			now,
+			timeoutMs: positiveNumber(values.timeout ?? '20', '--timeout') * 1000,
+			maxBytes: positiveNumber(values['max-size'] ?? '10', '--max-size') * 1024 * 1024,
+		},
+	);
+	const items = selectItems(read.items, {
+		now,
+		limit: values.limit ? positiveNumber(values.limit, '--limit') : undefined,
+		maxAgeHours: values['max-age-hours'] ? positiveNumber(values['max-age-hours'], '--max-age-hours') : undefined,
+	});
+	for (const warning of read.warnings) process.stderr.write(`warning: ${warning}\n`);
+	if (values.json) {
+		for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`);
+	} else {
+		process.stdout.write(humanList(items, read.kind ?? kind));
+	}
+	return 0;
+}
+
+function parse(args: string[]) {
+	try {
+		return parseArgs({
+			args,
+			allowPositionals: true,
+			options: {
+				kind: { type: 'string' },
+				preset: { type: 'string' },
+				selectors: { type: 'string' },
+				details: { type: 'boolean', default: false },
+				limit: { type: 'string' },
+				'max-age-hours': { type: 'string' },
+				'base-url': { type: 'string' },
+				timeout: { type: 'string' },
+				'max-size': { type: 'string' },
+				json: { type: 'boolean', default: false },
+				help: { type: 'boolean', short: 'h', default: false },
+			},
+		});
+	} catch (error) {
+		throw new UsageError(`${(error as Error).message}\n${FEED_HELP}`);
+	}
+}
+
+/** "item=.card; title=h3" or a JSON object. */
+export function parseSelectors(text: string): CustomSelectors {
+	let pairs: Record<string, string>;
+	if (text.trim().startsWith('{')) {
+		try {
+			pairs = JSON.parse(text);
+		} catch {
+			throw new UsageError('--selectors is not valid JSON.');
+		}
+	} else {
+		pairs = {};
+		for (const part of text.split(';')) {
+			const at = part.indexOf('=');
+			if (at < 0) {
+				if (part.trim()) throw new UsageError(`--selectors: "${part.trim()}" should look like name=selector.`);
+				continue;
+			}
+			pairs[part.slice(0, at).trim()] = part.slice(at + 1).trim();
+		}
+	}
+	const known = ['item', 'title', 'link', 'date', 'summary', 'category', 'image'];
+	const unknown = Object.keys(pairs).filter((key) => !known.includes(key));
+	if (unknown.length) throw new UsageError(`--selectors: unknown field ${unknown.join(', ')}; the fields are ${known.join(', ')}.`);
+	if (!pairs.item || !pairs.title) throw new UsageError('--selectors needs at least item= and title=.');
+	return pairs as unknown as CustomSelectors;
+}
+
+const fetchWithFiles: Fetcher = async (url, options) => {
+	if (!url.startsWith('file:')) return fetchUrl(url, options);
+	try {
+		const body = await readFile(new URL(url));
+		return { status: 200, url, contentType: null, body, notModified: false, validators: {} };
+	} catch {
+		throw new BanditoreError('not_found', `${new URL(url).pathname} cannot be read.`, 'Check the file name.');
+	}
+};
+
+function humanList(items: NewsItem[], kind: string): string {
+	if (items.length === 0) return `No items (${kind}).\n`;
+	const lines = [`${items.length} item${items.length === 1 ? '' : 's'} from ${items[0].source.name} (${kind})`, ''];
+	items.forEach((item, index) => {
+		const date = item.publishedAt ? item.publishedAt.slice(0, 16).replace('T', ' ') + ' UTC' : 'undated';
+		lines.push(`${String(index + 1).padStart(3)}. ${item.title}`);
+		lines.push(`     ${date}${item.categories.length ? `  [${item.categories.join(', ')}]` : ''}`);
+		if (item.link) lines.push(`     ${item.link}`);
+		if (item.summary) lines.push(`     ${truncate(item.summary.replace(/\n/g, ' '), 160)}`);
+		lines.push('');
+	});
+	return `${lines.join('\n')}`;
+}
+
+function truncate(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, max - 1).replace(/\s+\S*$/, '')}…`;
+}
+
+function oneOf(value: string, allowed: string[], flag: string): string {
+	if (!allowed.includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, not "${value}".`);
+	return value;
+}
+
+function positiveNumber(value: string, flag: string): number {
+	const number = Number(value);
+	if (!Number.isFinite(number) || number <= 0) throw new UsageError(`${flag} must be a positive number, not "${value}".`);
+	return number;
+}

@@ -1,0 +1,27 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BanditoreError } from '../core/errors';
+import { fetchUrl, type Fetcher } from '../core/http/fetch';
+
+/**
+ * A command-line source: a web address as it is, or a local file as a file: URL. With --base-url a
+ * file is read as if it had been served from that address (relative links resolve there).
+ */
+export async function resolveTarget(input: string, baseUrl?: string): Promise<{ url: string; fetch?: Fetcher }> {
+	if (/^https?:\/\//i.test(input)) return { url: input };
+	const path = resolve(input);
+	const info = await stat(path).catch(() => null);
+	if (!info?.isFile()) {
+		throw new BanditoreError('not_found', `"${input}" is neither a web address nor a file.`, 'Write the full address (https://…) or the path of a saved feed or page.');
+	}
+	const fileUrl = pathToFileURL(path).href;
+	if (!baseUrl) return { url: fileUrl };
+	const body = await readFile(path);
+	return {
+		url: baseUrl,
+		// The file stands for baseUrl; pages it links to are read from the web.
+		fetch: async (url, options) =>
+			url === baseUrl ? { status: 200, url, contentType: null, body, notModified: false, validators: {} } : fetchUrl(url, options),
+	};
+}
