@@ -12,6 +12,11 @@ export default [
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
 	{
+		// Benchmarks and tests start real processes (the CLI, a second scheduler); nodes never do.
+		files: ['bench/**/*.ts', 'test/**/*.ts'],
+		rules: { '@n8n/community-nodes/no-dangerous-functions': 'off' },
+	},
+	{
 		// The CLI, benchmarks and tests talk to a terminal.
 		files: ['cli/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
 		rules: { 'no-console': 'off' },

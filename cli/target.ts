@@ -3,12 +3,16 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BanditoreError } from '../core/errors';
 import { fetchUrl, type Fetcher } from '../core/http/fetch';
+import { UsageError } from './usage';
 
 /**
  * A command-line source: a web address as it is, or a local file as a file: URL. With --base-url a
  * file is read as if it had been served from that address (relative links resolve there).
  */
 export async function resolveTarget(input: string, baseUrl?: string): Promise<{ url: string; fetch?: Fetcher }> {
+	if (baseUrl !== undefined && !/^https?:\/\/[^/\s]/i.test(baseUrl)) {
+		throw new UsageError(`--base-url must be a web address (https://…), not "${baseUrl}".`);
+	}
 	if (/^https?:\/\//i.test(input)) return { url: input };
 	const path = resolve(input);
 	const info = await stat(path).catch(() => null);

@@ -70,13 +70,24 @@ export async function readSource(config: SourceConfig, options: ReadOptions, hop
 	let { items, warnings } = parsed;
 	if (parsed.follow.length > 0) {
 		// A home page: read the news and events pages it links to (one hop, no conditional GET).
-		const followed = await Promise.all(
+		const followed = await Promise.allSettled(
 			parsed.follow.map((next) => readSource({ ...config, url: next }, { ...options, validators: undefined }, hop + 1)),
 		);
-		items = dedupe(followed.flatMap((result) => result.items));
-		warnings = [...warnings, ...followed.flatMap((result) => result.warnings)];
+		// The first page (the Novità list, or the feed) is the source; the events list is a best guess
+		// (it may be the "Vivere il comune" section): when it cannot be read, the news still come.
+		const [main, ...others] = followed;
+		if (main.status === 'rejected') throw main.reason;
+		const read = [main.value, ...others.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []))];
+		items = dedupe(read.flatMap((result) => result.items));
+		warnings = [
+			...warnings,
+			...read.flatMap((result) => result.warnings),
+			...others.flatMap((result, index) =>
+				result.status === 'rejected' ? [`Could not read ${parsed.follow[index + 1]}: ${describe(result.reason)}`] : [],
+			),
+		];
 		// No validators: the home page being unchanged says nothing about the listings it links to.
-		return { url, kind: followed[0]?.kind ?? parsed.kind, notModified: false, items, warnings, validators: {} };
+		return { url, kind: main.value.kind ?? parsed.kind, notModified: false, items, warnings, validators: {} };
 	}
 	if (config.fetchDetails && parsed.kind === 'html') {
 		items = await withDetails(items, options, warnings);
@@ -100,7 +111,8 @@ export async function parseDocument(
 	if (kind === 'youtube') {
 		// A channel page (youtube.com/@name): its head links the uploads feed.
 		const feed = discoverSources(text, input.url).feeds.find((found) => found.type === 'youtube');
-		if (feed) return { kind: 'youtube', items: [], warnings: [], follow: [feed.url] };
+		// Only from the page asked for: a "feed" that turns out to be a page again must not lead on and on.
+		if (feed && options.follow !== false) return { kind: 'youtube', items: [], warnings: [], follow: [feed.url] };
 		throw new BanditoreError('not_a_feed', `${input.url} is not a YouTube channel or its feed.`, 'Give the channel address (youtube.com/channel/UC… or youtube.com/@name) or its id.');
 	}
 	if (config.selectors || (config.preset && config.preset !== 'auto')) {
@@ -109,20 +121,51 @@ export async function parseDocument(
 	}
 	const discovery = discoverSources(text, input.url);
 	const { news, events } = discovery;
+	const follow = options.follow !== false;
+	const template = detectPreset(text) !== null;
 	const onListing = [news, events].some((page) => page && sameUrl(page, input.url));
-	if (options.follow !== false && news && !onListing) {
+	if (follow && news && !onListing) {
+		// A page on a known template with news cards of its own is a listing even when its menu links
+		// elsewhere: a category (/novita/notizie), a later page of the list, a saved copy read from a
+		// file. Only the site root is followed regardless: its few "in evidenza" cards are not the list.
+		const own = template && !isSiteRoot(input.url) ? listingOrNull(text, ctx) : null;
+		if (own) return own;
 		// A home page: its menu leads to the Novità and events listings.
 		return { kind: 'html', items: [], warnings: [], follow: events ? [news, events] : [news] };
 	}
-	if (detectPreset(text)) {
+	if (template) {
 		const listing = parseListing(text, { ...ctx, preset: 'auto' });
 		return { kind: 'html', items: listing.items, warnings: listing.warnings, follow: [] };
 	}
 	const feed = discovery.feeds[0];
-	if (feed && kind === 'auto' && options.follow !== false) return { kind: 'html', items: [], warnings: [], follow: [feed.url] };
+	if (feed && kind === 'auto' && follow) return { kind: 'html', items: [], warnings: [], follow: [feed.url] };
 	// Let the listing reader say which templates it knows and what to do instead.
 	const listing = parseListing(text, { ...ctx, preset: 'auto' });
 	return { kind: 'html', items: listing.items, warnings: listing.warnings, follow: [] };
+}
+
+/** The page's own cards, or null when the templates find none on it. */
+function listingOrNull(text: string, ctx: { url: string; name?: string; now?: Date; zone?: string }): ParsedDocument | null {
+	try {
+		const listing = parseListing(text, { ...ctx, preset: 'auto' });
+		return { kind: 'html', items: listing.items, warnings: listing.warnings, follow: [] };
+	} catch (error) {
+		if (error instanceof BanditoreError && error.code === 'no_matches') return null;
+		throw error;
+	}
+}
+
+const HOME_NAMES = /^(?:(?:index|home|default|home-page|homepage)(?:\.\w+)?|it)?$/i;
+
+/** A comune's home page: the root of its site, or the usual names for it; a saved copy by its file name. */
+function isSiteRoot(url: string): boolean {
+	try {
+		const { protocol, pathname } = new URL(url);
+		if (protocol === 'file:') return HOME_NAMES.test(pathname.slice(pathname.lastIndexOf('/') + 1)) && pathname.endsWith('.html');
+		return HOME_NAMES.test(pathname.replace(/^\/|\/$/g, ''));
+	} catch {
+		return false;
+	}
 }
 
 async function withDetails(items: NewsItem[], options: ReadOptions, warnings: string[]): Promise<NewsItem[]> {
@@ -145,14 +188,17 @@ async function withDetails(items: NewsItem[], options: ReadOptions, warnings: st
 					image: item.image ?? detail.image ?? null,
 				};
 			} catch (error) {
-				const reason = error instanceof BanditoreError ? error.message : String(error);
-				warnings.push(`Could not read the page of "${item.title}": ${reason}`);
+				warnings.push(`Could not read the page of "${item.title}": ${describe(error)}`);
 			}
 		}
 	};
 	// Two at a time: a comune's server is small.
 	await Promise.all([worker(), worker()]);
 	return out;
+}
+
+function describe(error: unknown): string {
+	return error instanceof BanditoreError ? error.message : String(error);
 }
 
 function longer(a: string, b: string | undefined): string {

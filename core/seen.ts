@@ -30,7 +30,10 @@ export function isSeenState(value: unknown): value is SeenState {
 		typeof value === 'object' &&
 		value !== null &&
 		(value as SeenState).version === 1 &&
-		typeof (value as SeenState).items === 'object'
+		typeof (value as SeenState).items === 'object' &&
+		// typeof null is 'object' too: a damaged state would crash classify.
+		(value as SeenState).items !== null &&
+		!Array.isArray((value as SeenState).items)
 	);
 }
 

@@ -39,22 +39,19 @@ export async function feedCommand(args: string[]): Promise<number> {
 	if (positionals.length !== 1) throw new UsageError(`give exactly one URL or file.\n${FEED_HELP}`);
 	const kind = oneOf(values.kind ?? 'auto', ['auto', 'rss', 'html', 'youtube'], '--kind') as SourceKindOption;
 	const preset = oneOf(values.preset ?? 'auto', ['auto', ...Object.keys(PRESETS)], '--preset') as PresetName | 'auto';
+	// Every option is checked before the source is touched: a usage mistake exits 2 whatever the source.
+	const selectors = values.selectors ? parseSelectors(values.selectors) : undefined;
+	const timeoutMs = positiveNumber(values.timeout ?? '20', '--timeout') * 1000;
+	const maxBytes = positiveNumber(values['max-size'] ?? '10', '--max-size') * 1024 * 1024;
+	const limit = values.limit ? positiveNumber(values.limit, '--limit') : undefined;
+	const maxAgeHours = values['max-age-hours'] ? positiveNumber(values['max-age-hours'], '--max-age-hours') : undefined;
 	const target = await resolveTarget(positionals[0], values['base-url']);
 	const now = new Date();
 	const read = await readSource(
-		{ url: target.url, kind, preset, selectors: values.selectors ? parseSelectors(values.selectors) : undefined, fetchDetails: values.details },
-		{
-			fetch: target.fetch ?? fetchWithFiles,
-			now,
-			timeoutMs: positiveNumber(values.timeout ?? '20', '--timeout') * 1000,
-			maxBytes: positiveNumber(values['max-size'] ?? '10', '--max-size') * 1024 * 1024,
-		},
+		{ url: target.url, kind, preset, selectors, fetchDetails: values.details },
+		{ fetch: target.fetch ?? fetchWithFiles, now, timeoutMs, maxBytes },
 	);
-	const items = selectItems(read.items, {
-		now,
-		limit: values.limit ? positiveNumber(values.limit, '--limit') : undefined,
-		maxAgeHours: values['max-age-hours'] ? positiveNumber(values['max-age-hours'], '--max-age-hours') : undefined,
-	});
+	const items = selectItems(read.items, { now, limit, maxAgeHours });
 	for (const warning of read.warnings) process.stderr.write(`warning: ${warning}\n`);
 	if (values.json) {
 		for (const item of items) process.stdout.write(`${JSON.stringify(item)}\n`);
@@ -121,15 +118,31 @@ const fetchWithFiles: Fetcher = async (url, options) => {
 		const body = await readFile(new URL(url));
 		return { status: 200, url, contentType: null, body, notModified: false, validators: {} };
 	} catch {
-		throw new BanditoreError('not_found', `${new URL(url).pathname} cannot be read.`, 'Check the file name.');
+		// Also where a saved home page's menu leads (file:///novita): its links need the site's address.
+		throw new BanditoreError(
+			'not_found',
+			`${new URL(url).pathname} cannot be read.`,
+			'Check the file name; to follow the links of a saved page, give its address with --base-url.',
+		);
 	}
 };
 
+// Comuni publish in Italian local time: show dates as their readers saw them (sv-SE reads as ISO).
+const ROME_TIME = new Intl.DateTimeFormat('sv-SE', {
+	timeZone: 'Europe/Rome',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+});
+
 function humanList(items: NewsItem[], kind: string): string {
 	if (items.length === 0) return `No items (${kind}).\n`;
-	const lines = [`${items.length} item${items.length === 1 ? '' : 's'} from ${items[0].source.name} (${kind})`, ''];
+	const sources = [...new Set(items.map((item) => item.source.name))].join(', ');
+	const lines = [`${items.length} item${items.length === 1 ? '' : 's'} from ${sources} (${kind})`, ''];
 	items.forEach((item, index) => {
-		const date = item.publishedAt ? item.publishedAt.slice(0, 16).replace('T', ' ') + ' UTC' : 'undated';
+		const date = item.publishedAt ? `${ROME_TIME.format(new Date(item.publishedAt))} Europe/Rome` : 'undated';
 		lines.push(`${String(index + 1).padStart(3)}. ${item.title}`);
 		lines.push(`     ${date}${item.categories.length ? `  [${item.categories.join(', ')}]` : ''}`);
 		if (item.link) lines.push(`     ${item.link}`);

@@ -200,7 +200,7 @@ function header(response: IncomingMessage, name: string): string | undefined {
 function tooBig(url: string, maxBytes: number): BanditoreError {
 	return new BanditoreError(
 		'too_big',
-		`${url} is larger than ${(maxBytes / 1024 / 1024).toFixed(1)} MB.`,
+		`${url} is larger than ${maxBytes >= 1024 * 1024 ? `${+(maxBytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(maxBytes / 1024)} KB`}.`,
 		'Check it is the news feed or listing and not a file download, or raise the size limit.',
 	);
 }
