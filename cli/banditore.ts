@@ -2,16 +2,23 @@
 // banditore: the same core as the n8n nodes, from a terminal.
 import { BanditoreError } from '../core/errors';
 import { feedCommand } from './commands/feed';
+import { policyCommand } from './commands/policy';
+import { rulesCommand } from './commands/rules';
 import { UsageError } from './usage';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 	feed: feedCommand,
+	rules: rulesCommand,
+	policy: policyCommand,
 };
 
 const HELP = `Usage: banditore <command> [options]
 
 Commands:
   feed <url-or-file>   Read a comune's feed or page and print its items
+  rules check <file>   Check a rules file: prints nothing when it is valid, else its problems
+  policy --rules <file>
+                       Judge news items (JSON lines on stdin) against the rules
 
 Run "banditore <command> --help" for the options of a command.`;
 
@@ -26,6 +33,12 @@ async function main(argv: string[]): Promise<number> {
 	return await command(args);
 }
 
+// `banditore feed … | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+	if (error.code === 'EPIPE') process.exit(0);
+	throw error;
+});
+
 const debug = process.argv.includes('--debug');
 main(process.argv.slice(2).filter((arg) => arg !== '--debug')).then(
 	(code) => {
@@ -39,7 +52,8 @@ main(process.argv.slice(2).filter((arg) => arg !== '--debug')).then(
 );
 
 function describe(error: unknown): string {
-	if (error instanceof BanditoreError) return error.describe();
 	if (error instanceof UsageError) return error.message;
-	return `unexpected error: ${(error as Error)?.message ?? String(error)} (run again with --debug for details)`;
+	// One line, whatever the message holds (a parser's "…\nLine: 3\nColumn: 7"): scripts read the last line.
+	const text = error instanceof BanditoreError ? error.describe() : `unexpected error: ${(error as Error)?.message ?? String(error)} (run again with --debug for details)`;
+	return text.replace(/\s*\n\s*/g, ' ');
 }

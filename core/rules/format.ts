@@ -88,9 +88,7 @@ function tidy(text: string): string {
 
 /** Code points, so an emoji counts once and is never split in half. */
 function length(text: string): number {
-	let n = 0;
-	for (const _ of text) n++;
-	return n;
+	return Array.from(text).length;
 }
 
 /** At most `max` characters including the ellipsis, at a word boundary when one is near. */

@@ -24,7 +24,7 @@ const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 const ENTRY_WORD = /[\p{L}\p{M}\p{N}]+\*?/gu;
 const BAD_WILDCARD = /\*(?=[\p{L}\p{M}\p{N}])|(?<![\p{L}\p{M}\p{N}])\*/u;
 const MARKS = /\p{M}/gu;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /\P{ASCII}/u;
 export const MIN_PREFIX = 3;
 
 const folded = new Map<string, string>();

@@ -21,6 +21,7 @@ export function shipped(name: 'meda' | 'magenta'): Rules {
 }
 
 /** A shipped file as plain data, changed by `patch`, then checked like node parameters. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test patches arbitrary YAML data
 export function shippedWith(name: 'meda' | 'magenta', patch: (data: any) => void): Rules {
 	const data = parse(shippedText(name));
 	patch(data);

@@ -1,4 +1,6 @@
-import { evaluate, formatProblems, loadRules, rulesFromObject, type RuleProblem } from '../../core/rules';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_WORDS, evaluate, formatProblems, loadRules, rulesFromObject, type RuleProblem } from '../../core/rules';
 import { item, shippedText } from './helpers';
 
 /** A small valid file; each broken case below changes one thing. */
@@ -292,8 +294,7 @@ describe('regole dai parametri del nodo n8n', () => {
 });
 
 describe('la guida rules/README.md', () => {
-	const readme = require('node:fs').readFileSync(require('node:path').join(__dirname, '..', '..', 'rules', 'README.md'), 'utf8') as string;
-	const { DEFAULT_WORDS } = require('../../core/rules') as typeof import('../../core/rules');
+	const readme = readFileSync(join(__dirname, '..', '..', 'rules', 'README.md'), 'utf8');
 
 	test('elenca tutte le parole predefinite', () => {
 		const plain = readme.replace(/\\\*/g, '*').replace(/\s+/g, ' ');

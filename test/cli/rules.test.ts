@@ -1,0 +1,90 @@
+// `banditore rules check` as people run it: the built dist/cli/banditore.js in a child process (npm
+// test builds it first), on the shipped rules files and on broken ones under test/fixtures/rules/.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'banditore.js');
+
+function banditore(...args: string[]) {
+	const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 15_000 });
+	return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+const fixture = (name: string) => `test/fixtures/rules/${name}.yaml`;
+const lines = (text: string) => text.split('\n').filter(Boolean);
+
+describe('banditore rules check', () => {
+	it('prints nothing and exits 0 for the shipped rules files', () => {
+		expect(banditore('rules', 'check', 'rules/meda.yaml')).toEqual({ code: 0, stdout: '', stderr: '' });
+		expect(banditore('rules', 'check', 'rules/meda.yaml', 'rules/magenta.yaml')).toEqual({ code: 0, stdout: '', stderr: '' });
+	});
+
+	it.each([
+		['unknown-key', 'unknown-key.yaml:4:3 quota.perWeeek: Chiave sconosciuta «perWeeek». Forse intendevi «perWeek»?'],
+		[
+			'bad-regex',
+			'bad-regex.yaml:8:11 categories[0].match.patterns[0]: Espressione regolare non valida «chius[ae .* scuol». ' +
+				'Errore: parentesi quadra non chiusa. Per cercare un carattere speciale (. ? + * ( ) [ ]) mettici davanti \\.',
+		],
+		[
+			'end-before-start',
+			"end-before-start.yaml:12:12 election.periods[0].end: Il periodo «Comunali» finisce prima di iniziare. La fine (end) deve venire dopo l'inizio (start).",
+		],
+		[
+			'overlap',
+			'overlap.yaml:14:14 election.periods[1].start: Il periodo «Referendum» si sovrappone al periodo «Comunali». ' +
+				'Unisci i due periodi in uno solo (il ballottaggio fa parte dello stesso periodo) o correggi le date.',
+		],
+		['unknown-category', 'unknown-category.yaml:14:10 election.pass[0]: Categoria sconosciuta «emergenze». Forse intendevi «emergenza»?'],
+		[
+			'syntax-error',
+			'syntax-error.yaml:7:1: Errore di sintassi YAML: tabulazione usata per il rientro. Per rientrare usa gli spazi, non il tasto Tab.',
+		],
+	])('%s: prints the problem with line and column on stderr and exits 1', (name, problem) => {
+		const run = banditore('rules', 'check', fixture(name));
+		expect(run.code).toBe(1);
+		expect(run.stdout).toBe('');
+		expect(run.stderr).toBe(`${problem}\n`);
+	});
+
+	it('lists every problem of a file, in the order of its lines', () => {
+		const run = banditore('rules', 'check', fixture('several'));
+		expect(run.code).toBe(1);
+		expect(lines(run.stderr)).toEqual([
+			'several.yaml:3:11 timezone: Fuso orario sconosciuto «Europe/Roma». Usa un nome IANA, per esempio Europe/Rome.',
+			'several.yaml:5:36 quota.quietHours.to: Orario non valido «7:30». Scrivi l\'ora come "HH:MM", tra virgolette, da "00:00" a "23:59".',
+			'several.yaml:7:9 categories[0].id: Identificativo di categoria non valido «Avviso». ' +
+				'Usa lettere minuscole senza accenti, cifre e trattini, per esempio allerta-meteo.',
+			'several.yaml:11:18 categories[0].match.urlPaths[0]: Percorso non valido «avvisi/». Un percorso inizia con «/», per esempio /eventi/.',
+			'several.yaml:12:19 fallbackCategory: Categoria sconosciuta «notizie». Categorie definite: Avviso.',
+		]);
+	});
+
+	it('checks several files and fails when one of them is broken', () => {
+		const run = banditore('rules', 'check', 'rules/meda.yaml', fixture('overlap'), 'rules/magenta.yaml');
+		expect(run.code).toBe(1);
+		expect(lines(run.stderr)).toHaveLength(1);
+		expect(run.stderr).toMatch(/^overlap\.yaml:14:14 /);
+	});
+
+	it('says in one line when the file cannot be read', () => {
+		const run = banditore('rules', 'check', 'rules/meda.yml');
+		expect(run.code).toBe(1);
+		expect(run.stdout).toBe('');
+		expect(run.stderr).toBe(
+			'banditore: rules file rules/meda.yml does not exist. Check the path: the examples are rules/meda.yaml and rules/magenta.yaml.\n',
+		);
+	});
+
+	it('shows its usage when called wrongly (exit 2)', () => {
+		const missing = banditore('rules');
+		expect(missing.code).toBe(2);
+		expect(missing.stderr).toMatch(/^banditore: missing action: the only one is "check"\./);
+		expect(banditore('rules', 'check').stderr).toMatch(/give at least one rules file/);
+		expect(banditore('rules', 'lint', 'rules/meda.yaml').code).toBe(2);
+		const help = banditore('rules', '--help');
+		expect(help.code).toBe(0);
+		expect(help.stdout).toMatch(/^Usage: banditore rules check <file>/);
+	});
+});
