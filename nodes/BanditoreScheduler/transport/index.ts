@@ -1,0 +1,49 @@
+import {
+	NodeApiError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type IHookFunctions,
+	type IHttpRequestMethods,
+	type ILoadOptionsFunctions,
+	type JsonObject,
+} from 'n8n-workflow';
+
+export const CREDENTIAL = 'banditoreSchedulerApi';
+
+/** A call to the scheduler's API; its errors carry a message and a hint, shown as they are. */
+export async function schedulerRequest(
+	this: IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions,
+	method: IHttpRequestMethods,
+	path: string,
+	body?: IDataObject,
+	itemIndex?: number,
+): Promise<{ status: number; body: IDataObject }> {
+	const credentials = await this.getCredentials<{ url: string }>(CREDENTIAL);
+	const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL, {
+		method,
+		baseURL: credentials.url.replace(/\/+$/, ''),
+		url: path,
+		body,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: 30_000,
+	})) as { statusCode: number; body: IDataObject };
+	const status = response.statusCode;
+	if (status >= 400 && !(status === 409 && path.endsWith('/slots'))) {
+		const error = (response.body ?? {}) as { error?: string; message?: string; hint?: string };
+		throw new NodeApiError(this.getNode(), (response.body ?? {}) as JsonObject, {
+			message: error.message ?? `The scheduler answered HTTP ${status}`,
+			description: error.hint ?? hintFor(status),
+			httpCode: String(status),
+			itemIndex,
+		});
+	}
+	return { status, body: response.body ?? {} };
+}
+
+function hintFor(status: number): string {
+	if (status === 401) return 'Check the API token in the Banditore Scheduler API credential.';
+	if (status === 404) return 'Check the channel or message id, and the scheduler URL.';
+	return 'See the scheduler log for details.';
+}
