@@ -27,6 +27,15 @@ export interface NewsItem {
 	source: SourceRef;
 }
 
+/**
+ * What a value lacks to be judged as a news item: its text fields. Something without a title or
+ * link is not news (often an error item of a previous step) and must not be judged or posted.
+ */
+export function missingNewsFields(value: unknown): Array<'title' | 'link'> {
+	const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+	return (['title', 'link'] as const).filter((field) => typeof record[field] !== 'string');
+}
+
 /** Fields as a reader found them: HTML, entities and relative URLs allowed. */
 export interface RawItem {
 	guid?: string | null;

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { BanditoreError } from '../../core/errors';
 import type { CustomSelectors, PresetName } from '../../core/html';
 import { PRESETS } from '../../core/html';
@@ -8,7 +7,7 @@ import type { NewsItem } from '../../core/item';
 import { readSource, type SourceKindOption } from '../../core/read';
 import { selectItems } from '../../core/select';
 import { resolveTarget } from '../target';
-import { UsageError } from '../usage';
+import { parseCommandArgs, UsageError } from '../usage';
 
 export const FEED_HELP = `Usage: banditore feed <url-or-file> [options]
 
@@ -62,30 +61,25 @@ export async function feedCommand(args: string[]): Promise<number> {
 }
 
 function parse(args: string[]) {
-	try {
-		return parseArgs({
-			args,
-			allowPositionals: true,
-			options: {
-				kind: { type: 'string' },
-				preset: { type: 'string' },
-				selectors: { type: 'string' },
-				details: { type: 'boolean', default: false },
-				limit: { type: 'string' },
-				'max-age-hours': { type: 'string' },
-				'base-url': { type: 'string' },
-				timeout: { type: 'string' },
-				'max-size': { type: 'string' },
-				json: { type: 'boolean', default: false },
-				help: { type: 'boolean', short: 'h', default: false },
-			},
-		});
-	} catch (error) {
-		throw new UsageError(`${(error as Error).message}\n${FEED_HELP}`);
-	}
+	return parseCommandArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			kind: { type: 'string' },
+			preset: { type: 'string' },
+			selectors: { type: 'string' },
+			details: { type: 'boolean', default: false },
+			limit: { type: 'string' },
+			'max-age-hours': { type: 'string' },
+			'base-url': { type: 'string' },
+			timeout: { type: 'string' },
+			'max-size': { type: 'string' },
+			json: { type: 'boolean', default: false },
+			help: { type: 'boolean', short: 'h', default: false },
+		},
+	}, FEED_HELP);
 }
 
-/** "item=.card; title=h3" or a JSON object. */
 export function parseSelectors(text: string): CustomSelectors {
 	let pairs: Record<string, string>;
 	if (text.trim().startsWith('{')) {

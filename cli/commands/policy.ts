@@ -1,10 +1,9 @@
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { NewsItem } from '../../core/item';
+import { missingNewsFields, type NewsItem } from '../../core/item';
 import { evaluate, type Decision, type Rules, type Verdict } from '../../core/rules';
 import { localDateTime } from '../../core/rules/time';
 import { DateTime } from '../../core/vendor';
-import { UsageError } from '../usage';
+import { parseCommandArgs, UsageError } from '../usage';
 import { loadRulesOrReport } from './rules';
 
 export const POLICY_HELP = `Usage: banditore policy --rules <file> [--at <time>] [--json]
@@ -55,20 +54,16 @@ export async function policyCommand(args: string[]): Promise<number> {
 }
 
 function parse(args: string[]) {
-	try {
-		return parseArgs({
-			args,
-			allowPositionals: true,
-			options: {
-				rules: { type: 'string' },
-				at: { type: 'string' },
-				json: { type: 'boolean', default: false },
-				help: { type: 'boolean', short: 'h', default: false },
-			},
-		});
-	} catch (error) {
-		throw new UsageError(`${(error as Error).message}\n${POLICY_HELP}`);
-	}
+	return parseCommandArgs({
+		args,
+		allowPositionals: true,
+		options: {
+			rules: { type: 'string' },
+			at: { type: 'string' },
+			json: { type: 'boolean', default: false },
+			help: { type: 'boolean', short: 'h', default: false },
+		},
+	}, POLICY_HELP);
 }
 
 function parseTime(text: string, zone: string): Date {
@@ -100,7 +95,7 @@ export function parseLines(text: string): { items: NewsItem[]; problems: string[
 			problems.push(`${where}: not a JSON object; each line must be one news item.`);
 			return;
 		}
-		const missing = ['title', 'link'].filter((field) => typeof (value as Record<string, unknown>)[field] !== 'string');
+		const missing = missingNewsFields(value);
 		if (missing.length) {
 			problems.push(`${where}: not a news item, it has no ${missing.map((field) => `"${field}"`).join(' and no ')} text.`);
 			return;

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
 import { BanditoreError } from '../../core/errors';
 import { formatProblems, loadRules, type Rules } from '../../core/rules';
-import { UsageError } from '../usage';
+import { parseCommandArgs, UsageError } from '../usage';
 
 export const RULES_HELP = `Usage: banditore rules check <file>...
 
@@ -44,9 +43,8 @@ export async function readRulesFile(file: string): Promise<string> {
 }
 
 function parse(args: string[]) {
-	try {
-		return parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } });
-	} catch (error) {
-		throw new UsageError(`${(error as Error).message}\n${RULES_HELP}`);
-	}
+	return parseCommandArgs(
+		{ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } },
+		RULES_HELP,
+	);
 }

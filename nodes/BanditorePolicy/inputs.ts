@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { BanditoreError } from '../../core/errors';
-import type { NewsItem } from '../../core/item';
+import { missingNewsFields, type NewsItem } from '../../core/item';
 import { DateTime } from '../../core/vendor';
 import type { RulesSource } from '../shared/rules.source';
 import { rulesObjectFromParameters, type PolicyParameters } from './rules.params';
@@ -20,7 +20,7 @@ export function rulesSourceFor(context: IExecuteFunctions, itemIndex: number): R
  * title or link is not news (often an error item of a previous node) and must not be judged.
  */
 export function newsItemOf(json: IDataObject): NewsItem {
-	const missing = (['title', 'link'] as const).filter((field) => typeof json[field] !== 'string');
+	const missing = missingNewsFields(json);
 	if (missing.length) {
 		throw new BanditoreError(
 			'not_news_item',

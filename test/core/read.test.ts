@@ -1,9 +1,9 @@
 import nock from 'nock';
-import { BanditoreError } from '../../core/errors';
 import { fetchUrl } from '../../core/http/fetch';
 import { readSource, type ReadOptions, type ReadResult, type SourceConfig } from '../../core/read';
 import { fixture } from './feed/fixtures';
 import { site } from './html/fixtures';
+import { failureOf } from '../failure';
 
 const VALMORENA = 'https://www.comune.valmorena.it';
 const CASTELNUOVO = 'https://www.comune.castelnuovo.it';
@@ -20,15 +20,6 @@ function read(config: SourceConfig, options: Partial<ReadOptions> = {}): Promise
 	return readSource(config, { fetch: fetchUrl, now: NOW, timeoutMs: 5000, ...options });
 }
 
-async function failure(promise: Promise<unknown>): Promise<BanditoreError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof BanditoreError) return error;
-		throw error;
-	}
-	throw new Error('expected the read to fail');
-}
 
 const NOVITA_TITLES = [
 	'Torna il mercato contadino in piazza Garibaldi',
@@ -187,7 +178,7 @@ describe('readSource on a comune home page', () => {
 			.reply(500, 'Errore')
 			.get('/vivere-il-comune/eventi')
 			.reply(200, site('agid/eventi.html'), HTML);
-		const error = await failure(read({ url: `${VALMORENA}/` }));
+		const error = await failureOf(read({ url: `${VALMORENA}/` }));
 		expect(error.code).toBe('http_status');
 		expect(error.message).toBe(`${VALMORENA}/novita answered HTTP 500.`);
 	});
@@ -235,7 +226,7 @@ describe('readSource stays on a listing', () => {
 			.get('/notizie.asp')
 			.once()
 			.reply(200, montecalvo('/'), HTML);
-		const error = await failure(read({ url: `${MONTECALVO}/` }));
+		const error = await failureOf(read({ url: `${MONTECALVO}/` }));
 		scope.done();
 		expect(error.code).toBe('unknown_layout');
 		expect(error.message).toContain(`${MONTECALVO}/notizie.asp`);
@@ -324,7 +315,7 @@ describe('readSource with kind youtube', () => {
 			.get(FEED_PATH)
 			.once()
 			.reply(200, site('youtube/channel.html'), HTML);
-		const error = await failure(read({ url: `${YOUTUBE}/@comunevalmorena`, kind: 'youtube' }));
+		const error = await failureOf(read({ url: `${YOUTUBE}/@comunevalmorena`, kind: 'youtube' }));
 		scope.done();
 		expect(error.code).toBe('not_a_feed');
 		expect(error.message).toBe(`${YOUTUBE}${FEED_PATH} is not a YouTube channel or its feed.`);
@@ -332,7 +323,7 @@ describe('readSource with kind youtube', () => {
 
 	it('says so when the page is not a YouTube channel', async () => {
 		nock(VALMORENA).get('/novita').reply(200, site('agid/novita.html'), HTML);
-		const error = await failure(read({ url: `${VALMORENA}/novita`, kind: 'youtube' }));
+		const error = await failureOf(read({ url: `${VALMORENA}/novita`, kind: 'youtube' }));
 		expect(error.code).toBe('not_a_feed');
 		expect(error.hint).toContain('youtube.com/@name');
 	});
@@ -341,7 +332,7 @@ describe('readSource with kind youtube', () => {
 describe('readSource with kind rss', () => {
 	it('refuses an HTML page with not_a_feed', async () => {
 		nock(VALMORENA).get('/novita').reply(200, site('agid/novita.html'), HTML);
-		const error = await failure(read({ url: `${VALMORENA}/novita`, kind: 'rss' }));
+		const error = await failureOf(read({ url: `${VALMORENA}/novita`, kind: 'rss' }));
 		expect(error.code).toBe('not_a_feed');
 		expect(error.message).toBe(`The document at ${VALMORENA}/novita is an HTML page, not an RSS, Atom or RDF feed.`);
 		expect(error.hint).toContain("kind 'html'");
@@ -430,14 +421,14 @@ describe('readSource with custom selectors and on unknown pages', () => {
 
 	it('says the selector matched nothing', async () => {
 		nock(MONTECALVO).get('/notizie.asp').reply(200, site('custom/notizie.html'), HTML);
-		const error = await failure(read({ url: URL, selectors: { item: '.card', title: 'h3' } }));
+		const error = await failureOf(read({ url: URL, selectors: { item: '.card', title: 'h3' } }));
 		expect(error.code).toBe('no_matches');
 		expect(error.message).toBe(`The selector '.card' matched nothing on ${URL}.`);
 	});
 
 	it('fails with unknown_layout and says what to do on an unknown page with preset auto', async () => {
 		nock(MONTECALVO).get('/notizie.asp').reply(200, site('custom/notizie.html'), HTML);
-		const error = await failure(read({ url: URL, preset: 'auto' }));
+		const error = await failureOf(read({ url: URL, preset: 'auto' }));
 		expect(error.code).toBe('unknown_layout');
 		expect(error.message).toBe(
 			`The page ${URL} is not built on a template Banditore knows, and no news cards were found on it.`,

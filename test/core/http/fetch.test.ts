@@ -2,21 +2,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import nock from 'nock';
-import { BanditoreError } from '../../../core/errors';
 import { DEFAULT_USER_AGENT, fetchUrl } from '../../../core/http/fetch';
+import { failureOf } from '../../failure';
 
 const SITE = 'https://www.comune.example.it';
 const FEED = '<?xml version="1.0"?><rss version="2.0"><channel><title>Comune</title></channel></rss>';
 
-async function failure(promise: Promise<unknown>): Promise<BanditoreError> {
-	try {
-		await promise;
-	} catch (error) {
-		if (error instanceof BanditoreError) return error;
-		throw error;
-	}
-	throw new Error('expected the fetch to fail');
-}
 
 describe('fetchUrl', () => {
 	it('sends a clear User-Agent and asks for compressed feeds', async () => {
@@ -76,42 +67,42 @@ describe('fetchUrl', () => {
 
 	it('stops after too many redirects', async () => {
 		nock(SITE).get('/loop').times(10).reply(302, '', { location: '/loop' });
-		const error = await failure(fetchUrl(`${SITE}/loop`, { maxRedirects: 3 }));
+		const error = await failureOf(fetchUrl(`${SITE}/loop`, { maxRedirects: 3 }));
 		expect(error.code).toBe('too_many_redirects');
 		expect(error.message).toContain('more than 3 times');
 	});
 
 	it('explains HTTP errors in terms of what to do', async () => {
 		nock(SITE).get('/novita').reply(404, 'not here');
-		const notFound = await failure(fetchUrl(`${SITE}/novita`));
+		const notFound = await failureOf(fetchUrl(`${SITE}/novita`));
 		expect(notFound.code).toBe('http_status');
 		expect(notFound.message).toBe(`${SITE}/novita answered HTTP 404.`);
 		expect(notFound.hint).toMatch(/check the address/i);
 
 		nock(SITE).get('/novita').reply(503);
-		expect((await failure(fetchUrl(`${SITE}/novita`))).hint).toMatch(/try again later/i);
+		expect((await failureOf(fetchUrl(`${SITE}/novita`))).hint).toMatch(/try again later/i);
 	});
 
 	it('refuses a body larger than the cap, declared or streamed', async () => {
 		nock(SITE).get('/big').reply(200, 'x'.repeat(2048), { 'content-length': '2048' });
-		const declared = await failure(fetchUrl(`${SITE}/big`, { maxBytes: 1024 }));
+		const declared = await failureOf(fetchUrl(`${SITE}/big`, { maxBytes: 1024 }));
 		expect(declared.code).toBe('too_big');
 
 		// A gzip bomb: small on the wire, huge once decoded.
 		nock(SITE).get('/bomb').reply(200, gzipSync(Buffer.alloc(5 * 1024 * 1024)), { 'content-encoding': 'gzip' });
-		expect((await failure(fetchUrl(`${SITE}/bomb`, { maxBytes: 1024 * 1024 }))).code).toBe('too_big');
+		expect((await failureOf(fetchUrl(`${SITE}/bomb`, { maxBytes: 1024 * 1024 }))).code).toBe('too_big');
 	});
 
 	it('says a host cannot be reached', async () => {
 		nock(SITE).get('/feed').replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND www.comune.example.it'), { code: 'ENOTFOUND' }));
-		const error = await failure(fetchUrl(`${SITE}/feed`));
+		const error = await failureOf(fetchUrl(`${SITE}/feed`));
 		expect(error.code).toBe('unreachable');
 		expect(error.message).toContain('could not be resolved');
 	});
 
 	it('rejects what is not a web address', async () => {
-		expect((await failure(fetchUrl('ftp://comune.example.it/feed'))).code).toBe('bad_url');
-		expect((await failure(fetchUrl('comune.example.it'))).code).toBe('bad_url');
+		expect((await failureOf(fetchUrl('ftp://comune.example.it/feed'))).code).toBe('bad_url');
+		expect((await failureOf(fetchUrl('comune.example.it'))).code).toBe('bad_url');
 	});
 
 	describe('against a real server on 127.0.0.1', () => {
@@ -152,12 +143,12 @@ describe('fetchUrl', () => {
 		});
 
 		it('gives up at the deadline with a timeout error', async () => {
-			const error = await failure(fetchUrl(`${base}/slow`, { timeoutMs: 300 }));
+			const error = await failureOf(fetchUrl(`${base}/slow`, { timeoutMs: 300 }));
 			expect(error.code).toBe('timeout');
 		});
 
 		it('stops reading a streamed body once it passes the cap', async () => {
-			const error = await failure(fetchUrl(`${base}/stream`, { maxBytes: 256 * 1024 }));
+			const error = await failureOf(fetchUrl(`${base}/stream`, { maxBytes: 256 * 1024 }));
 			expect(error.code).toBe('too_big');
 		});
 
@@ -171,7 +162,7 @@ describe('fetchUrl', () => {
 			await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
 			const port = (closed.address() as AddressInfo).port;
 			await new Promise((resolve) => closed.close(resolve));
-			const error = await failure(fetchUrl(`http://127.0.0.1:${port}/feed`));
+			const error = await failureOf(fetchUrl(`http://127.0.0.1:${port}/feed`));
 			expect(error.code).toBe('unreachable');
 			expect(error.message).toContain('refused');
 		});
