@@ -26,7 +26,7 @@ export async function rulesCommand(args: string[]): Promise<number> {
 
 /** For commands that need valid rules: problems go to stderr and the command stops with exit 1. */
 export async function loadRulesOrReport(file: string): Promise<Rules | null> {
-	const result = loadRules(await readRulesFile(file), { fileName: basename(file) });
+	const result = loadRules(await readRulesFile(file));
 	if (result.ok) return result.rules;
 	for (const line of formatProblems(result.problems, basename(file))) process.stderr.write(`${line}\n`);
 	return null;

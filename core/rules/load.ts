@@ -5,12 +5,7 @@ import { compileRules } from './compile';
 import { noLocation, type Locator, type PathSegment } from './problems';
 import type { RuleProblem, RulesResult } from './types';
 
-export interface LoadOptions {
-	/** Only for messages that name the file (the CLI prints it before line and column). */
-	fileName?: string;
-}
-
-export function loadRules(yamlText: string, _options: LoadOptions = {}): RulesResult {
+export function loadRules(yamlText: string): RulesResult {
 	const lineCounter = new LineCounter();
 	let doc: YamlDocument;
 	try {

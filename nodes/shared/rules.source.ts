@@ -35,10 +35,10 @@ async function compile(node: INode, source: RulesSource): Promise<Rules> {
 	if (source.kind === 'file') {
 		const path = source.path.trim();
 		name = basename(path);
-		result = loadRules(await readRulesFile(node, path), { fileName: name });
+		result = loadRules(await readRulesFile(node, path));
 	} else if (source.kind === 'yaml') {
 		name = 'Rules YAML';
-		result = loadRules(source.text, { fileName: name });
+		result = loadRules(source.text);
 	} else {
 		name = '';
 		result = rulesFromObject(source.data);

@@ -16,7 +16,7 @@ fallbackCategory: notizia
 `;
 
 function problems(text: string): RuleProblem[] {
-	const result = loadRules(text, { fileName: 'prova.yaml' });
+	const result = loadRules(text);
 	if (result.ok) throw new Error('il file doveva essere rifiutato');
 	expect(result).not.toHaveProperty('rules');
 	return result.problems;
@@ -24,7 +24,7 @@ function problems(text: string): RuleProblem[] {
 
 describe('i file distribuiti', () => {
 	test.each(['meda', 'magenta'] as const)('rules/%s.yaml si carica senza problemi', (name) => {
-		const result = loadRules(shippedText(name), { fileName: `${name}.yaml` });
+		const result = loadRules(shippedText(name));
 		expect(result.ok ? [] : result.problems).toEqual([]);
 	});
 
