@@ -4,12 +4,14 @@ import { BanditoreError } from '../core/errors';
 import { feedCommand } from './commands/feed';
 import { policyCommand } from './commands/policy';
 import { rulesCommand } from './commands/rules';
+import { schedulerCommand } from './commands/scheduler';
 import { UsageError } from './usage';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 	feed: feedCommand,
 	rules: rulesCommand,
 	policy: policyCommand,
+	scheduler: schedulerCommand,
 };
 
 const HELP = `Usage: banditore <command> [options]
@@ -19,6 +21,7 @@ Commands:
   rules check <file>   Check a rules file: prints nothing when it is valid, else its problems
   policy --rules <file>
                        Judge news items (JSON lines on stdin) against the rules
+  scheduler            Start the scheduler service (see scheduler/README.md)
 
 Run "banditore <command> --help" for the options of a command.`;
 

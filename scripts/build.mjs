@@ -46,3 +46,6 @@ await build({
 });
 
 chmodSync(join(dist, 'cli/banditore.js'), 0o755);
+
+// The scheduler workspace builds into scheduler/dist (its own tsconfig and dependencies).
+execFileSync('npm', ['run', 'build', '-w', 'scheduler'], { cwd: root, stdio: 'inherit' });

@@ -1,0 +1,72 @@
+// The HTTP API v1: JSON, bearer-token auth on everything but /healthz, OpenAPI at /openapi.json.
+import { timingSafeEqual } from 'node:crypto';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Context } from '../context';
+import { ApiError } from '../errors';
+import { routes } from './routes';
+
+const OPEN = new Set(['/healthz']);
+
+function sameToken(given: string, expected: string): boolean {
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export async function buildApp(ctx: Context, logger: FastifyServerOptions['logger']): Promise<FastifyInstance> {
+	const app = Fastify({ logger, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+
+	// Empty bodies are fine on action endpoints (cancel, release…), even with a JSON content type.
+	app.removeContentTypeParser('application/json');
+	app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+		const text = String(body);
+		if (!text.trim()) return done(null, undefined);
+		try {
+			done(null, JSON.parse(text));
+		} catch {
+			done(new ApiError(400, 'invalid_json', 'the request body is not valid JSON'), undefined);
+		}
+	});
+
+	await app.register(swagger, {
+		openapi: {
+			openapi: '3.0.3',
+			info: { title: 'Banditore scheduler', version: '1.0.0', description: 'Outbox and weekly ledger of a one-way WhatsApp channel.' },
+			components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+			security: [{ bearer: [] }],
+		},
+	});
+
+	app.addHook('onRequest', async (request, reply) => {
+		const path = request.url.split('?')[0];
+		if (OPEN.has(path)) return;
+		const header = request.headers.authorization ?? '';
+		const token = header.startsWith('Bearer ') ? header.slice(7) : '';
+		if (!token || !sameToken(token, ctx.config.apiToken)) {
+			await reply.code(401).send({ error: 'unauthorized', message: 'missing or wrong bearer token', hint: 'Send "Authorization: Bearer <BANDITORE_API_TOKEN>".' });
+		}
+	});
+
+	app.setErrorHandler((error, request, reply) => {
+		if (error instanceof ApiError) {
+			return reply.code(error.status).send({ error: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...error.extra });
+		}
+		const e = error as { validation?: unknown; statusCode?: number; message: string; code?: string };
+		if (e.validation) return reply.code(400).send({ error: 'invalid_request', message: e.message });
+		if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: 'invalid_request', message: e.message });
+		request.log.error({ err: error }, 'request failed');
+		return reply.code(500).send({ error: 'internal', message: 'internal error, see the scheduler log' });
+	});
+
+	app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+
+	app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+	app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+	app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+		reply.header('content-type', ctx.metrics.registry.contentType);
+		return ctx.metrics.registry.metrics();
+	});
+	await app.register(routes(ctx), { prefix: '/v1' });
+	return app;
+}

@@ -1,0 +1,135 @@
+// JSON schemas of the API v1: they validate requests, shape responses and make /openapi.json.
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const freeObject = { type: 'object', additionalProperties: true } as const;
+
+export const errorSchema = {
+	type: 'object',
+	properties: { error: str, message: str, hint: str, retryAt: strOrNull },
+	required: ['error', 'message'],
+} as const;
+
+export const messageSchema = {
+	type: 'object',
+	properties: {
+		id: str,
+		channel: str,
+		dedupeKey: str,
+		state: { type: 'string', enum: ['queued', 'scheduled', 'held', 'sending', 'sent', 'failed', 'deferred', 'expired', 'rejected', 'cancelled'] },
+		text: str,
+		category: strOrNull,
+		priority: { type: 'number' },
+		emergency: { type: 'boolean' },
+		justification: strOrNull,
+		image: strOrNull,
+		earliestAt: str,
+		expiresAt: strOrNull,
+		createdAt: str,
+		updatedAt: str,
+		sentAt: strOrNull,
+		providerMessageId: strOrNull,
+		reasons: { type: 'array', items: str },
+		attempts: { type: 'integer' },
+		item: { type: ['object', 'null'], additionalProperties: true },
+		history: { type: 'array', items: { type: 'object', properties: { at: str, state: str, note: strOrNull } } },
+	},
+} as const;
+
+export const channelSchema = {
+	type: 'object',
+	properties: { id: str, name: str, paused: { type: 'boolean' }, rulesVersion: { type: 'integer' }, delivery: { type: 'string', enum: ['outbox', 'webhook'] } },
+} as const;
+
+export const slotSchema = {
+	type: 'object',
+	properties: { id: str, channel: str, messageId: str, expiresAt: str },
+} as const;
+
+export const quotaSchema = {
+	type: 'object',
+	properties: {
+		channel: str,
+		week: { type: 'string', enum: ['iso', 'rolling'] },
+		limit: { type: 'integer' },
+		used: { type: 'integer' },
+		inFlight: { type: 'integer' },
+		remaining: { type: 'integer' },
+		emergencies: { type: 'integer' },
+		windowStart: str,
+		windowEnd: str,
+		nextReset: str,
+		paused: { type: 'boolean' },
+	},
+} as const;
+
+export const auditSchema = {
+	type: 'object',
+	properties: { id: { type: 'integer' }, at: str, channel: strOrNull, type: str, messageId: strOrNull, actor: str, details: freeObject },
+} as const;
+
+export const channelParam = { type: 'object', properties: { channel: str }, required: ['channel'] } as const;
+export const idParam = { type: 'object', properties: { id: str }, required: ['id'] } as const;
+
+export const enqueueBody = {
+	type: 'object',
+	properties: {
+		item: {
+			type: 'object',
+			properties: {
+				id: { type: 'string', minLength: 1 },
+				title: str,
+				summary: str,
+				link: str,
+				publishedAt: strOrNull,
+				updatedAt: strOrNull,
+				categories: { type: 'array', items: str },
+				image: strOrNull,
+				source: freeObject,
+			},
+			required: ['id', 'title'],
+			additionalProperties: true,
+		},
+		dedupeKey: { type: 'string', minLength: 1 },
+		text: str,
+		category: str,
+		priority: { type: 'number' },
+		emergency: { type: 'boolean' },
+		justification: str,
+		earliestAt: { type: 'string', format: 'date-time' },
+		expiresAt: { type: 'string', format: 'date-time' },
+		image: strOrNull,
+	},
+	additionalProperties: false,
+} as const;
+
+export const slotBody = {
+	type: 'object',
+	properties: {
+		dedupeKey: { type: 'string', minLength: 1 },
+		text: str,
+		category: str,
+		priority: { type: 'number' },
+		emergency: { type: 'boolean' },
+		justification: str,
+	},
+	required: ['dedupeKey'],
+	additionalProperties: false,
+} as const;
+
+export const ackBody = {
+	oneOf: [
+		{ type: 'object', properties: { status: { const: 'sent' }, providerMessageId: str }, required: ['status'], additionalProperties: false },
+		{
+			type: 'object',
+			properties: { status: { const: 'failed' }, reason: { type: 'string', minLength: 1 }, retry: { type: 'boolean' } },
+			required: ['status', 'reason', 'retry'],
+			additionalProperties: false,
+		},
+	],
+} as const;
+
+export const noteBody = { type: ['object', 'null'], properties: { note: str }, additionalProperties: false } as const;
+export const reasonBody = { type: ['object', 'null'], properties: { reason: str }, additionalProperties: false } as const;
+export const confirmBody = { type: ['object', 'null'], properties: { providerMessageId: str }, additionalProperties: false } as const;
+
+export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema };

@@ -1,0 +1,159 @@
+// Configuration: environment variables over an optional YAML file, validated with clear errors.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseDocument, z } from '../../core/vendor';
+import type { Database } from './store';
+
+export const DEFAULT_CONFIG_FILE = 'banditore.config.yaml';
+
+const delivery = z.discriminatedUnion('kind', [
+	z.object({ kind: z.literal('outbox'), file: z.string().min(1).default('data/outbox.jsonl') }).strict(),
+	z.object({ kind: z.literal('webhook'), url: z.string().url() }).strict(),
+]);
+
+const channel = z
+	.object({
+		id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
+		name: z.string().min(1).optional(),
+		rules: z.string().min(1),
+		delivery: delivery.default({ kind: 'outbox', file: 'data/outbox.jsonl' }),
+	})
+	.strict();
+
+const fileSchema = z
+	.object({
+		apiToken: z.string().min(1).optional(),
+		host: z.string().min(1).optional(),
+		port: z.number().int().min(0).max(65535).optional(),
+		publicUrl: z.string().url().optional(),
+		database: z.union([z.object({ url: z.string().min(1) }).strict(), z.object({ path: z.string().min(1) }).strict()]).optional(),
+		logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+		channels: z.array(channel).min(1).optional(),
+		dispatch: z
+			.object({
+				intervalMs: z.number().int().min(10).optional(),
+				leaseSeconds: z.number().min(1).optional(),
+				slotMinutes: z.number().min(0.01).optional(),
+				maxAttempts: z.number().int().min(1).optional(),
+				backoffSeconds: z.number().min(0).optional(),
+			})
+			.strict()
+			.optional(),
+	})
+	.strict();
+
+export type ChannelConfig = { id: string; name: string; rules: string; delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } };
+
+export interface Config {
+	apiToken: string;
+	host: string;
+	port: number;
+	publicUrl: string | null;
+	database: Database;
+	logLevel: string;
+	channels: ChannelConfig[];
+	dispatch: { intervalMs: number; leaseSeconds: number; slotMinutes: number; maxAttempts: number; backoffSeconds: number };
+}
+
+export class ConfigInvalid extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ConfigInvalid';
+	}
+}
+
+function issues(error: z.ZodError, where: string): string {
+	return error.issues.map((i) => `${where}${i.path.length ? ` ${i.path.join('.')}` : ''}: ${i.message}`).join('\n');
+}
+
+const integer = (name: string, value: string | undefined): number | undefined => {
+	if (value === undefined || value === '') return undefined;
+	const n = Number(value);
+	if (!Number.isFinite(n)) throw new ConfigInvalid(`${name} must be a number, got "${value}"`);
+	return n;
+};
+
+/** Reads BANDITORE_CONFIG (or ./banditore.config.yaml when present) and the environment. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+	const explicit = env.BANDITORE_CONFIG;
+	const path = explicit ? resolve(cwd, explicit) : join(cwd, DEFAULT_CONFIG_FILE);
+	let file: z.infer<typeof fileSchema> = {};
+	let base = cwd;
+	if (explicit || existsSync(path)) {
+		let text: string;
+		try {
+			text = readFileSync(path, 'utf8');
+		} catch (error) {
+			throw new ConfigInvalid(`cannot read the config file ${path}: ${(error as Error).message}`);
+		}
+		const doc = parseDocument(text);
+		if (doc.errors.length) throw new ConfigInvalid(`${path}: ${doc.errors[0].message}`);
+		const parsed = fileSchema.safeParse(doc.toJS() ?? {});
+		if (!parsed.success) throw new ConfigInvalid(issues(parsed.error, path));
+		file = parsed.data;
+		base = dirname(path);
+	}
+	const at = (p: string, dir: string): string => (isAbsolute(p) ? p : resolve(dir, p));
+
+	const apiToken = env.BANDITORE_API_TOKEN || file.apiToken;
+	if (!apiToken) {
+		throw new ConfigInvalid(
+			'BANDITORE_API_TOKEN is not set: the scheduler refuses to start without an API token. ' +
+				'Set it in the environment (e.g. BANDITORE_API_TOKEN=$(openssl rand -hex 32)) or as apiToken in the config file.',
+		);
+	}
+	const host = env.HOST || file.host || '127.0.0.1';
+	const port = integer('PORT', env.PORT) ?? file.port ?? 8787;
+	let database: Database;
+	const url = env.DATABASE_URL || (file.database && 'url' in file.database ? file.database.url : undefined);
+	if (url) {
+		if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigInvalid(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.replace(/\/\/[^@]*@/, '//***@')}"`);
+		database = { kind: 'postgres', url };
+	} else if (env.BANDITORE_DB) database = { kind: 'sqlite', file: at(env.BANDITORE_DB, cwd) };
+	else if (file.database && 'path' in file.database) database = { kind: 'sqlite', file: at(file.database.path, base) };
+	else database = { kind: 'sqlite', file: at('data/banditore.sqlite', cwd) };
+
+	const channels: ChannelConfig[] = (file.channels ?? []).map((c) => ({
+		id: c.id,
+		name: c.name ?? c.id,
+		rules: at(c.rules, base),
+		delivery: c.delivery.kind === 'outbox' ? { kind: 'outbox', file: at(c.delivery.file, base) } : c.delivery,
+	}));
+	if (channels.length === 0) {
+		// The demo: Meda's rules, messages written to a JSON-lines file (a dry run).
+		channels.push({ id: 'demo', name: 'Demo', rules: demoRules(cwd), delivery: { kind: 'outbox', file: at('data/outbox.jsonl', cwd) } });
+	}
+	const ids = new Set<string>();
+	for (const c of channels) {
+		if (ids.has(c.id)) throw new ConfigInvalid(`channel "${c.id}" is configured twice`);
+		ids.add(c.id);
+	}
+	const d = file.dispatch ?? {};
+	return {
+		apiToken,
+		host,
+		port,
+		publicUrl: env.BANDITORE_PUBLIC_URL || file.publicUrl || null,
+		database,
+		logLevel: env.LOG_LEVEL || file.logLevel || 'info',
+		channels,
+		dispatch: {
+			intervalMs: integer('BANDITORE_DISPATCH_MS', env.BANDITORE_DISPATCH_MS) ?? d.intervalMs ?? 1000,
+			leaseSeconds: integer('BANDITORE_LEASE_SECONDS', env.BANDITORE_LEASE_SECONDS) ?? d.leaseSeconds ?? 300,
+			slotMinutes: d.slotMinutes ?? 10,
+			maxAttempts: d.maxAttempts ?? 5,
+			backoffSeconds: integer('BANDITORE_BACKOFF_SECONDS', env.BANDITORE_BACKOFF_SECONDS) ?? d.backoffSeconds ?? 30,
+		},
+	};
+}
+
+function demoRules(cwd: string): string {
+	const local = join(cwd, 'rules', 'meda.yaml');
+	if (existsSync(local)) return local;
+	// From the repository: scheduler/src (sources) or scheduler/dist/scheduler/src (build).
+	for (const up of ['../../rules/meda.yaml', '../../../../rules/meda.yaml']) {
+		const candidate = resolve(__dirname, up);
+		if (existsSync(candidate)) return candidate;
+	}
+	return local;
+}

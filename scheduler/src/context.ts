@@ -1,0 +1,26 @@
+import type { Channel } from './channels';
+import type { Config } from './config';
+import type { Metrics } from './metrics';
+import type { Store } from './store';
+import type { Transport } from './delivery';
+import { notFound } from './errors';
+
+/** The service's clock: injected, so tests cross week boundaries without sleeping. */
+export type Clock = () => Date;
+
+export interface Context {
+	store: Store;
+	clock: Clock;
+	config: Config;
+	channels: Map<string, Channel>;
+	transports: Map<string, Transport>;
+	metrics: Metrics;
+	/** Base URL n8n calls back (ack). */
+	publicUrl: string;
+}
+
+export function channelOf(ctx: Context, id: string): Channel {
+	const channel = ctx.channels.get(id);
+	if (!channel) throw notFound('channel', id);
+	return channel;
+}

@@ -1,0 +1,13 @@
+import type { ChannelConfig } from '../config';
+import { OutboxTransport } from './outbox';
+import type { Transport } from './transport';
+import { WebhookTransport } from './webhook';
+
+export type { Transport, DeliveryResult } from './transport';
+export { OutboxTransport } from './outbox';
+export { WebhookTransport } from './webhook';
+
+export function transportFor(config: ChannelConfig, leaseSeconds: number): Transport {
+	if (config.delivery.kind === 'webhook') return new WebhookTransport(config.delivery.url, Math.min(30_000, (leaseSeconds * 1000) / 2));
+	return new OutboxTransport(config.delivery.file);
+}

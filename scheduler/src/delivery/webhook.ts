@@ -1,0 +1,43 @@
+// The webhook transport: POST the message to the n8n Scheduler Trigger. A 2xx means n8n has it and
+// the ack will say how it went; a refused connection or a non-2xx means the flow never saw it. A
+// timeout or a connection cut after sending is an unknown outcome: never resent without a decision.
+import type { Message } from '../model';
+import type { DeliveryResult, Transport } from './transport';
+
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export class WebhookTransport implements Transport {
+	readonly kind = 'webhook';
+	constructor(
+		readonly url: string,
+		readonly timeoutMs = 30_000,
+	) {}
+
+	async deliver(message: Message, ackUrl: string): Promise<DeliveryResult> {
+		let response: Response;
+		try {
+			response = await fetch(this.url, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'x-banditore-message-id': message.id },
+				body: JSON.stringify({ message, ackUrl }),
+				signal: AbortSignal.timeout(this.timeoutMs),
+			});
+			await response.arrayBuffer().catch(() => undefined);
+		} catch (error) {
+			const code = errorCode(error);
+			if (code && NOT_CONNECTED.has(code)) return { kind: 'notHandedOver', reason: `webhook unreachable (${code})`, retry: true };
+			return { kind: 'unknown', reason: `webhook did not answer (${code ?? (error as Error).name})` };
+		}
+		if (response.ok) return { kind: 'handedOver' };
+		return { kind: 'notHandedOver', reason: `webhook answered HTTP ${response.status}`, retry: true };
+	}
+
+	async recover() {
+		return { sent: false as const, known: false };
+	}
+}
+
+function errorCode(error: unknown): string | undefined {
+	const e = error as { code?: string; cause?: { code?: string } };
+	return e?.cause?.code ?? e?.code;
+}

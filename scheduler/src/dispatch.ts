@@ -1,0 +1,194 @@
+// The dispatch loop: releases due messages by priority within the budget, defers what does not fit
+// to the next window, expires what is too old, and settles leases left by a crash.
+import { t } from '../../core/messages';
+import type { Channel } from './channels';
+import type { Context } from './context';
+import { decideInTx } from './ledger';
+import { localDate, WAITING, type Message, type MessageRow } from './model';
+import { applyAck } from './outbox';
+import { audit, changeState, messageRow, withHistory } from './repo';
+
+type Step = { kind: 'claimed'; message: Message } | { kind: 'again' } | { kind: 'idle' } | { kind: 'wait'; code: string; until: Date | null };
+
+const ACTOR = 'dispatcher';
+const MAX_STEPS = 10_000;
+
+export class Dispatcher {
+	private timer: NodeJS.Timeout | null = null;
+	private running: Promise<void> | null = null;
+	private stopped = false;
+
+	constructor(private readonly ctx: Context) {}
+
+	start(): void {
+		const loop = (): void => {
+			if (this.stopped) return;
+			this.running = this.tick()
+				.catch((error: unknown) => this.onError(error))
+				.finally(() => {
+					this.running = null;
+					if (!this.stopped) this.timer = setTimeout(loop, this.ctx.config.dispatch.intervalMs);
+				});
+		};
+		loop();
+	}
+
+	onError: (error: unknown) => void = () => undefined;
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		if (this.timer) clearTimeout(this.timer);
+		await this.running;
+	}
+
+	/** One pass: settle leases, expire, then drain every channel. Tests call it with a fixed clock. */
+	async tick(): Promise<void> {
+		await this.settleLeases();
+		await this.expireWaiting();
+		for (const channel of this.ctx.channels.values()) await this.drain(channel);
+	}
+
+	private async drain(channel: Channel): Promise<void> {
+		for (let i = 0; i < MAX_STEPS && !this.stopped; i++) {
+			const step = await this.step(channel);
+			if (step.kind === 'claimed') await this.deliver(channel, step.message);
+			else if (step.kind !== 'again') return;
+		}
+	}
+
+	/** One decision under the channel lock. */
+	private async step(channel: Channel): Promise<Step> {
+		const { store, clock, metrics } = this.ctx;
+		const now = clock();
+		const nowMs = now.getTime();
+		const quota = channel.rules.quota;
+		const transport = this.ctx.transports.get(channel.id);
+		if (!transport) return { kind: 'idle' };
+		return store.tx(async (q): Promise<Step> => {
+			const row = await q.get<MessageRow>(
+				`SELECT * FROM messages WHERE channel = ? AND state IN ('queued', 'scheduled', 'deferred') AND earliest_at <= ?
+				ORDER BY emergency DESC, priority DESC, created_at, id LIMIT 1`,
+				[channel.id, nowMs],
+			);
+			if (!row) return { kind: 'idle' };
+			if (row.expires_at !== null && row.expires_at <= nowMs) {
+				await expire(q, row, nowMs, t('scheduler.expired', { date: localDate(row.expires_at) }));
+				return { kind: 'again' };
+			}
+			const decision = await decideInTx(q, channel.id, quota, now, row.emergency === 1);
+			if (decision.allow) {
+				const attempt = row.attempts + 1;
+				await changeState(q, row, nowMs, WAITING, {
+					state: 'sending',
+					note: t('scheduler.sending', { attempt }),
+					set: { claimed_at: nowMs, counted: decision.counts ? 1 : 0, lease_until: nowMs + this.ctx.config.dispatch.leaseSeconds * 1000, attempts: attempt, via: transport.kind },
+				});
+				await audit(q, nowMs, { channel: channel.id, type: 'message.sending', messageId: row.id, actor: ACTOR, details: { attempt, counted: decision.counts } });
+				if (row.emergency === 1) {
+					const key = decision.counts ? 'scheduler.emergencyCounted' : 'scheduler.emergency';
+					await audit(q, nowMs, { channel: channel.id, type: 'emergency.override', messageId: row.id, actor: ACTOR, details: { justification: row.justification, counted: decision.counts, note: t(key, { justification: row.justification ?? '' }) } });
+				}
+				metrics.decision(channel.id, 'claimed');
+				const claimed = (await messageRow(q, row.id)) as MessageRow;
+				return { kind: 'claimed', message: (await withHistory(q, [claimed]))[0] };
+			}
+			metrics.decision(channel.id, decision.code);
+			if (decision.code !== 'quota_exhausted' || !decision.until) return { kind: 'wait', code: decision.code, until: decision.until };
+			// No room left in this window: every due message moves to the next one, or expires first.
+			const until = decision.until.getTime();
+			const due = await q.all<MessageRow>(
+				"SELECT * FROM messages WHERE channel = ? AND state IN ('queued', 'scheduled', 'deferred') AND earliest_at <= ? ORDER BY priority DESC, created_at, id",
+				[channel.id, nowMs],
+			);
+			const note = t('scheduler.deferred', { limit: quota.perWeek, date: localDate(until) });
+			for (const m of due) {
+				if (m.expires_at !== null && m.expires_at <= until) {
+					await expire(q, m, nowMs, t('scheduler.expiredBeforeRoom', { date: localDate(m.expires_at) }));
+					continue;
+				}
+				await changeState(q, m, nowMs, WAITING, { state: 'deferred', note, reason: m.state === 'deferred' ? undefined : note, set: { earliest_at: until } });
+				await audit(q, nowMs, { channel: channel.id, type: 'message.deferred', messageId: m.id, actor: ACTOR, details: { until: new Date(until).toISOString(), note } });
+			}
+			return { kind: 'again' };
+		}, { lockChannel: channel.id });
+	}
+
+	private async deliver(channel: Channel, message: Message): Promise<void> {
+		const { store, clock } = this.ctx;
+		const transport = this.ctx.transports.get(channel.id);
+		if (!transport) return;
+		const ackUrl = `${this.ctx.publicUrl}/v1/messages/${message.id}/ack`;
+		let result;
+		try {
+			result = await transport.deliver(message, ackUrl);
+		} catch (error) {
+			// The transport threw before or while writing: we cannot tell; the lease settles it.
+			result = { kind: 'unknown' as const, reason: (error as Error).message };
+		}
+		if (result.kind === 'unknown') return;
+		const now = clock().getTime();
+		await store.tx(async (q) => {
+			const row = await messageRow(q, message.id);
+			if (!row || row.state !== 'sending') return;
+			if (result.kind === 'sent') await applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: result.providerMessageId }, now, ACTOR);
+			else if (result.kind === 'notHandedOver') await applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry }, now, ACTOR);
+			else await changeState(q, row, now, ['sending'], { state: 'sending', note: t('scheduler.handedOver') });
+		}, { lockChannel: channel.id });
+	}
+
+	/** Messages still `sending` after their lease: a crash, a lost ack, or a slot never confirmed. */
+	private async settleLeases(): Promise<void> {
+		const { store, clock } = this.ctx;
+		const nowMs = clock().getTime();
+		const ids = [...this.ctx.channels.keys()];
+		const marks = ids.map(() => '?').join(', ');
+		const stale = await store.all<MessageRow>(
+			`SELECT * FROM messages WHERE state = 'sending' AND lease_until IS NOT NULL AND lease_until <= ? AND channel IN (${marks})`,
+			[nowMs, ...ids],
+		);
+		for (const candidate of stale) {
+			const transport = this.ctx.transports.get(candidate.channel);
+			await store.tx(async (q) => {
+				const row = await messageRow(q, candidate.id);
+				if (!row || row.state !== 'sending' || row.lease_until === null || row.lease_until > nowMs) return;
+				if (row.via === 'outbox' && transport?.kind === 'outbox') {
+					const [message] = await withHistory(q, [row]);
+					const found = await transport.recover(message);
+					if (found.sent) {
+						await applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: found.providerMessageId }, nowMs, ACTOR);
+						await audit(q, nowMs, { channel: row.channel, type: 'message.recovered', messageId: row.id, actor: ACTOR, details: { note: t('scheduler.recovered') } });
+					} else {
+						await changeState(q, row, nowMs, ['sending'], { state: 'queued', note: t('scheduler.requeued'), set: { counted: 0, claimed_at: null, lease_until: null, earliest_at: nowMs } });
+						await audit(q, nowMs, { channel: row.channel, type: 'message.requeued', messageId: row.id, actor: ACTOR, details: { note: t('scheduler.requeued') } });
+					}
+					return;
+				}
+				// Webhook or slot: it may have been posted. It keeps counting and waits for a person.
+				const reason = t('scheduler.unknownOutcome');
+				await changeState(q, row, nowMs, ['sending'], { state: 'failed', note: t('scheduler.unknownOutcomeNote'), reason, set: { lease_until: null } });
+				if (row.via === 'slot') await q.run("UPDATE slots SET state = 'expired' WHERE message_id = ? AND state = 'active'", [row.id]);
+				await audit(q, nowMs, { channel: row.channel, type: 'message.unknown_outcome', messageId: row.id, actor: ACTOR, details: { reason, via: row.via, note: t('scheduler.unknownOutcomeNote') } });
+			}, { lockChannel: candidate.channel });
+		}
+	}
+
+	private async expireWaiting(): Promise<void> {
+		const { store, clock } = this.ctx;
+		const nowMs = clock().getTime();
+		const ids = [...this.ctx.channels.keys()];
+		const marks = ids.map(() => '?').join(', ');
+		const rows = await store.all<MessageRow>(
+			`SELECT * FROM messages WHERE state IN ('queued', 'scheduled', 'deferred', 'held') AND expires_at IS NOT NULL AND expires_at <= ? AND channel IN (${marks})`,
+			[nowMs, ...ids],
+		);
+		for (const row of rows) {
+			await store.tx((q) => expire(q, row, nowMs, t('scheduler.expired', { date: localDate(row.expires_at as number) })), { lockChannel: row.channel });
+		}
+	}
+}
+
+async function expire(q: import('./store').Queryable, row: MessageRow, nowMs: number, reason: string): Promise<void> {
+	const changed = await changeState(q, row, nowMs, ['queued', 'scheduled', 'deferred', 'held'], { state: 'expired', note: reason, reason });
+	if (changed) await audit(q, nowMs, { channel: row.channel, type: 'message.expired', messageId: row.id, actor: ACTOR, details: { note: reason } });
+}
+

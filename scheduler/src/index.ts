@@ -1,0 +1,68 @@
+// startScheduler(config): migrate, sync channels and rules, serve the API, run the dispatch loop.
+import type { FastifyServerOptions } from 'fastify';
+import { buildApp } from './api/app';
+import { syncChannel, type Channel } from './channels';
+import type { Config } from './config';
+import type { Clock, Context } from './context';
+import { transportFor, type Transport } from './delivery';
+import { Dispatcher } from './dispatch';
+import { createMetrics } from './metrics';
+import { openStore, type Store } from './store';
+
+export { loadConfig, ConfigInvalid, type Config, type ChannelConfig } from './config';
+export type { Clock } from './context';
+
+export interface StartOptions {
+	clock?: Clock;
+	/** false: no dispatch loop (tests drive `dispatcher.tick()` themselves). */
+	dispatch?: boolean;
+	store?: Store;
+}
+
+export interface Scheduler {
+	url: string;
+	ctx: Context;
+	dispatcher: Dispatcher;
+	close(): Promise<void>;
+}
+
+/** pino through fastify: never the Authorization header, nor anything called token. */
+export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+	return {
+		level,
+		redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token', '*.apiToken', 'token', 'apiToken'], censor: '[redacted]' },
+	};
+}
+
+export async function startScheduler(config: Config, options: StartOptions = {}): Promise<Scheduler> {
+	const clock = options.clock ?? (() => new Date());
+	const store = options.store ?? openStore(config.database);
+	await store.migrate();
+	const channels = new Map<string, Channel>();
+	const transports = new Map<string, Transport>();
+	for (const c of config.channels) {
+		channels.set(c.id, await syncChannel(store, c, clock().getTime()));
+		transports.set(c.id, transportFor(c, config.dispatch.leaseSeconds));
+	}
+	const ctx: Context = { store, clock, config, channels, transports, metrics: createMetrics(store), publicUrl: '' };
+	const app = await buildApp(ctx, loggerOptions(config.logLevel));
+	const address = await app.listen({ host: config.host, port: config.port });
+	const url = address.replace('[::1]', 'localhost');
+	ctx.publicUrl = (config.publicUrl ?? url).replace(/\/$/, '');
+	const dispatcher = new Dispatcher(ctx);
+	dispatcher.onError = (error) => app.log.error({ err: error }, 'dispatch failed');
+	if (options.dispatch !== false) dispatcher.start();
+	app.log.info({ url, database: config.database.kind, channels: [...channels.keys()] }, 'scheduler started');
+	let closing: Promise<void> | null = null;
+	return {
+		url,
+		ctx,
+		dispatcher,
+		close: () =>
+			(closing ??= (async () => {
+				await dispatcher.stop();
+				await app.close();
+				if (!options.store) await store.close();
+			})()),
+	};
+}

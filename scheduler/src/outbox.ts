@@ -1,0 +1,252 @@
+// The outbox: enqueue (deduplicated), editorial decisions, cancel, retry, acknowledgements.
+import { randomUUID } from 'node:crypto';
+import type { NewsItem } from '../../core/item';
+import { t } from '../../core/messages';
+import { evaluate } from '../../core/rules';
+import { channelOf, type Context } from './context';
+import { ApiError, invalidState, notFound } from './errors';
+import { localDate, PENDING, type Message, type MessageRow, type State } from './model';
+import { addHistory, audit, changeState, loadMessage, messageByKey, messageRow, withHistory } from './repo';
+
+export interface EnqueueInput {
+	item?: NewsItem;
+	dedupeKey?: string;
+	text?: string;
+	category?: string;
+	priority?: number;
+	emergency?: boolean;
+	justification?: string;
+	earliestAt?: string;
+	expiresAt?: string;
+	image?: string | null;
+}
+
+const DEFAULT_PRIORITY = 50;
+
+export function requireJustification(emergency: boolean | undefined, justification: string | undefined): void {
+	if (emergency && !justification?.trim()) {
+		throw new ApiError(422, 'justification_required', 'an emergency needs a justification', 'Send "justification": why this message may go beyond the weekly limit.');
+	}
+}
+
+function instant(value: string | undefined, name: string): number | null {
+	if (value === undefined) return null;
+	const ms = Date.parse(value);
+	if (!Number.isFinite(ms)) throw new ApiError(400, 'invalid_request', `${name} is not an ISO date-time: "${value}"`);
+	return ms;
+}
+
+export async function enqueue(ctx: Context, channelId: string, input: EnqueueInput, actor: string): Promise<{ created: boolean; message: Message }> {
+	const channel = channelOf(ctx, channelId);
+	requireJustification(input.emergency, input.justification);
+	const dedupeKey = input.dedupeKey ?? input.item?.id;
+	if (!dedupeKey) throw new ApiError(400, 'invalid_request', 'dedupeKey is required when there is no item');
+	const now = ctx.clock();
+	const nowMs = now.getTime();
+	const existing = await messageByKey(ctx.store, channel.id, dedupeKey);
+	if (existing) return { created: false, message: (await loadMessage(ctx.store, existing.id)) as Message };
+
+	let state: State;
+	let text: string;
+	let category = input.category ?? null;
+	let priority = input.priority ?? DEFAULT_PRIORITY;
+	let emergency = input.emergency ?? false;
+	let justification = input.justification?.trim() || null;
+	let expiresAt = instant(input.expiresAt, 'expiresAt');
+	let image = input.image === undefined ? null : input.image;
+	let reasons: string[];
+	let note: string;
+	if (input.item) {
+		const decision = evaluate(input.item, channel.rules, { now });
+		state = decision.verdict === 'accept' ? 'queued' : decision.verdict === 'hold' ? 'held' : 'rejected';
+		text = input.text ?? decision.text;
+		category = input.category ?? decision.category;
+		priority = input.priority ?? decision.priority;
+		emergency = input.emergency ?? decision.emergency;
+		// The rules' own reasons (which category, what matched) justify an emergency they recognise.
+		if (emergency && !justification) justification = decision.reasons.join('; ');
+		if (expiresAt === null && decision.expiresAt) expiresAt = Date.parse(decision.expiresAt);
+		if (input.image === undefined) image = decision.dropImage ? null : input.item.image;
+		reasons = decision.reasons;
+		note = t(state === 'queued' ? 'scheduler.queued' : state === 'held' ? 'scheduler.held' : 'scheduler.rejected');
+	} else {
+		if (!input.text?.trim()) throw new ApiError(400, 'invalid_request', 'text is required for a message without an item');
+		text = input.text;
+		state = 'queued';
+		reasons = [t('scheduler.manual')];
+		note = t('scheduler.manual');
+	}
+	const earliestAt = instant(input.earliestAt, 'earliestAt') ?? nowMs;
+	if (state === 'queued' && earliestAt > nowMs) {
+		state = 'scheduled';
+		note = t('scheduler.scheduled', { date: localDate(earliestAt) });
+	}
+	const id = randomUUID();
+	const created = await ctx.store.tx(async (q) => {
+		const inserted = await q.run(
+			`INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
+			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, counted)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0) ON CONFLICT (channel, dedupe_key) DO NOTHING`,
+			[id, channel.id, dedupeKey, state, text, category, priority, emergency ? 1 : 0, justification, image, earliestAt, expiresAt, nowMs, nowMs,
+				JSON.stringify(reasons), input.item ? JSON.stringify(input.item) : null],
+		);
+		if (inserted === 0) return false;
+		await addHistory(q, id, nowMs, state, note);
+		await audit(q, nowMs, {
+			channel: channel.id,
+			type: state === 'rejected' ? 'message.rejected' : state === 'held' ? 'message.held' : 'message.enqueued',
+			messageId: id,
+			actor,
+			details: { dedupeKey, state, category, priority, emergency, justification, reasons, rulesVersion: channel.rulesVersion },
+		});
+		return true;
+	});
+	ctx.metrics.decision(channel.id, created ? state : 'duplicate');
+	const row = created ? await messageRow(ctx.store, id) : await messageByKey(ctx.store, channel.id, dedupeKey);
+	return { created, message: (await withHistory(ctx.store, [row as MessageRow]))[0] };
+}
+
+export async function getMessage(ctx: Context, id: string): Promise<Message> {
+	const message = await loadMessage(ctx.store, id);
+	if (!message) throw notFound('message', id);
+	return message;
+}
+
+export async function listMessages(ctx: Context, channelId: string, states: State[], limit: number): Promise<Message[]> {
+	const channel = channelOf(ctx, channelId);
+	const filter = states.length ? ` AND state IN (${states.map(() => '?').join(', ')})` : '';
+	const rows = await ctx.store.all<MessageRow>(
+		`SELECT * FROM messages WHERE channel = ?${filter} ORDER BY created_at, id LIMIT ?`,
+		[channel.id, ...states, limit],
+	);
+	return withHistory(ctx.store, rows);
+}
+
+type Transition = (row: MessageRow, now: number) => { from: readonly State[]; to: State; note: string; reason?: string; set?: Record<string, string | number | null>; type: string; details?: Record<string, unknown> };
+
+/** One state change under the channel lock, with its history entry and audit line. */
+async function transition(ctx: Context, id: string, actor: string, action: string, make: Transition): Promise<Message> {
+	const row = await messageRow(ctx.store, id);
+	if (!row) throw notFound('message', id);
+	const now = ctx.clock().getTime();
+	await ctx.store.tx(async (q) => {
+		const current = (await messageRow(q, id)) as MessageRow;
+		const change = make(current, now);
+		if (!change.from.includes(current.state)) throw invalidState(id, current.state, action);
+		await changeState(q, current, now, change.from, { state: change.to, note: change.note, reason: change.reason, set: change.set });
+		await audit(q, now, { channel: current.channel, type: change.type, messageId: id, actor, details: { from: current.state, to: change.to, note: change.note, ...change.details } });
+	}, { lockChannel: row.channel });
+	return getMessage(ctx, id);
+}
+
+export function cancel(ctx: Context, id: string, actor: string): Promise<Message> {
+	return transition(ctx, id, actor, 'cancelled', () => ({ from: PENDING, to: 'cancelled', note: t('scheduler.cancelled'), type: 'message.cancelled' }));
+}
+
+export function approve(ctx: Context, id: string, actor: string, note?: string): Promise<Message> {
+	return transition(ctx, id, actor, 'approved', (row, now) => ({
+		from: ['held'],
+		to: row.earliest_at > now ? 'scheduled' : 'queued',
+		note: note ? `${t('scheduler.approved')}: ${note}` : t('scheduler.approved'),
+		type: 'message.approved',
+	}));
+}
+
+export function reject(ctx: Context, id: string, actor: string, note?: string): Promise<Message> {
+	return transition(ctx, id, actor, 'rejected', () => ({
+		from: ['held'],
+		to: 'rejected',
+		note: note ? `${t('scheduler.rejectedByStaff')}: ${note}` : t('scheduler.rejectedByStaff'),
+		reason: note ? `${t('scheduler.rejectedByStaff')}: ${note}` : t('scheduler.rejectedByStaff'),
+		type: 'message.rejected',
+	}));
+}
+
+/** The explicit decision after an unknown outcome (or a final failure): send it again. */
+export function retry(ctx: Context, id: string, actor: string): Promise<Message> {
+	return transition(ctx, id, actor, 'retried', (_row, now) => ({
+		from: ['failed'],
+		to: 'queued',
+		note: t('scheduler.retry'),
+		// Whoever retries says it was not posted: it stops counting until it goes in flight again.
+		set: { earliest_at: now, counted: 0, claimed_at: null, lease_until: null },
+		type: 'message.retry',
+	}));
+}
+
+export type Ack = { status: 'sent'; providerMessageId?: string } | { status: 'failed'; reason: string; retry: boolean };
+
+/** The delivery result from n8n. A late ack after an unknown outcome is still recorded. */
+export async function acknowledge(ctx: Context, id: string, ack: Ack, actor: string): Promise<Message> {
+	const row = await messageRow(ctx.store, id);
+	if (!row) throw notFound('message', id);
+	if (row.state === 'sent' && ack.status === 'sent') return getMessage(ctx, id);
+	const now = ctx.clock().getTime();
+	await ctx.store.tx(async (q) => {
+		const current = (await messageRow(q, id)) as MessageRow;
+		if (current.state === 'sent' && ack.status === 'sent') return;
+		if (current.state !== 'sending' && current.state !== 'failed') throw invalidState(id, current.state, 'acknowledged');
+		await applyAck(ctx, q, current, ack, now, actor);
+	}, { lockChannel: row.channel });
+	return getMessage(ctx, id);
+}
+
+export async function applyAck(ctx: Context, q: import('./store').Queryable, row: MessageRow, ack: Ack, now: number, actor: string): Promise<void> {
+	const from: State[] = ['sending', 'failed'];
+	if (ack.status === 'sent') {
+		await changeState(q, row, now, from, {
+			state: 'sent',
+			note: t('scheduler.sent'),
+			set: { sent_at: now, provider_message_id: ack.providerMessageId ?? null, lease_until: null },
+		});
+		await audit(q, now, { channel: row.channel, type: 'message.sent', messageId: row.id, actor, details: { providerMessageId: ack.providerMessageId ?? null, attempts: row.attempts } });
+		ctx.metrics.sent(row.channel, row.claimed_at === null ? 0 : (now - row.claimed_at) / 1000);
+		return;
+	}
+	const again = ack.retry && row.attempts < ctx.config.dispatch.maxAttempts;
+	if (again) {
+		const at = now + backoffMs(ctx, row.attempts);
+		await changeState(q, row, now, from, {
+			state: 'queued',
+			note: t('scheduler.retryLater', { reason: ack.reason, date: localDate(at) }),
+			set: { earliest_at: at, counted: 0, claimed_at: null, lease_until: null },
+		});
+	} else {
+		await changeState(q, row, now, from, {
+			state: 'failed',
+			note: t('scheduler.failed', { reason: ack.reason }),
+			reason: t('scheduler.failed', { reason: ack.reason }),
+			// Known not to be posted: it stops counting.
+			set: { counted: 0, lease_until: null },
+		});
+	}
+	await audit(q, now, { channel: row.channel, type: 'message.failed', messageId: row.id, actor, details: { reason: ack.reason, retry: again, attempts: row.attempts } });
+}
+
+/** 1×, 2×, 4×… the base, at most an hour. */
+export function backoffMs(ctx: Context, attempts: number): number {
+	return Math.min(3_600_000, ctx.config.dispatch.backoffSeconds * 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+export async function setPaused(ctx: Context, channelId: string, paused: boolean, actor: string, reason?: string) {
+	const channel = channelOf(ctx, channelId);
+	const now = ctx.clock().getTime();
+	await ctx.store.tx(async (q) => {
+		await q.run('UPDATE channels SET paused = ?, pause_reason = ?, updated_at = ? WHERE id = ?', [paused ? 1 : 0, paused ? reason ?? null : null, now, channel.id]);
+		const note = paused ? (reason ? t('scheduler.pausedWhy', { reason }) : t('scheduler.paused')) : t('scheduler.resumed');
+		await audit(q, now, { channel: channel.id, type: paused ? 'channel.paused' : 'channel.resumed', actor, details: { reason: reason ?? null, note } });
+	}, { lockChannel: channel.id });
+	return channelView(ctx, channel.id);
+}
+
+export async function channelView(ctx: Context, channelId: string) {
+	const channel = channelOf(ctx, channelId);
+	const row = await ctx.store.get<{ paused: number; rules_version: number }>('SELECT paused, rules_version FROM channels WHERE id = ?', [channel.id]);
+	return {
+		id: channel.id,
+		name: channel.name,
+		paused: Number(row?.paused ?? 1) === 1,
+		rulesVersion: Number(row?.rules_version ?? channel.rulesVersion),
+		delivery: channel.config.delivery.kind,
+	};
+}

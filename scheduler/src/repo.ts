@@ -1,0 +1,91 @@
+// The SQL of the outbox, shared by both stores: messages, their history, slots, channels, audit log.
+import type { Param, Queryable } from './store';
+import { toMessage, type HistoryEntry, type Message, type MessageRow, type State } from './model';
+
+export interface AuditEntry {
+	channel: string | null;
+	type: string;
+	messageId?: string | null;
+	actor: string;
+	details: Record<string, unknown>;
+}
+
+export async function audit(q: Queryable, at: number, entry: AuditEntry): Promise<void> {
+	await q.run('INSERT INTO audit (at, channel, type, message_id, actor, details) VALUES (?, ?, ?, ?, ?, ?)', [
+		at,
+		entry.channel,
+		entry.type,
+		entry.messageId ?? null,
+		entry.actor,
+		JSON.stringify(entry.details),
+	]);
+}
+
+export async function addHistory(q: Queryable, messageId: string, at: number, state: State, note: string | null): Promise<void> {
+	await q.run('INSERT INTO history (message_id, at, state, note) VALUES (?, ?, ?, ?)', [messageId, at, state, note]);
+}
+
+export async function messageRow(q: Queryable, id: string): Promise<MessageRow | undefined> {
+	return q.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [id]);
+}
+
+export async function messageByKey(q: Queryable, channel: string, dedupeKey: string): Promise<MessageRow | undefined> {
+	return q.get<MessageRow>('SELECT * FROM messages WHERE channel = ? AND dedupe_key = ?', [channel, dedupeKey]);
+}
+
+export async function withHistory(q: Queryable, rows: MessageRow[]): Promise<Message[]> {
+	if (rows.length === 0) return [];
+	const marks = rows.map(() => '?').join(', ');
+	const history = await q.all<{ message_id: string; at: number; state: State; note: string | null }>(
+		`SELECT message_id, at, state, note FROM history WHERE message_id IN (${marks}) ORDER BY id`,
+		rows.map((r) => r.id),
+	);
+	const byId = new Map<string, HistoryEntry[]>();
+	for (const h of history) {
+		const list = byId.get(h.message_id) ?? [];
+		list.push({ at: new Date(h.at).toISOString(), state: h.state, note: h.note });
+		byId.set(h.message_id, list);
+	}
+	return rows.map((r) => toMessage(r, byId.get(r.id) ?? []));
+}
+
+export async function loadMessage(q: Queryable, id: string): Promise<Message | null> {
+	const row = await messageRow(q, id);
+	return row ? (await withHistory(q, [row]))[0] : null;
+}
+
+export interface Change {
+	state: State;
+	note: string | null;
+	/** Appended to the message's reasons (Italian, for the office). */
+	reason?: string;
+	set?: Record<string, Param>;
+}
+
+/** Moves a message to a new state with a history entry; only from `from` states (else returns false). */
+export async function changeState(q: Queryable, row: MessageRow, at: number, from: readonly State[], change: Change): Promise<boolean> {
+	const set: Record<string, Param> = { state: change.state, updated_at: at, ...change.set };
+	if (change.reason) set.reasons = JSON.stringify([...(JSON.parse(row.reasons) as string[]), change.reason]);
+	const columns = Object.keys(set);
+	const marks = from.map(() => '?').join(', ');
+	const changed = await q.run(
+		`UPDATE messages SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND state IN (${marks})`,
+		[...columns.map((c) => set[c]), row.id, ...from],
+	);
+	if (changed === 0) return false;
+	await addHistory(q, row.id, at, change.state, change.note);
+	return true;
+}
+
+export interface SlotRow {
+	id: string;
+	channel: string;
+	message_id: string;
+	state: 'active' | 'confirmed' | 'released' | 'expired';
+	expires_at: number;
+	created_at: number;
+}
+
+export async function getSlot(q: Queryable, id: string): Promise<SlotRow | undefined> {
+	return q.get<SlotRow>('SELECT * FROM slots WHERE id = ?', [id]);
+}

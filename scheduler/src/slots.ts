@@ -1,0 +1,134 @@
+// Slots: for flows that post directly from n8n. A slot is a lease counted as in flight; confirm
+// marks the message sent, release gives the room back. A lease that runs out without either is an
+// unknown outcome: it keeps counting (see dispatch.ts).
+import { randomUUID } from 'node:crypto';
+import { t } from '../../core/messages';
+import { channelOf, type Context } from './context';
+import { ApiError, notFound } from './errors';
+import { decideInTx } from './ledger';
+import { localDate, type Message, type MessageRow, type State } from './model';
+import { requireJustification } from './outbox';
+import { addHistory, audit, changeState, getSlot, loadMessage, messageByKey, messageRow } from './repo';
+import { refusalNote } from './refusal';
+
+export interface Slot {
+	id: string;
+	channel: string;
+	messageId: string;
+	expiresAt: string;
+}
+
+export interface SlotInput {
+	dedupeKey: string;
+	text?: string;
+	category?: string;
+	priority?: number;
+	emergency?: boolean;
+	justification?: string;
+}
+
+/** States a direct send may start from: never sent, not in flight, not refused by the rules. */
+const RESERVABLE: readonly State[] = ['queued', 'scheduled', 'deferred', 'cancelled', 'failed'];
+
+export async function reserve(ctx: Context, channelId: string, input: SlotInput, actor: string): Promise<Slot> {
+	const channel = channelOf(ctx, channelId);
+	requireJustification(input.emergency, input.justification);
+	const now = ctx.clock();
+	const nowMs = now.getTime();
+	const expires = nowMs + Math.round(ctx.config.dispatch.slotMinutes * 60_000);
+	const quota = channel.rules.quota;
+	const outcome = await ctx.store.tx(async (q) => {
+		const existing = await messageByKey(q, channel.id, input.dedupeKey);
+		if (existing?.state === 'sending' && existing.via === 'slot') {
+			const slot = await q.get<{ id: string; expires_at: number }>("SELECT id, expires_at FROM slots WHERE message_id = ? AND state = 'active'", [existing.id]);
+			if (slot) return { slot: { id: slot.id, channel: channel.id, messageId: existing.id, expiresAt: new Date(Number(slot.expires_at)).toISOString() } };
+		}
+		if (existing && !RESERVABLE.includes(existing.state)) {
+			const code = existing.state === 'sent' ? 'already_sent' : 'invalid_state';
+			return { error: new ApiError(409, code, `message "${existing.id}" with dedupe key "${input.dedupeKey}" is ${existing.state}`) };
+		}
+		const emergency = existing ? existing.emergency === 1 || !!input.emergency : !!input.emergency;
+		const justification = input.justification?.trim() || existing?.justification || null;
+		if (emergency && !justification) return { error: new ApiError(422, 'justification_required', 'an emergency needs a justification') };
+		const decision = await decideInTx(q, channel.id, quota, now, emergency);
+		if (!decision.allow) {
+			const note = refusalNote(decision.code, decision.until, quota.perWeek);
+			await audit(q, nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: decision.code, retryAt: decision.until?.toISOString() ?? null, note } });
+			return { refused: decision };
+		}
+		const note = t('scheduler.slotReserved', { date: localDate(expires) });
+		const set = { claimed_at: nowMs, counted: decision.counts ? 1 : 0, lease_until: expires, via: 'slot', emergency: emergency ? 1 : 0, justification };
+		let messageId: string;
+		if (existing) {
+			messageId = existing.id;
+			await changeState(q, existing, nowMs, RESERVABLE, { state: 'sending', note, set: { ...set, attempts: existing.attempts + 1 } });
+		} else {
+			messageId = randomUUID();
+			await q.run(
+				`INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
+				earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, via, claimed_at, counted, lease_until)
+				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, 1, NULL, 'slot', ?, ?, ?)`,
+				[messageId, channel.id, input.dedupeKey, input.text ?? '', input.category ?? null, input.priority ?? 50, emergency ? 1 : 0, justification,
+					nowMs, nowMs, nowMs, JSON.stringify([]), nowMs, decision.counts ? 1 : 0, expires],
+			);
+			await addHistory(q, messageId, nowMs, 'sending', note);
+		}
+		const slotId = randomUUID();
+		await q.run("INSERT INTO slots (id, channel, message_id, state, expires_at, created_at) VALUES (?, ?, ?, 'active', ?, ?)", [slotId, channel.id, messageId, expires, nowMs]);
+		await audit(q, nowMs, { channel: channel.id, type: 'slot.reserved', messageId, actor, details: { slotId, dedupeKey: input.dedupeKey, expiresAt: new Date(expires).toISOString(), note } });
+		if (emergency) {
+			const key = decision.counts ? 'scheduler.emergencyCounted' : 'scheduler.emergency';
+			await audit(q, nowMs, { channel: channel.id, type: 'emergency.override', messageId, actor, details: { justification, counted: decision.counts, note: t(key, { justification: justification ?? '' }) } });
+		}
+		return { slot: { id: slotId, channel: channel.id, messageId, expiresAt: new Date(expires).toISOString() } };
+	}, { lockChannel: channel.id });
+	if ('error' in outcome && outcome.error) throw outcome.error;
+	if ('refused' in outcome && outcome.refused) {
+		ctx.metrics.decision(channel.id, outcome.refused.code);
+		const { code, until } = outcome.refused;
+		throw new ApiError(409, code, `no slot: ${code.replace('_', ' ')}`, undefined, { retryAt: until?.toISOString() ?? null });
+	}
+	ctx.metrics.decision(channel.id, 'reserved');
+	return (outcome as { slot: Slot }).slot;
+}
+
+async function slotOrThrow(ctx: Context, id: string) {
+	const slot = await getSlot(ctx.store, id);
+	if (!slot) throw notFound('slot', id);
+	return slot;
+}
+
+export async function confirm(ctx: Context, id: string, providerMessageId: string | undefined, actor: string): Promise<{ slot: Slot; message: Message }> {
+	const slot = await slotOrThrow(ctx, id);
+	const now = ctx.clock().getTime();
+	await ctx.store.tx(async (q) => {
+		const current = await getSlot(q, id);
+		if (current?.state === 'confirmed') return;
+		if (current?.state === 'released') throw new ApiError(409, 'invalid_state', `slot "${id}" was released`);
+		await q.run("UPDATE slots SET state = 'confirmed' WHERE id = ?", [id]);
+		const row = (await messageRow(q, slot.message_id)) as MessageRow;
+		// A confirmation after the lease ran out (unknown outcome) still records the post.
+		await changeState(q, row, now, ['sending', 'failed'], { state: 'sent', note: t('scheduler.slotConfirmed'), set: { sent_at: now, provider_message_id: providerMessageId ?? null, lease_until: null } });
+		await audit(q, now, { channel: slot.channel, type: 'slot.confirmed', messageId: row.id, actor, details: { slotId: id, providerMessageId: providerMessageId ?? null, note: t('scheduler.slotConfirmed') } });
+	}, { lockChannel: slot.channel });
+	return { slot: slotView(slot), message: (await loadMessage(ctx.store, slot.message_id)) as Message };
+}
+
+export async function release(ctx: Context, id: string, actor: string): Promise<Slot> {
+	const slot = await slotOrThrow(ctx, id);
+	const now = ctx.clock().getTime();
+	await ctx.store.tx(async (q) => {
+		const current = await getSlot(q, id);
+		if (current?.state === 'released') return;
+		if (current?.state !== 'active') throw new ApiError(409, 'invalid_state', `slot "${id}" is ${current?.state}: only an active slot can be released`);
+		await q.run("UPDATE slots SET state = 'released' WHERE id = ?", [id]);
+		const row = (await messageRow(q, slot.message_id)) as MessageRow;
+		await changeState(q, row, now, ['sending'], { state: 'cancelled', note: t('scheduler.slotReleased'), set: { counted: 0, claimed_at: null, lease_until: null } });
+		await audit(q, now, { channel: slot.channel, type: 'slot.released', messageId: row.id, actor, details: { slotId: id, note: t('scheduler.slotReleased') } });
+	}, { lockChannel: slot.channel });
+	return slotView(slot);
+}
+
+function slotView(row: { id: string; channel: string; message_id: string; expires_at: number }): Slot {
+	return { id: row.id, channel: row.channel, messageId: row.message_id, expiresAt: new Date(Number(row.expires_at)).toISOString() };
+}

@@ -1,0 +1,13 @@
+import { PostgresStore } from './postgres';
+import { SqliteStore } from './sqlite';
+import type { Store } from './store';
+
+export type { Store, Queryable, Param, Row, TxOptions } from './store';
+export { SqliteStore } from './sqlite';
+export { PostgresStore } from './postgres';
+
+export type Database = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export function openStore(database: Database): Store {
+	return database.kind === 'postgres' ? new PostgresStore(database.url) : new SqliteStore(database.file);
+}

@@ -1,0 +1,28 @@
+// Storage behind one interface. SQL is written once with `?` placeholders, epoch-millisecond times,
+// 0/1 booleans and JSON as text, so the ledger runs unchanged on SQLite and PostgreSQL.
+export type Param = string | number | null;
+export type Row = Record<string, unknown>;
+
+export interface Queryable {
+	all<T = Row>(sql: string, params?: Param[]): Promise<T[]>;
+	get<T = Row>(sql: string, params?: Param[]): Promise<T | undefined>;
+	/** Returns the number of rows changed. */
+	run(sql: string, params?: Param[]): Promise<number>;
+}
+
+export interface TxOptions {
+	/**
+	 * Serialise with every other transaction that locks the same channel, in this process and in
+	 * any other sharing the database: quota decisions are made under this lock.
+	 */
+	lockChannel?: string;
+}
+
+export interface Store extends Queryable {
+	readonly kind: 'sqlite' | 'postgres';
+	/** Applies the numbered migrations not applied yet; safe when several processes start at once. */
+	migrate(): Promise<number>;
+	/** One write transaction: committed when `fn` resolves, rolled back when it throws. */
+	tx<T>(fn: (q: Queryable) => Promise<T>, options?: TxOptions): Promise<T>;
+	close(): Promise<void>;
+}

@@ -1,0 +1,196 @@
+// Shared harness of the scheduler tests: a fresh database per test (a temp SQLite file or a fresh
+// PostgreSQL schema), a rules file with the quota under test, a fixed clock, HTTP helpers.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { parse, stringify } from 'yaml';
+import type { Config } from '../../scheduler/src/config';
+import { startScheduler, type Scheduler } from '../../scheduler/src/index';
+
+export const PG_URL = process.env.BANDITORE_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TOKEN = ['test', 'bearer', 'value'].join('-');
+export type Kind = 'sqlite' | 'postgres';
+
+let pgState: Promise<string | null> | null = null;
+/** null when PostgreSQL answers; otherwise why not. With CI set, unreachable is a failure. */
+export function postgresProblem(): Promise<string | null> {
+	pgState ??= (async () => {
+		const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+		try {
+			await client.connect();
+			await client.query('SELECT 1');
+			return null;
+		} catch (error) {
+			return `PostgreSQL is unreachable at ${PG_URL}: ${(error as Error).message}`;
+		} finally {
+			await client.end().catch(() => undefined);
+		}
+	})();
+	return pgState;
+}
+
+/** Call in beforeAll of a PostgreSQL suite: true means skip (and says why); CI turns it into a failure. */
+export async function skipPostgres(kind: Kind): Promise<boolean> {
+	if (kind !== 'postgres') return false;
+	const problem = await postgresProblem();
+	if (!problem) return false;
+	if (process.env.CI) throw new Error(`${problem}. CI is set, so the PostgreSQL suite fails instead of skipping.`);
+	console.warn(`skipping the PostgreSQL suite: ${problem} (set CI=1 to make this a failure)`);
+	return true;
+}
+
+export interface TestDatabase {
+	database: Config['database'];
+	/** For child processes. */
+	env: Record<string, string>;
+	drop(): Promise<void>;
+}
+
+export async function freshDatabase(kind: Kind, dir: string): Promise<TestDatabase> {
+	if (kind === 'sqlite') {
+		const file = join(dir, 'banditore.sqlite');
+		return { database: { kind: 'sqlite', file }, env: { BANDITORE_DB: file }, drop: async () => undefined };
+	}
+	const schema = `banditore_test_${randomBytes(6).toString('hex')}`;
+	const admin = new pg.Client({ connectionString: PG_URL });
+	await admin.connect();
+	await admin.query(`CREATE SCHEMA ${schema}`);
+	await admin.end();
+	const url = `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+	return {
+		database: { kind: 'postgres', url },
+		env: { DATABASE_URL: url },
+		drop: async () => {
+			const c = new pg.Client({ connectionString: PG_URL });
+			await c.connect();
+			await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+			await c.end();
+		},
+	};
+}
+
+export interface QuotaPatch {
+	perWeek?: number;
+	week?: 'iso' | 'rolling';
+	emergenciesExempt?: boolean;
+	minSpacingMinutes?: number;
+	quietHours?: { from: string; to: string } | null;
+	pacing?: boolean;
+}
+
+/** Meda's rules with the quota under test (by default: 10 a week, no spacing, quiet hours or pacing). */
+export function rulesFile(dir: string, patch: QuotaPatch = {}): string {
+	const data = parse(readFileSync(join(__dirname, '..', '..', 'rules', 'meda.yaml'), 'utf8'));
+	const quota = { perWeek: 10, week: 'iso', emergenciesExempt: true, minSpacingMinutes: 0, pacing: false, ...patch } as Record<string, unknown>;
+	if (quota.quietHours === null || quota.quietHours === undefined) delete quota.quietHours;
+	data.quota = quota;
+	const file = join(dir, `rules-${randomBytes(3).toString('hex')}.yaml`);
+	writeFileSync(file, stringify(data));
+	return file;
+}
+
+export function tempDir(): string {
+	return mkdtempSync(join(tmpdir(), 'banditore-scheduler-'));
+}
+
+export interface Harness {
+	scheduler: Scheduler;
+	dir: string;
+	outbox: string;
+	set(iso: string): void;
+	now(): Date;
+	api<T = Record<string, unknown>>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+	tick(): Promise<void>;
+	close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+	quota?: QuotaPatch;
+	at: string;
+	delivery?: { kind: 'webhook'; url: string };
+	leaseSeconds?: number;
+}
+
+export async function startHarness(kind: Kind, options: HarnessOptions): Promise<Harness> {
+	const dir = tempDir();
+	const db = await freshDatabase(kind, dir);
+	const outbox = join(dir, 'outbox.jsonl');
+	let now = Date.parse(options.at);
+	const config: Config = {
+		apiToken: TOKEN,
+		host: '127.0.0.1',
+		port: 0,
+		publicUrl: null,
+		database: db.database,
+		logLevel: 'silent',
+		channels: [{ id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir, options.quota), delivery: options.delivery ?? { kind: 'outbox', file: outbox } }],
+		dispatch: { intervalMs: 1000, leaseSeconds: options.leaseSeconds ?? 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },
+	};
+	const scheduler = await startScheduler(config, { clock: () => new Date(now), dispatch: false });
+	return {
+		scheduler,
+		dir,
+		outbox,
+		set: (iso) => {
+			now = Date.parse(iso);
+		},
+		now: () => new Date(now),
+		api: (method, path, body) => call(scheduler.url, method, path, body),
+		tick: () => scheduler.dispatcher.tick(),
+		close: async () => {
+			await scheduler.close();
+			await db.drop();
+		},
+	};
+}
+
+export async function call<T>(base: string, method: string, path: string, body?: unknown, token = TOKEN): Promise<{ status: number; body: T }> {
+	const response = await fetch(`${base}${path}`, {
+		method,
+		headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export function outboxIds(file: string): string[] {
+	let text = '';
+	try {
+		text = readFileSync(file, 'utf8');
+	} catch {
+		return [];
+	}
+	return text
+		.split('\n')
+		.filter(Boolean)
+		.map((line) => (JSON.parse(line) as { message: { id: string } }).message.id);
+}
+
+export interface Msg {
+	id: string;
+	state: string;
+	dedupeKey: string;
+	earliestAt: string;
+	reasons: string[];
+	emergency: boolean;
+	justification: string | null;
+	history: Array<{ state: string; note: string | null }>;
+}
+
+export async function messages(h: Harness): Promise<Msg[]> {
+	const r = await h.api<{ messages: Msg[] }>('GET', '/v1/channels/meda/messages?limit=1000');
+	return r.body.messages;
+}
+
+export function countBy(list: Msg[]): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const m of list) out[m.state] = (out[m.state] ?? 0) + 1;
+	return out;
+}
+
+export function manual(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+	return { dedupeKey: `avviso-${i}`, text: `Avviso numero ${i}`, category: 'avviso', priority: 60, ...extra };
+}
