@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { schedulerRequest } from '../BanditoreScheduler/transport';
 import {
 	NodeConnectionTypes,
@@ -78,23 +79,28 @@ export class BanditoreSchedulerTrigger implements INodeType {
 		const { token } = await this.getCredentials<{ token: string }>('banditoreSchedulerApi');
 		// Only the scheduler knows its token: anyone else could make the channel post.
 		if (!sameSecret(this.getHeaderData().authorization, `Bearer ${token}`)) {
-			response.status(401).json({ error: 'unauthorized', message: 'The Authorization header does not carry the scheduler API token.' });
-			return { noWebhookResponse: true };
+			return answer(response, 401, { error: 'unauthorized', message: 'The Authorization header does not carry the scheduler API token.' });
 		}
 		const body = this.getBodyData() as { message?: IDataObject; ackUrl?: string };
 		const message = body.message;
 		if (!message || typeof message.id !== 'string' || typeof message.channel !== 'string') {
-			response.status(400).json({ error: 'bad_request', message: 'Expected {message: {id, channel, text, …}, ackUrl}.' });
-			return { noWebhookResponse: true };
+			return answer(response, 400, { error: 'bad_request', message: 'Expected {message: {id, channel, text, …}, ackUrl}.' });
 		}
 		const wanted = channelList(this.getNodeParameter('channels', '') as string);
 		if (wanted && !wanted.includes(message.channel)) {
 			// Not for this workflow: a non-2xx makes the scheduler retry later, which is wrong here; accept and ignore.
-			response.status(200).json({ ignored: true });
-			return { noWebhookResponse: true };
+			return answer(response, 200, { ignored: true });
 		}
 		return { workflowData: [[{ json: { ...message, ackUrl: body.ackUrl ?? null } }]] };
 	}
+}
+
+/** Plain Node response calls: they work on n8n's Express response as on any ServerResponse. */
+function answer(response: ServerResponse, status: number, body: IDataObject): IWebhookResponseData {
+	response.statusCode = status;
+	response.setHeader('content-type', 'application/json');
+	response.end(JSON.stringify(body));
+	return { noWebhookResponse: true };
 }
 
 /** null: every channel. */

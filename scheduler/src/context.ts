@@ -2,7 +2,7 @@ import type { Channel } from './channels';
 import type { Config } from './config';
 import type { Metrics } from './metrics';
 import type { Store } from './store';
-import type { Transport } from './delivery';
+import type { Transports } from './webhooks';
 import { notFound } from './errors';
 
 /** The service's clock: injected, so tests cross week boundaries without sleeping. */
@@ -13,7 +13,8 @@ export interface Context {
 	clock: Clock;
 	config: Config;
 	channels: Map<string, Channel>;
-	transports: Map<string, Transport>;
+	/** The transport each channel delivers through now (a registered webhook, or its configuration). */
+	transports: Transports;
 	metrics: Metrics;
 	/** Base URL n8n calls back (ack). */
 	publicUrl: string;

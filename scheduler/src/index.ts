@@ -4,10 +4,10 @@ import { buildApp } from './api/app';
 import { syncChannel, type Channel } from './channels';
 import type { Config } from './config';
 import type { Clock, Context } from './context';
-import { transportFor, type Transport } from './delivery';
 import { Dispatcher } from './dispatch';
 import { createMetrics } from './metrics';
 import { openStore, type Store } from './store';
+import { Transports } from './webhooks';
 
 export { loadConfig, ConfigInvalid, type Config, type ChannelConfig } from './config';
 export type { Clock } from './context';
@@ -39,11 +39,10 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	const store = options.store ?? openStore(config.database);
 	await store.migrate();
 	const channels = new Map<string, Channel>();
-	const transports = new Map<string, Transport>();
-	for (const c of config.channels) {
-		channels.set(c.id, await syncChannel(store, c, clock().getTime()));
-		transports.set(c.id, transportFor(c, config.dispatch.leaseSeconds));
-	}
+	for (const c of config.channels) channels.set(c.id, await syncChannel(store, c, clock().getTime()));
+	const transports = new Transports(store, config.channels, config.dispatch.leaseSeconds, config.apiToken);
+	await transports.refresh();
+	transports.start();
 	const ctx: Context = { store, clock, config, channels, transports, metrics: createMetrics(store), publicUrl: '' };
 	const app = await buildApp(ctx, loggerOptions(config.logLevel));
 	const address = await app.listen({ host: config.host, port: config.port });
@@ -61,6 +60,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		close: () =>
 			(closing ??= (async () => {
 				await dispatcher.stop();
+				transports.stop();
 				await app.close();
 				if (!options.store) await store.close();
 			})()),

@@ -247,6 +247,6 @@ export async function channelView(ctx: Context, channelId: string) {
 		name: channel.name,
 		paused: Number(row?.paused ?? 1) === 1,
 		rulesVersion: Number(row?.rules_version ?? channel.rulesVersion),
-		delivery: channel.config.delivery.kind,
+		delivery: ctx.transports.kind(channel.id),
 	};
 }

@@ -1,5 +1,5 @@
 import nock from 'nock';
-import type { INode } from 'n8n-workflow';
+import type { INode, INodeParameters } from 'n8n-workflow';
 import { makeWorkflow, runWorkflow } from './harness';
 import { rss } from './feeds';
 
@@ -12,7 +12,7 @@ function feedNode(parameters: Record<string, unknown>): INode {
 		type: 'n8n-nodes-banditore.banditoreFeed',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters,
+		parameters: parameters as INodeParameters,
 	};
 }
 

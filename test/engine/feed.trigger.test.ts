@@ -1,5 +1,5 @@
 import nock from 'nock';
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 import { makeWorkflow, poll } from './harness';
 import { rss, type FeedEntry } from './feeds';
 
@@ -13,7 +13,7 @@ function triggerNode(options: IDataObject = {}, urls = [`${SITE}/feed`]): INode 
 		type: 'n8n-nodes-banditore.banditoreFeedTrigger',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: { sources: { source: urls.map((url) => ({ url, kind: 'auto' })) }, options },
+		parameters: { sources: { source: urls.map((url) => ({ url, kind: 'auto' })) }, options } as INodeParameters,
 	};
 }
 

@@ -3,16 +3,25 @@
 // community package. Polling triggers are driven through a real PollContext, as n8n does when a
 // workflow is active, and their static data can be carried over to simulate a restart.
 import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
 	ExecutionLifecycleHooks,
+	HookContext,
 	PackageDirectoryLoader,
 	PollContext,
+	WebhookContext,
 	WorkflowExecute,
 } from 'n8n-core';
 import {
 	createDeferredPromise,
+	ICredentialsHelper,
 	NodeHelpers,
 	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IHttpRequestOptions,
+	type IWebhookResponseData,
 	type IConnections,
 	type IDataObject,
 	type INode,
@@ -29,13 +38,22 @@ import {
 export const PACKAGE_ROOT = join(__dirname, '..', '..');
 export const PACKAGE_NAME = 'n8n-nodes-banditore';
 
+let loader: Promise<PackageDirectoryLoader> | undefined;
 let loaded: Promise<INodeTypes> | undefined;
+
+function packageLoader(): Promise<PackageDirectoryLoader> {
+	loader ??= (async () => {
+		const instance = new PackageDirectoryLoader(PACKAGE_ROOT);
+		await instance.loadAll();
+		return instance;
+	})();
+	return loader;
+}
 
 /** Node types of the built package, keyed like an installed community package: n8n-nodes-banditore.<name>. */
 export function packageNodeTypes(): Promise<INodeTypes> {
 	loaded ??= (async () => {
-		const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
-		await loader.loadAll();
+		const loader = await packageLoader();
 		const byType = (type: string): INodeType | IVersionedNodeType => {
 			const name = type.startsWith(`${PACKAGE_NAME}.`) ? type.slice(PACKAGE_NAME.length + 1) : type;
 			return loader.getNode(name).type;
@@ -68,20 +86,79 @@ export async function makeWorkflow(json: WorkflowJson): Promise<Workflow> {
 	});
 }
 
-function additionalData(hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+/** Credential values by type, as n8n would decrypt them; the package's credential types authenticate. */
+export type CredentialValues = Record<string, ICredentialDataDecryptedObject>;
+
+class PackageCredentials extends ICredentialsHelper {
+	constructor(
+		private readonly values: CredentialValues,
+		private readonly types: (name: string) => ICredentialType,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	/** The credential type's generic `authenticate`: `{{$credentials.x}}` in headers and query. */
+	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const auth = this.types(typeName).authenticate;
+		if (!auth || typeof auth === 'function') return requestOptions;
+		const fill = (value: string) => value.replace(/^=/, '').replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+		const headers = Object.fromEntries(Object.entries(auth.properties.headers ?? {}).map(([k, v]) => [k, fill(String(v))]));
+		return { ...requestOptions, headers: { ...requestOptions.headers, ...headers } };
+	}
+
+	async preAuthentication(): Promise<undefined> {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these tests');
+	}
+
+	async getDecrypted(_data: IWorkflowExecuteAdditionalData, _node: unknown, type: string): Promise<ICredentialDataDecryptedObject> {
+		const value = this.values[type];
+		if (!value) throw new Error(`No test credentials of type ${type}`);
+		return value;
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string) {
+		return this.types(type).properties;
+	}
+}
+
+export interface RunContext {
+	credentials?: CredentialValues;
+	/** Where n8n would serve production webhooks, e.g. http://127.0.0.1:5678/webhook/ */
+	webhookBaseUrl?: string;
+	httpRequest?: IncomingMessage & { body?: unknown };
+	httpResponse?: ServerResponse;
+}
+
+async function additionalData(hooks: ExecutionLifecycleHooks, context: RunContext = {}): Promise<IWorkflowExecuteAdditionalData> {
+	const packaged = await packageLoader();
+	const credentialsHelper = new PackageCredentials(context.credentials ?? {}, (name) => packaged.getCredential(name).type);
 	return {
 		hooks,
 		executionId: 'test-execution',
 		restartExecutionId: undefined,
 		currentNodeExecutionIndex: 0,
 		variables: {},
-		webhookBaseUrl: 'http://127.0.0.1/webhook/',
+		webhookBaseUrl: context.webhookBaseUrl ?? 'http://127.0.0.1/webhook/',
 		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting/',
 		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test/',
 		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting/',
 		instanceBaseUrl: 'http://127.0.0.1/',
 		userId: 'test-user',
-		credentialsHelper: undefined,
+		credentialsHelper,
+		httpRequest: context.httpRequest,
+		httpResponse: context.httpResponse,
 		executeWorkflow: async () => {
 			throw new Error('sub-workflows are not used in these tests');
 		},
@@ -106,7 +183,7 @@ export interface RunResult {
  */
 export async function runWorkflow(
 	workflow: Workflow,
-	options: { startNode?: string; input?: INodeExecutionData[]; mode?: WorkflowExecuteMode } = {},
+	options: { startNode?: string; input?: INodeExecutionData[]; mode?: WorkflowExecuteMode } & RunContext = {},
 ): Promise<RunResult> {
 	const mode = options.mode ?? 'manual';
 	const start = options.startNode ? workflow.getNode(options.startNode) : workflow.getStartNode();
@@ -125,6 +202,7 @@ export async function runWorkflow(
 	const done = createDeferredPromise<IRun>();
 	hooks.addHandler('workflowExecuteAfter', (run) => done.resolve(run));
 	const runData: IRunExecutionData = {
+		version: 1,
 		startData: {},
 		resultData: { runData: {} },
 		executionData: {
@@ -134,8 +212,8 @@ export async function runWorkflow(
 			waitingExecution: {},
 			waitingExecutionSource: {},
 		},
-	} as IRunExecutionData;
-	await new WorkflowExecute(additionalData(hooks), mode, runData).processRunExecutionData(workflow);
+	} as unknown as IRunExecutionData;
+	await new WorkflowExecute(await additionalData(hooks, options), mode, runData).processRunExecutionData(workflow);
 	const run = await done.promise;
 	return {
 		run,
@@ -150,7 +228,43 @@ export async function poll(workflow: Workflow, nodeName: string, mode: WorkflowE
 	const node = workflow.getNode(nodeName)!;
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const hooks = new ExecutionLifecycleHooks(mode, 'poll', {} as never);
-	const context = new PollContext(workflow, node, additionalData(hooks), mode, mode === 'manual' ? 'manual' : 'activate');
+	const context = new PollContext(workflow, node, await additionalData(hooks), mode, mode === 'manual' ? 'manual' : 'activate');
 	const result = await nodeType.poll!.call(context);
 	return result ? result[0].map((item) => item.json) : null;
+}
+
+/** A webhook lifecycle method (checkExists, create, delete) as n8n calls it on (de)activation. */
+export async function webhookHook(
+	workflow: Workflow,
+	nodeName: string,
+	method: 'checkExists' | 'create' | 'delete',
+	context: RunContext,
+): Promise<boolean> {
+	const node = workflow.getNode(nodeName)!;
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const description = nodeType.description.webhooks![0];
+	const hooks = new ExecutionLifecycleHooks('trigger', 'hook', {} as never);
+	const webhookData = {
+		httpMethod: description.httpMethod,
+		node: nodeName,
+		path: String(node.parameters.path),
+		webhookDescription: description,
+		workflowId: workflow.id,
+		workflowExecuteAdditionalData: await additionalData(hooks, context),
+	};
+	const hookContext = new HookContext(workflow, node, webhookData.workflowExecuteAdditionalData, 'trigger', 'activate', webhookData as never);
+	const lifecycle = nodeType.webhookMethods!.default![method] as (this: HookContext) => Promise<boolean>;
+	return await lifecycle.call(hookContext);
+}
+
+/** A webhook node answering one HTTP request, as n8n's webhook server runs it. */
+export async function callWebhook(workflow: Workflow, nodeName: string, context: RunContext): Promise<IWebhookResponseData> {
+	const node = workflow.getNode(nodeName)!;
+	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+	const description = nodeType.description.webhooks![0];
+	const hooks = new ExecutionLifecycleHooks('webhook', 'webhook', {} as never);
+	const data = await additionalData(hooks, context);
+	const webhookData = { httpMethod: description.httpMethod, node: nodeName, path: String(node.parameters.path), webhookDescription: description, workflowId: workflow.id, workflowExecuteAdditionalData: data };
+	const webhookContext = new WebhookContext(workflow, node, data, 'webhook', webhookData as never, [], null as never);
+	return await nodeType.webhook!.call(webhookContext);
 }

@@ -6,6 +6,7 @@ import { STATES, type State } from '../model';
 import { acknowledge, approve, cancel, channelView, enqueue, getMessage, listMessages, reject, retry, setPaused, type Ack, type EnqueueInput } from '../outbox';
 import { confirm, release, reserve, type SlotInput } from '../slots';
 import { listAudit } from '../audit';
+import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks';
 import * as s from './schemas';
 
 const ACTOR = 'api';
@@ -100,6 +101,20 @@ export function routes(ctx: Context) {
 		app.post<{ Params: Params }>('/channels/:channel/resume', { schema: { tags: ['channels'], params: s.channelParam, response: channelReply } }, async (request) => ({
 			channel: await setPaused(ctx, request.params.channel, false, ACTOR),
 		}));
+
+		const webhookReply = obj({ webhook: s.webhookSchema });
+		app.get('/webhooks', { schema: { tags: ['webhooks'], response: reply(obj({ webhooks: { type: 'array', items: s.webhookSchema } })) } }, async () => ({
+			webhooks: await listWebhooks(ctx.store),
+		}));
+		app.post<{ Body: { url: string; channels?: string[] | null } }>(
+			'/webhooks',
+			{ schema: { tags: ['webhooks'], body: s.webhookBody, response: reply(webhookReply, { 201: webhookReply }) } },
+			async (request, res) => res.code(201).send({ webhook: await registerWebhook(ctx, request.body, 'n8n') }),
+		);
+		app.delete<{ Params: IdParams }>('/webhooks/:id', { schema: { tags: ['webhooks'], params: s.idParam, response: reply(obj({ deleted: { type: 'boolean' } })) } }, async (request) => {
+			await removeWebhook(ctx, request.params.id, 'n8n');
+			return { deleted: true };
+		});
 
 		app.get<{ Querystring: { channel?: string; type?: string; since?: string; until?: string; limit?: number } }>(
 			'/audit',

@@ -133,3 +133,15 @@ export const reasonBody = { type: ['object', 'null'], properties: { reason: str 
 export const confirmBody = { type: ['object', 'null'], properties: { providerMessageId: str }, additionalProperties: false } as const;
 
 export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema };
+
+export const webhookSchema = {
+	type: 'object',
+	properties: { id: str, url: str, channels: { type: ['array', 'null'], items: str }, createdAt: str },
+} as const;
+
+export const webhookBody = {
+	type: 'object',
+	required: ['url'],
+	additionalProperties: false,
+	properties: { url: { type: 'string', minLength: 1 }, channels: { type: ['array', 'null'], items: str } },
+} as const;

@@ -7,7 +7,7 @@ export type { Transport, DeliveryResult } from './transport';
 export { OutboxTransport } from './outbox';
 export { WebhookTransport } from './webhook';
 
-export function transportFor(config: ChannelConfig, leaseSeconds: number): Transport {
-	if (config.delivery.kind === 'webhook') return new WebhookTransport(config.delivery.url, Math.min(30_000, (leaseSeconds * 1000) / 2));
+export function transportFor(config: ChannelConfig, leaseSeconds: number, token: string): Transport {
+	if (config.delivery.kind === 'webhook') return new WebhookTransport(config.delivery.url, Math.min(30_000, (leaseSeconds * 1000) / 2), token);
 	return new OutboxTransport(config.delivery.file);
 }

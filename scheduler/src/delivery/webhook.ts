@@ -10,7 +10,9 @@ export class WebhookTransport implements Transport {
 	readonly kind = 'webhook';
 	constructor(
 		readonly url: string,
-		readonly timeoutMs = 30_000,
+		readonly timeoutMs: number,
+		/** The scheduler's API token: the Scheduler Trigger accepts calls only with it. */
+		private readonly token: string,
 	) {}
 
 	async deliver(message: Message, ackUrl: string): Promise<DeliveryResult> {
@@ -18,7 +20,11 @@ export class WebhookTransport implements Transport {
 		try {
 			response = await fetch(this.url, {
 				method: 'POST',
-				headers: { 'content-type': 'application/json', 'x-banditore-message-id': message.id },
+				headers: {
+					'content-type': 'application/json',
+					authorization: `Bearer ${this.token}`,
+					'x-banditore-message-id': message.id,
+				},
 				body: JSON.stringify({ message, ackUrl }),
 				signal: AbortSignal.timeout(this.timeoutMs),
 			});
