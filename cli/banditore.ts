@@ -4,6 +4,7 @@ import { BanditoreError } from '../core/errors';
 import { feedCommand } from './commands/feed';
 import { policyCommand } from './commands/policy';
 import { rulesCommand } from './commands/rules';
+import { quotaCommand } from './commands/quota';
 import { schedulerCommand } from './commands/scheduler';
 import { UsageError } from './usage';
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 	rules: rulesCommand,
 	policy: policyCommand,
 	scheduler: schedulerCommand,
+	quota: quotaCommand,
 };
 
 const HELP = `Usage: banditore <command> [options]
@@ -22,6 +24,7 @@ Commands:
   policy --rules <file>
                        Judge news items (JSON lines on stdin) against the rules
   scheduler            Start the scheduler service (see scheduler/README.md)
+  quota [--channel ID] This week's messages used, in flight and left, per channel
 
 Run "banditore <command> --help" for the options of a command.`;
 
