@@ -1,6 +1,7 @@
 // banditore scheduler: start the scheduler service (configured by environment and banditore.config.yaml).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export async function schedulerCommand(args: string[]): Promise<number> {
 	if (args.includes('--help') || args.includes('-h')) {
@@ -13,6 +14,6 @@ export async function schedulerCommand(args: string[]): Promise<number> {
 		return 1;
 	}
 	// The scheduler's own entry point handles signals and keeps the process alive.
-	require(main);
+	await import(pathToFileURL(main).href);
 	return await new Promise<number>(() => undefined);
 }
