@@ -1,5 +1,5 @@
 // Pacing: spread the weekly budget so that the end of the week (Friday's events) still finds room.
-import { DateTime } from '../vendor';
+import { localParts } from './local';
 import { DEFAULT_ZONE } from './window';
 
 /**
@@ -7,6 +7,6 @@ import { DEFAULT_ZONE } from './window';
  * ceil(limit × (d + 1) / 7) with d = 0 on Monday … 6 on Sunday. With 10: 2, 3, 5, 6, 8, 9, 10.
  */
 export function pacingAllowance(at: Date, limit: number, zone = DEFAULT_ZONE): number {
-	const d = DateTime.fromJSDate(at, { zone }).weekday - 1;
+	const d = localParts(at, zone).weekday - 1;
 	return Math.ceil((limit * (d + 1)) / 7);
 }

@@ -1,6 +1,7 @@
 // Quiet hours: a daily interval of local clock time, possibly across midnight (21:00–07:30).
 import { DateTime } from '../vendor';
 import type { QuietHours } from '../rules/types';
+import { localParts } from './local';
 import { DEFAULT_ZONE } from './window';
 
 function minuteOfDay(local: DateTime): number {
@@ -9,7 +10,8 @@ function minuteOfDay(local: DateTime): number {
 
 export function inQuietHours(at: Date, quiet: QuietHours | null, zone = DEFAULT_ZONE): boolean {
 	if (!quiet || quiet.fromMinute === quiet.toMinute) return false;
-	const m = minuteOfDay(DateTime.fromJSDate(at, { zone }));
+	const local = localParts(at, zone);
+	const m = local.hour * 60 + local.minute;
 	if (quiet.fromMinute < quiet.toMinute) return m >= quiet.fromMinute && m < quiet.toMinute;
 	return m >= quiet.fromMinute || m < quiet.toMinute;
 }

@@ -15,11 +15,24 @@ export interface WeekWindow {
 	end: Date;
 }
 
+/** The last ISO week computed per zone: every instant in [start, end) has that same week. */
+const lastIsoWeek = new Map<string, { key: string; start: number; end: number }>();
+
 export function weekWindow(at: Date, quota: Pick<QuotaSettings, 'week'>, zone = DEFAULT_ZONE): WeekWindow {
 	if (quota.week === 'rolling') {
 		// The 7 days of elapsed time ending at `at`: a DST weekend does not stretch or shrink them.
 		return { key: 'rolling', start: new Date(at.getTime() - ROLLING_MS), end: new Date(at.getTime() + 1) };
 	}
+	const ms = at.getTime();
+	const hit = lastIsoWeek.get(zone);
+	// Fresh Date objects each time: callers may keep or mutate them.
+	if (hit && hit.start <= ms && ms < hit.end) return { key: hit.key, start: new Date(hit.start), end: new Date(hit.end) };
+	const w = isoWeek(at, zone);
+	if (Number.isFinite(w.start.getTime()) && Number.isFinite(w.end.getTime())) lastIsoWeek.set(zone, { key: w.key, start: w.start.getTime(), end: w.end.getTime() });
+	return w;
+}
+
+function isoWeek(at: Date, zone: string): WeekWindow {
 	const local = DateTime.fromJSDate(at, { zone });
 	const start = local.startOf('week');
 	// Calendar arithmetic: next Monday at 00:00 local, 167 or 169 hours later on DST weekends.

@@ -1,6 +1,15 @@
 // npm run bench:scheduler — the real service (HTTP, fastify, ledger) on SQLite and on PostgreSQL,
-// 1/16/64 concurrent clients doing enqueue + reserve (limit 1000: later reservations are refusals, still decisions), next to the raw rate of single-row
-// transactions of the same driver in the same run (the ceiling).
+// 1/16/64 concurrent clients doing enqueue + reserve (limit 1000 a week: later reservations are
+// refusals, still decisions taken under the channel lock), next to the ceilings measured in the
+// same run:
+//   raw     single-row transactions of the same driver with the same durability settings as the
+//           service (SQLite: the store's writer pragmas, WAL + synchronous=NORMAL; PostgreSQL: the
+//           server's synchronous_commit, as the service uses it), in-process, no HTTP;
+//   core    the same enqueue + reserve called in-process (the ledger path without HTTP);
+//   http    an empty keep-alive round trip (GET /healthz) on the same server with the same clients.
+// The service runs in its own process (bench/server.mjs), the clients in another (bench/load.mjs)
+// over keep-alive connections. BENCH_SECONDS (default 3) per run.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,14 +20,19 @@ const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const { startScheduler } = require('../dist/index.js');
+const { SQLITE_WRITER_PRAGMAS } = require('../dist/scheduler/src/store/index.js');
+const { enqueue } = require('../dist/scheduler/src/outbox.js');
+const { reserve } = require('../dist/scheduler/src/slots.js');
 const Database = require('better-sqlite3');
 const pg = require('pg');
 const YAML = require('yaml');
 
 const PG_URL = process.env.BANDITORE_BENCH_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
-const CLIENTS = [1, 16, 64];
+const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,16,64').split(',').map(Number);
+const KINDS = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 const TOKEN = 'bench-token';
+const TARGET = { clients: 64, ratio: 0.5, p99: 25 };
 const dir = mkdtempSync(join(tmpdir(), 'banditore-bench-'));
 
 const rules = YAML.parse(readFileSync(join(root, 'rules', 'meda.yaml'), 'utf8'));
@@ -47,16 +61,17 @@ async function runClients(n, op) {
 
 async function rawSqlite(n) {
 	const db = new Database(join(dir, `raw-${n}.sqlite`));
-	db.pragma('journal_mode = WAL');
-	db.pragma('synchronous = NORMAL');
+	for (const pragma of SQLITE_WRITER_PRAGMAS) db.pragma(pragma);
 	db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
 	const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
 	// Same shape as the service: a promise per transaction, BEGIN IMMEDIATE … COMMIT.
-	return runClients(n, async (i) => {
+	const result = await runClients(n, async (i) => {
 		db.exec('BEGIN IMMEDIATE');
 		insert.run(`row ${i}`);
 		db.exec('COMMIT');
 	});
+	db.close();
+	return result;
 }
 
 async function pgSchema() {
@@ -64,8 +79,9 @@ async function pgSchema() {
 	const c = new pg.Client({ connectionString: PG_URL });
 	await c.connect();
 	await c.query(`CREATE SCHEMA ${schema}`);
+	const settings = (await c.query("SELECT current_setting('synchronous_commit') AS s, current_setting('fsync') AS f")).rows[0];
 	await c.end();
-	return { schema, url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}` };
+	return { schema, url: `${PG_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`, durability: `synchronous_commit=${settings.s}, fsync=${settings.f}` };
 }
 
 async function dropSchema(schema) {
@@ -77,7 +93,7 @@ async function dropSchema(schema) {
 
 async function rawPostgres(n) {
 	const { schema, url } = await pgSchema();
-	const pool = new pg.Pool({ connectionString: url, max: 10 });
+	const pool = new pg.Pool({ connectionString: url, max: 10 }); // the service's pool size
 	await pool.query('CREATE TABLE t (id BIGSERIAL PRIMARY KEY, v TEXT)');
 	const result = await runClients(n, async (i) => {
 		const c = await pool.connect();
@@ -94,38 +110,76 @@ async function rawPostgres(n) {
 	return result;
 }
 
-async function service(database, n) {
-	const config = {
+function configFor(database) {
+	return {
 		apiToken: TOKEN,
 		host: '127.0.0.1',
 		port: 0,
 		publicUrl: null,
 		database,
-		logLevel: 'silent',
+		logLevel: process.env.BENCH_LOG_LEVEL ?? 'info', // the default level: per-request lines are at debug
 		channels: [{ id: 'bench', name: 'Bench', rules: rulesPath, delivery: { kind: 'outbox', file: join(dir, 'outbox.jsonl') } }],
 		dispatch: { intervalMs: 1000, leaseSeconds: 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },
 	};
-	const s = await startScheduler(config, { dispatch: false });
-	const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-	const post = async (path, body) => {
-		const r = await fetch(`${s.url}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-		await r.arrayBuffer();
-		if (r.status >= 400 && r.status !== 409) throw new Error(`${path}: HTTP ${r.status}`);
-	};
-	const tag = `${n}-${Date.now()}`;
+}
+
+/** The ledger path without HTTP: enqueue + reserve called in this process. */
+async function core(database, n) {
+	const s = await startScheduler({ ...configFor(database), logLevel: 'silent' }, { dispatch: false });
+	const tag = `core-${n}-${Date.now()}`;
 	const result = await runClients(n, async (i) => {
-		const dedupeKey = `b-${tag}-${i}`;
-		await post('/v1/channels/bench/messages', { dedupeKey, text: `Messaggio ${i}` });
-		await post('/v1/channels/bench/slots', { dedupeKey });
+		const dedupeKey = `c-${tag}-${i}`;
+		await enqueue(s.ctx, 'bench', { dedupeKey, text: `Messaggio ${i}` }, 'bench');
+		await reserve(s.ctx, 'bench', { dedupeKey }, 'bench').catch((error) => {
+			if (error.status !== 409) throw error;
+		});
 	});
 	await s.close();
 	return result;
 }
 
-const f = (x) => x.toFixed(1).padStart(9);
-console.log(`banditore scheduler bench: ${SECONDS} s per run; a decision = enqueue + reserve over HTTP\n`);
-console.log('database   clients  decisions/s  p50 ms   p99 ms   raw tx/s   ratio');
-for (const kind of ['sqlite', 'postgres']) {
+function startService(database) {
+	const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean), join(here, 'server.mjs'), JSON.stringify(configFor(database))], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	return new Promise((resolve, reject) => {
+		let out = '';
+		child.on('exit', (code) => reject(new Error(`service exited with ${code}`)));
+		child.stdout.on('data', (chunk) => {
+			out += chunk;
+			const m = /^bench-service-url (\S+)$/m.exec(out);
+			if (m) {
+				child.stdout.removeAllListeners('data');
+				child.stdout.resume(); // its pino lines (info: start only) are not ours to print
+				child.removeAllListeners('exit');
+				resolve({
+					url: m[1],
+					stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.on('exit', done), child.kill('SIGTERM')))),
+				});
+			}
+		});
+	});
+}
+
+function load(url, n, mode) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [join(here, 'load.mjs'), url, String(n), String(SECONDS), mode, TOKEN], { stdio: ['ignore', 'pipe', 'inherit'] });
+		let out = '';
+		child.stdout.on('data', (chunk) => (out += chunk));
+		child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load ${mode} exited with ${code}`))));
+	});
+}
+
+const f = (x, w = 9) => x.toFixed(0).padStart(w);
+const ms = (x, w = 7) => x.toFixed(2).padStart(w);
+const percent = (x) => `${(x * 100).toFixed(1)}%`.padStart(7);
+console.log(`banditore scheduler bench: ${SECONDS} s per run on ${require('node:os').cpus().length} CPUs; a decision = enqueue + reserve, 2 HTTP requests`);
+console.log('service and clients in separate processes, keep-alive; SQLite durability:', SQLITE_WRITER_PRAGMAS.filter((p) => !p.startsWith('busy') && !p.startsWith('foreign')).join(', '));
+console.log('raw = single-row tx/s of the driver, in-process; core = enqueue+reserve/s in-process (no HTTP); http = empty GET /healthz round trips/s, same clients');
+console.log('vs raw = decisions/s ÷ raw; vs http = decisions/s ÷ (http ÷ 2), a decision being two round trips\n');
+console.log('database   clients  decisions/s  p50 ms   p99 ms    raw tx/s   vs raw   core/s    http rt/s  http p99  vs http');
+const misses = [];
+for (const kind of KINDS) {
 	for (const n of CLIENTS) {
 		let database;
 		let schema = null;
@@ -135,15 +189,43 @@ for (const kind of ['sqlite', 'postgres']) {
 				const s = await pgSchema();
 				schema = s.schema;
 				database = { kind: 'postgres', url: s.url };
+				if (n === CLIENTS[0]) console.log(`postgres durability: ${s.durability} (server settings, the same for raw and service)`);
 			} catch (error) {
 				console.log(`postgres   skipped: ${error.message}`);
 				break;
 			}
 		}
 		const raw = kind === 'sqlite' ? await rawSqlite(n) : await rawPostgres(n);
-		const svc = await service(database, n);
+		let coreResult;
+		if (kind === 'sqlite') coreResult = await core({ kind: 'sqlite', file: join(dir, `core-${n}.sqlite`) }, n);
+		else {
+			const s = await pgSchema();
+			coreResult = await core({ kind: 'postgres', url: s.url }, n);
+			await dropSchema(s.schema);
+		}
+		const service = await startService(database);
+		let svc;
+		let http;
+		try {
+			svc = await load(service.url, n, 'decisions');
+			http = await load(service.url, n, 'healthz');
+		} finally {
+			await service.stop();
+		}
 		if (schema) await dropSchema(schema);
-		console.log(`${kind.padEnd(10)} ${String(n).padStart(7)} ${f(svc.rate)}   ${svc.p50.toFixed(2).padStart(6)}  ${svc.p99.toFixed(2).padStart(7)} ${f(raw.rate)}   ${(svc.rate / raw.rate * 100).toFixed(1)}%`);
+		const vsRaw = svc.rate / raw.rate;
+		const vsHttp = svc.rate / (http.rate / 2);
+		console.log(
+			`${kind.padEnd(10)} ${String(n).padStart(7)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)} ${f(raw.rate, 11)}  ${percent(vsRaw)} ${f(coreResult.rate, 8)} ${f(http.rate, 12)}  ${ms(http.p99, 8)}  ${percent(vsHttp)}`,
+		);
+		if (kind === 'sqlite' && n === TARGET.clients) {
+			if (vsRaw < TARGET.ratio) misses.push(`sqlite ${n} clients: ${(vsRaw * 100).toFixed(1)}% of the raw rate, target ≥ ${TARGET.ratio * 100}%`);
+			if (svc.p99 >= TARGET.p99) misses.push(`sqlite ${n} clients: p99 ${svc.p99.toFixed(1)} ms, target < ${TARGET.p99} ms`);
+		}
 	}
 }
+console.log('');
+if (!KINDS.includes('sqlite') || !CLIENTS.includes(TARGET.clients)) console.log('target (sqlite, 64 clients) not measured in this run');
+else if (misses.length === 0) console.log(`TARGET MET: sqlite ${TARGET.clients} clients ≥ ${TARGET.ratio * 100}% of raw and p99 < ${TARGET.p99} ms`);
+else for (const m of misses) console.log(`TARGET NOT MET: ${m}`);
 process.exit(0);

@@ -26,11 +26,28 @@ export interface Scheduler {
 	close(): Promise<void>;
 }
 
-/** pino through fastify: never the Authorization header, nor anything called token. */
+/** fastify's two lines per request ("incoming request", "request completed"). */
+const PER_REQUEST = new Set(['incoming request', 'request completed']);
+
+/**
+ * pino through fastify: never the Authorization header, nor anything called token. fastify's
+ * per-request lines go out at debug instead of info: at info they cost more than a decision, and
+ * every decision is already recorded in the audit log. Errors (request errored, request failed,
+ * dispatch failed) keep their level.
+ */
 export function loggerOptions(level: string): FastifyServerOptions['logger'] {
 	return {
 		level,
 		redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token', '*.apiToken', 'token', 'apiToken'], censor: '[redacted]' },
+		hooks: {
+			logMethod(args, method, levelValue) {
+				if (levelValue === 30 && typeof args[1] === 'string' && PER_REQUEST.has(args[1])) {
+					(this as unknown as { debug: (...a: unknown[]) => void }).debug(...args);
+					return;
+				}
+				method.apply(this, args);
+			},
+		},
 	};
 }
 

@@ -94,5 +94,18 @@ export function toMessage(row: MessageRow, history: HistoryEntry[]): Message {
 /** A date as the communications office reads it: 30/03/2026 00:00, Rome time. */
 export function localDate(ms: number | Date, zone = 'Europe/Rome'): string {
 	const at = typeof ms === 'number' ? new Date(ms) : ms;
-	return DateTime.fromJSDate(at, { zone }).toFormat('dd/LL/yyyy HH:mm');
+	const t = at.getTime();
+	// Minute precision, and zone offsets since 1970 are whole minutes: memoised per UTC minute
+	// (luxon's zone maths and formatting cost more than the rest of a decision).
+	if (!(t >= 0)) return DateTime.fromJSDate(at, { zone }).toFormat('dd/LL/yyyy HH:mm');
+	const key = `${zone}|${Math.floor(t / 60_000)}`;
+	let text = formatted.get(key);
+	if (text === undefined) {
+		text = DateTime.fromJSDate(at, { zone }).toFormat('dd/LL/yyyy HH:mm');
+		if (formatted.size >= 4096) formatted.clear();
+		formatted.set(key, text);
+	}
+	return text;
 }
+
+const formatted = new Map<string, string>();

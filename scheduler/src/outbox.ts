@@ -5,7 +5,7 @@ import { t } from '../../core/messages';
 import { evaluate } from '../../core/rules';
 import { channelOf, type Context } from './context';
 import { ApiError, invalidState, notFound } from './errors';
-import { localDate, PENDING, type Message, type MessageRow, type State } from './model';
+import { localDate, PENDING, toMessage, type Message, type MessageRow, type State } from './model';
 import { addHistory, audit, changeState, loadMessage, messageByKey, messageRow, withHistory } from './repo';
 
 export interface EnqueueInput {
@@ -102,7 +102,16 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 		return true;
 	});
 	ctx.metrics.decision(channel.id, created ? state : 'duplicate');
-	const row = created ? await messageRow(ctx.store, id) : await messageByKey(ctx.store, channel.id, dedupeKey);
+	if (created) {
+		// The message as this transaction committed it: no second read.
+		const row: MessageRow = {
+			id, channel: channel.id, dedupe_key: dedupeKey, state, text, category, priority, emergency: emergency ? 1 : 0, justification, image,
+			earliest_at: earliestAt, expires_at: expiresAt, created_at: nowMs, updated_at: nowMs, sent_at: null, provider_message_id: null,
+			reasons: JSON.stringify(reasons), attempts: 0, item: input.item ? JSON.stringify(input.item) : null, via: null, claimed_at: null, counted: 0, lease_until: null,
+		};
+		return { created, message: toMessage(row, [{ at: new Date(nowMs).toISOString(), state, note }]) };
+	}
+	const row = await messageByKey(ctx.store, channel.id, dedupeKey);
 	return { created, message: (await withHistory(ctx.store, [row as MessageRow]))[0] };
 }
 

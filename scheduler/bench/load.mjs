@@ -1,0 +1,61 @@
+// The clients of `npm run bench:scheduler`, in their own process (as real clients are): N concurrent
+// clients over keep-alive connections (one socket each), for SECONDS after a short warm-up.
+//   node load.mjs <url> <clients> <seconds> decisions|healthz <token>
+// decisions: POST /v1/channels/bench/messages then POST /v1/channels/bench/slots (a decision: a 201
+// slot or a 409 refusal); healthz: GET /healthz, the empty round trip on the same server.
+// Prints one JSON line: { count, rate, p50, p99 } (latency of one decision / one round trip, ms).
+import http from 'node:http';
+
+const [url, clientsArg, secondsArg, mode, token] = process.argv.slice(2);
+const clients = Number(clientsArg);
+const seconds = Number(secondsArg);
+const target = new URL(url);
+const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
+const auth = `Bearer ${token}`;
+
+function request(method, path, body) {
+	return new Promise((resolve, reject) => {
+		const data = body === undefined ? undefined : JSON.stringify(body);
+		const headers = data === undefined ? { authorization: auth } : { authorization: auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
+		const req = http.request({ agent, host: target.hostname, port: target.port, path, method, headers }, (res) => {
+			res.resume();
+			res.on('end', () => (res.statusCode >= 400 && res.statusCode !== 409 ? reject(new Error(`${method} ${path}: HTTP ${res.statusCode}`)) : resolve()));
+		});
+		req.on('error', reject);
+		req.end(data);
+	});
+}
+
+const tag = `${clients}-${Date.now()}`;
+let i = 0;
+const op =
+	mode === 'healthz'
+		? () => request('GET', '/healthz')
+		: async () => {
+				const dedupeKey = `b-${tag}-${i++}`;
+				await request('POST', '/v1/channels/bench/messages', { dedupeKey, text: `Messaggio ${i}` });
+				await request('POST', '/v1/channels/bench/slots', { dedupeKey });
+			};
+
+async function run(ms, latencies) {
+	const end = performance.now() + ms;
+	await Promise.all(
+		Array.from({ length: clients }, async () => {
+			while (performance.now() < end) {
+				const t = performance.now();
+				await op();
+				latencies?.push(performance.now() - t);
+			}
+		}),
+	);
+}
+
+await run(Math.min(1000, seconds * 200), null); // warm-up: connections open, JIT warm
+const latencies = [];
+const start = performance.now();
+await run(seconds * 1000, latencies);
+const elapsed = (performance.now() - start) / 1000;
+latencies.sort((a, b) => a - b);
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+process.stdout.write(`${JSON.stringify({ count: latencies.length, rate: latencies.length / elapsed, p50: pct(50), p99: pct(99) })}\n`);
+agent.destroy();

@@ -1,0 +1,16 @@
+// The service process of `npm run bench:scheduler`: the real scheduler (dist/), started from a JSON
+// config given as argv[2]; prints `bench-service-url <url>` and serves until SIGTERM. Run with --cpu-prof to profile.
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { startScheduler } = require('../dist/index.js');
+
+const config = JSON.parse(process.argv[2]);
+const s = await startScheduler(config, { dispatch: false });
+process.stdout.write(`bench-service-url ${s.url}\n`);
+const stop = async () => {
+	await s.close();
+	process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
