@@ -87,12 +87,12 @@ function tidy(text: string): string {
 }
 
 /** Code points, so an emoji counts once and is never split in half. */
-function length(text: string): number {
+export function length(text: string): number {
 	return Array.from(text).length;
 }
 
 /** At most `max` characters including the ellipsis, at a word boundary when one is near. */
-function cut(text: string, max: number): string {
+export function cut(text: string, max: number): string {
 	const chars = [...text];
 	if (chars.length <= max) return text;
 	const head = chars.slice(0, Math.max(0, max - 1)).join('');

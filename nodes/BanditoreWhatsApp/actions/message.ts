@@ -1,0 +1,35 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
+import type { NewsItem } from '../../../core/item';
+import { missingNewsFields } from '../../../core/item';
+import { fitText, formatItem, LIMITS } from '../../../core/whatsapp';
+
+export interface Post {
+	text: string;
+	image: string | null;
+	/** caption when there is an image, text otherwise. */
+	kind: 'text' | 'caption';
+	limit: number;
+}
+
+/** A news item without rules is posted as title, summary and link. */
+const DEFAULT_TEMPLATE = '*{title}*\n\n{summary}\n\n{link}';
+
+/** The text and image to send for one item, within WhatsApp's limits. */
+export function composePost(context: IExecuteFunctions, itemIndex: number, json: IDataObject): Post {
+	const image = ((context.getNodeParameter('imageUrl', itemIndex, '') as string) || '').trim() || null;
+	const kind = image ? 'caption' : 'text';
+	const limit = LIMITS[kind];
+	const source = context.getNodeParameter('source', itemIndex) as 'item' | 'custom';
+	if (source === 'custom') return { text: fitText(context.getNodeParameter('text', itemIndex) as string, limit), image, kind, limit };
+	// From the scheduler: its text is already the comune's template filled in.
+	if (typeof json.text === 'string' && json.text.trim()) return { text: fitText(json.text, limit), image, kind, limit };
+	if (!missingNewsFields(json).length) {
+		const item = { summary: '', categories: [], ...json } as unknown as NewsItem;
+		const text = formatItem({ item, category: null, comune: '', timezone: 'Europe/Rome', message: { template: DEFAULT_TEMPLATE, footer: '', maxLength: limit } }, kind);
+		return { text, image, kind, limit };
+	}
+	throw new NodeOperationError(context.getNode(), 'The item has no text to send', {
+		description: 'Connect the Banditore Scheduler Trigger (it gives "text"), a Feed or Policy node (title and link), or choose "Written Here".',
+		itemIndex,
+	});
+}

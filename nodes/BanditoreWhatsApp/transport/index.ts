@@ -1,0 +1,57 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { NodeApiError, NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions, type JsonObject } from 'n8n-workflow';
+import { BanditoreError } from '../../../core/errors';
+import { createHttpClient, evolutionGateway, wahaGateway, WhatsAppApiError, type CloudConfig, type Gateway, type HttpClient } from '../../../core/whatsapp';
+
+let shared: HttpClient | undefined;
+/** One keep-alive pool for the whole n8n process: broadcasts reuse connections across executions. */
+export function http(): HttpClient {
+	shared ??= createHttpClient({ maxSockets: 256 });
+	return shared;
+}
+
+export async function gateway(context: IExecuteFunctions | ILoadOptionsFunctions): Promise<Gateway> {
+	const credentials = await context.getCredentials<{ kind: 'waha' | 'evolution'; baseUrl: string; apiKey: string; session: string }>('whatsAppGatewayApi');
+	const config = { ...credentials, http: http(), timeoutMs: 30_000 };
+	return credentials.kind === 'evolution' ? evolutionGateway(config) : wahaGateway(config);
+}
+
+export async function cloud(context: IExecuteFunctions): Promise<CloudConfig> {
+	const credentials = await context.getCredentials<{ accessToken: string; phoneNumberId: string; baseUrl?: string; version?: string }>('whatsAppCloudApi');
+	return {
+		baseUrl: credentials.baseUrl || 'https://graph.facebook.com',
+		version: credentials.version || 'v23.0',
+		phoneNumberId: credentials.phoneNumberId,
+		accessToken: credentials.accessToken,
+		http: http(),
+		timeoutMs: 30_000,
+	};
+}
+
+/** Where files go when no path is given: the n8n user folder, as n8n itself does. */
+export function dataFolder(...parts: string[]): string {
+	const base = process.env.N8N_USER_FOLDER ?? homedir();
+	return join(base, '.n8n', 'banditore', ...parts);
+}
+
+const API_CODES = /^(whatsapp\.|http_status|unreachable|timeout|not_confirmed)/;
+
+/** Our errors as n8n shows them: what went wrong as the message, what to do as the description. */
+export function toNodeError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	if (error instanceof BanditoreError) {
+		if (API_CODES.test(error.code)) {
+			const httpCode = error instanceof WhatsAppApiError ? String(error.httpStatus) : undefined;
+			const graph = error instanceof WhatsAppApiError && error.graphCode !== undefined ? { graphCode: error.graphCode } : {};
+			return new NodeApiError(context.getNode(), { code: error.code, message: error.message, ...graph } as JsonObject, {
+				message: error.message,
+				description: error.hint,
+				httpCode,
+				itemIndex,
+			});
+		}
+		return new NodeOperationError(context.getNode(), error.message, { description: error.hint, itemIndex });
+	}
+	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
