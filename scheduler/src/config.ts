@@ -29,6 +29,7 @@ const fileSchema = z
 		database: z.union([z.object({ url: z.string().min(1) }).strict(), z.object({ path: z.string().min(1) }).strict()]).optional(),
 		logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 		channels: z.array(channel).min(1).optional(),
+		whatsapp: z.object({ appSecret: z.string().min(1).optional(), verifyToken: z.string().min(1).optional() }).strict().optional(),
 		dispatch: z
 			.object({
 				intervalMs: z.number().int().min(10).optional(),
@@ -53,6 +54,8 @@ export interface Config {
 	logLevel: string;
 	channels: ChannelConfig[];
 	dispatch: { intervalMs: number; leaseSeconds: number; slotMinutes: number; maxAttempts: number; backoffSeconds: number };
+	/** Cloud API status webhooks (the Meta app's secret and the verify token typed in its dashboard). */
+	whatsapp?: { appSecret: string | null; verifyToken: string | null };
 }
 
 export class ConfigInvalid extends Error {
@@ -143,6 +146,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 			slotMinutes: d.slotMinutes ?? 10,
 			maxAttempts: d.maxAttempts ?? 5,
 			backoffSeconds: integer('BANDITORE_BACKOFF_SECONDS', env.BANDITORE_BACKOFF_SECONDS) ?? d.backoffSeconds ?? 30,
+		},
+		whatsapp: {
+			appSecret: env.WHATSAPP_APP_SECRET || file.whatsapp?.appSecret || null,
+			verifyToken: env.WHATSAPP_VERIFY_TOKEN || file.whatsapp?.verifyToken || null,
 		},
 	};
 }

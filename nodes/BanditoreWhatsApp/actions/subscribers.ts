@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { broadcast, cloudBody, FileSendLog, fitTemplateBody, sendCloud, type BroadcastReport, type CloudMessage, type Recipient } from '../../../core/whatsapp';
-import { cloud, dataFolder } from '../transport';
+import { cloud, dataFolder, schedulerStatuses } from '../transport';
 import type { Post } from './message';
 
 interface Options {
@@ -30,6 +30,7 @@ export async function sendToSubscribers(context: IExecuteFunctions, itemIndex: n
 		recipients,
 		log: new FileSendLog(join(folder, `${broadcastId}.jsonl`)),
 		rate: options.rate ?? 80,
+		statuses: await schedulerStatuses(context),
 		send: (recipient, callbackData) => sendCloud(config, cloudBody(recipient.to, message, message.kind === 'template' ? callbackData : undefined)),
 	});
 	const complete = !report.stopped && report.failed === 0 && report.notTried === 0 && report.inDoubt === 0;

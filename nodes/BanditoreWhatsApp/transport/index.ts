@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { NodeApiError, NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions, type JsonObject } from 'n8n-workflow';
 import { BanditoreError } from '../../../core/errors';
-import { createHttpClient, evolutionGateway, wahaGateway, WhatsAppApiError, type CloudConfig, type Gateway, type HttpClient } from '../../../core/whatsapp';
+import { createHttpClient, evolutionGateway, wahaGateway, WhatsAppApiError, type CloudConfig, type Gateway, type HttpClient, type RecordedStatus, type StatusSource } from '../../../core/whatsapp';
 
 let shared: HttpClient | undefined;
 /** One keep-alive pool for the whole n8n process: broadcasts reuse connections across executions. */
@@ -54,4 +54,31 @@ export function toNodeError(context: IExecuteFunctions, error: unknown, itemInde
 		return new NodeOperationError(context.getNode(), error.message, { description: error.hint, itemIndex });
 	}
 	return new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * The scheduler records Cloud API status webhooks; with its credential on this node, recipients whose
+ * send was in doubt after a crash are settled from those statuses instead of being left unknown.
+ */
+export async function schedulerStatuses(context: IExecuteFunctions): Promise<StatusSource | undefined> {
+	let credentials: { url: string; token: string };
+	try {
+		credentials = await context.getCredentials<{ url: string; token: string }>('banditoreSchedulerApi');
+	} catch {
+		return undefined;
+	}
+	return {
+		async lookup(broadcastId, keys) {
+			const response = await http()({
+				method: 'POST',
+				url: `${credentials.url.replace(/\/+$/, '')}/v1/whatsapp/statuses/lookup`,
+				headers: { authorization: `Bearer ${credentials.token}` },
+				body: { broadcastId, keys },
+				timeoutMs: 30_000,
+			});
+			if (response.status !== 200) throw new Error(`the scheduler answered HTTP ${response.status} to the status lookup`);
+			const { statuses } = response.body as { statuses: Record<string, RecordedStatus> };
+			return new Map(Object.entries(statuses));
+		},
+	};
 }

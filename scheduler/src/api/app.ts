@@ -4,9 +4,11 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
+import { receiveStatuses, verifyHandshake } from '../whatsapp';
 import { routes } from './routes';
 
-const OPEN = new Set(['/healthz']);
+// Meta calls the status webhook with its own proof (the verify token, the body signature).
+const OPEN = new Set(['/healthz', '/webhooks/whatsapp']);
 
 function sameToken(given: string, expected: string): boolean {
 	const a = Buffer.from(given);
@@ -18,9 +20,11 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 	const app = Fastify({ logger, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
 
 	// Empty bodies are fine on action endpoints (cancel, release…), even with a JSON content type.
+	// The raw bytes are kept: a webhook signature is computed over them, not over parsed JSON.
 	app.removeContentTypeParser('application/json');
-	app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-		const text = String(body);
+	app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+		(req as { rawBody?: Buffer }).rawBody = body as Buffer;
+		const text = (body as Buffer).toString('utf8');
 		if (!text.trim()) return done(null, undefined);
 		try {
 			done(null, JSON.parse(text));
@@ -67,6 +71,12 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 		reply.header('content-type', ctx.metrics.registry.contentType);
 		return ctx.metrics.registry.metrics();
 	});
+	app.get<{ Querystring: Record<string, string> }>('/webhooks/whatsapp', { schema: { hide: true } }, async (request, reply) =>
+		reply.type('text/plain').send(verifyHandshake(ctx, request.query)),
+	);
+	app.post('/webhooks/whatsapp', { schema: { hide: true } }, async (request) => ({
+		recorded: await receiveStatuses(ctx, (request as { rawBody?: Buffer }).rawBody, request.headers['x-hub-signature-256']),
+	}));
 	await app.register(routes(ctx), { prefix: '/v1' });
 	return app;
 }

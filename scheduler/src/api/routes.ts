@@ -7,6 +7,7 @@ import { acknowledge, approve, cancel, channelView, enqueue, getMessage, listMes
 import { confirm, release, reserve, type SlotInput } from '../slots';
 import { listAudit } from '../audit';
 import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks';
+import { lookupStatuses } from '../whatsapp';
 import * as s from './schemas';
 
 const ACTOR = 'api';
@@ -115,6 +116,18 @@ export function routes(ctx: Context) {
 			await removeWebhook(ctx, request.params.id, 'n8n');
 			return { deleted: true };
 		});
+
+		app.post<{ Body: { broadcastId: string; keys: string[] } }>(
+			'/whatsapp/statuses/lookup',
+			{
+				schema: {
+					tags: ['whatsapp'],
+					body: { type: 'object', required: ['broadcastId', 'keys'], properties: { broadcastId: { type: 'string' }, keys: { type: 'array', items: { type: 'string' }, maxItems: 5000 } } },
+					response: reply(obj({ statuses: { type: 'object', additionalProperties: true } })),
+				},
+			},
+			async (request) => ({ statuses: await lookupStatuses(ctx, request.body.broadcastId, request.body.keys) }),
+		);
 
 		app.get<{ Querystring: { channel?: string; type?: string; since?: string; until?: string; limit?: number } }>(
 			'/audit',
