@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleVendor } from '../scripts/bundle-vendor.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -13,15 +13,7 @@ const dist = join(here, 'dist');
 rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
 cpSync(join(here, 'src/migrations'), join(dist, 'scheduler/src/migrations'), { recursive: true });
-await build({
-	entryPoints: [join(root, 'core/vendor.ts')],
-	outfile: join(dist, 'core/vendor.js'),
-	bundle: true,
-	platform: 'node',
-	target: 'node20',
-	format: 'cjs',
-	logLevel: 'warning',
-});
+await bundleVendor(root, dist);
 writeFileSync(join(dist, 'main.js'), "#!/usr/bin/env node\n'use strict';\nrequire('./scheduler/src/main.js').main().catch((error) => {\n\tprocess.stderr.write(`banditore scheduler: ${error?.stack ?? error}\\n`);\n\tprocess.exit(1);\n});\n");
 writeFileSync(join(dist, 'index.js'), "'use strict';\nmodule.exports = require('./scheduler/src/index.js');\n");
 chmodSync(join(dist, 'main.js'), 0o755);

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { bundleVendor } from './bundle-vendor.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -34,16 +34,7 @@ for (const dir of ['nodes', 'credentials', 'icons']) {
 	}
 }
 
-await build({
-	entryPoints: [join(root, 'core/vendor.ts')],
-	outfile: join(dist, 'core/vendor.js'),
-	bundle: true,
-	platform: 'node',
-	target: 'node20',
-	format: 'cjs',
-	legalComments: 'linked',
-	logLevel: 'warning',
-});
+await bundleVendor(root, dist);
 
 chmodSync(join(dist, 'cli/banditore.js'), 0o755);
 

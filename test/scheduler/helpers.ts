@@ -95,6 +95,21 @@ export function tempDir(): string {
 	return mkdtempSync(join(tmpdir(), 'banditore-scheduler-'));
 }
 
+/** A scheduler configuration for tests: one channel `meda`, quiet logs, our token, port 0. */
+export function testConfig(database: Config['database'], channel: Config['channels'][number], extra: Partial<Config> = {}): Config {
+	return {
+		apiToken: TOKEN,
+		host: '127.0.0.1',
+		port: 0,
+		publicUrl: null,
+		database,
+		logLevel: 'silent',
+		channels: [channel],
+		dispatch: { intervalMs: 1000, leaseSeconds: 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },
+		...extra,
+	};
+}
+
 export interface Harness {
 	scheduler: Scheduler;
 	dir: string;
@@ -118,16 +133,11 @@ export async function startHarness(kind: Kind, options: HarnessOptions): Promise
 	const db = await freshDatabase(kind, dir);
 	const outbox = join(dir, 'outbox.jsonl');
 	let now = Date.parse(options.at);
-	const config: Config = {
-		apiToken: TOKEN,
-		host: '127.0.0.1',
-		port: 0,
-		publicUrl: null,
-		database: db.database,
-		logLevel: 'silent',
-		channels: [{ id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir, options.quota), delivery: options.delivery ?? { kind: 'outbox', file: outbox } }],
-		dispatch: { intervalMs: 1000, leaseSeconds: options.leaseSeconds ?? 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },
-	};
+	const config = testConfig(
+		db.database,
+		{ id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir, options.quota), delivery: options.delivery ?? { kind: 'outbox', file: outbox } },
+		{ dispatch: { intervalMs: 1000, leaseSeconds: options.leaseSeconds ?? 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 } },
+	);
 	const scheduler = await startScheduler(config, { clock: () => new Date(now), dispatch: false });
 	return {
 		scheduler,

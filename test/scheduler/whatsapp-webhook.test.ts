@@ -5,8 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import Database from 'better-sqlite3';
 import { startScheduler } from '../../scheduler/src/index';
-import type { Config } from '../../scheduler/src/config';
-import { call, freshDatabase, rulesFile, skipPostgres, tempDir, TOKEN, type Kind, type TestDatabase } from './helpers';
+import { call, freshDatabase, rulesFile, skipPostgres, tempDir, testConfig, type Kind, type TestDatabase } from './helpers';
 
 const APP_SECRET = ['meta', 'app', 'secret'].join('-');
 const VERIFY = 'banditore-verifica';
@@ -53,18 +52,8 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler on %s: WhatsApp status we
 		if (skip) return;
 		const dir = tempDir();
 		db = await freshDatabase(kind, dir);
-		const config: Config = {
-			apiToken: TOKEN,
-			host: '127.0.0.1',
-			port: 0,
-			publicUrl: null,
-			database: db.database,
-			logLevel: 'silent',
-			channels: [{ id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery: { kind: 'outbox', file: `${dir}/outbox.jsonl` } }],
-			dispatch: { intervalMs: 1000, leaseSeconds: 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },
-			whatsapp: { appSecret: APP_SECRET, verifyToken: VERIFY },
-		};
-		const scheduler = await startScheduler(config, { dispatch: false });
+		const channel = { id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery: { kind: 'outbox' as const, file: `${dir}/outbox.jsonl` } };
+		const scheduler = await startScheduler(testConfig(db.database, channel, { whatsapp: { appSecret: APP_SECRET, verifyToken: VERIFY } }), { dispatch: false });
 		url = scheduler.url;
 		close = async () => {
 			await scheduler.close();
@@ -138,22 +127,11 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler on %s: WhatsApp status we
 		if (skip) return; // skipPostgres said why; with CI set it fails instead
 		const dir = tempDir();
 		const other = await freshDatabase('sqlite', dir);
-		const scheduler = await startScheduler(
-			{
-				apiToken: TOKEN,
-				host: '127.0.0.1',
-				port: 0,
-				publicUrl: null,
-				database: other.database,
-				logLevel: 'silent',
-				channels: [{ id: 'meda', name: 'Meda', rules: rulesFile(dir), delivery: { kind: 'outbox', file: `${dir}/o.jsonl` } }],
-				dispatch: { intervalMs: 1000, leaseSeconds: 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },
-			},
-			{ dispatch: false },
-		);
+		const channel = { id: 'meda', name: 'Meda', rules: rulesFile(dir), delivery: { kind: 'outbox' as const, file: `${dir}/o.jsonl` } };
+		const scheduler = await startScheduler(testConfig(other.database, channel), { dispatch: false });
 		const response = await fetch(`${scheduler.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 		expect(response.status).toBe(503);
-		expect((await response.json()).hint).toMatch(/WHATSAPP_APP_SECRET/);
+		expect(((await response.json()) as { hint: string }).hint).toMatch(/WHATSAPP_APP_SECRET/);
 		await scheduler.close();
 	});
 });
