@@ -341,8 +341,10 @@ class Broadcast {
 			this.report.failed++;
 			return;
 		}
-		// Pair rate limit: Meta suggests waiting 4^n seconds for that recipient.
-		const base = kind === 'pairThrottle' ? this.backoff() * 4 ** attempt : this.backoff() * 2 ** (attempt - 1);
+		// Pair rate limit: Meta suggests waiting 4^n seconds for that recipient. Our throughput limit
+		// (130429) is counted per second: a quarter of the backoff is enough for a first retry.
+		const first = kind === 'throttle' ? this.backoff() / 4 : this.backoff();
+		const base = kind === 'pairThrottle' ? this.backoff() * 4 ** attempt : first * 2 ** (attempt - 1);
 		const delay = Math.min(MAX_BACKOFF_MS, base) * (0.5 + this.random() / 2);
 		this.retries.push({ recipient, due: this.clock.now() + delay });
 	}
