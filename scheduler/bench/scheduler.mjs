@@ -3,7 +3,7 @@
 // refusals, still decisions taken under the channel lock), next to the ceilings measured in the
 // same run:
 //   raw     single-row transactions of the same driver with the same durability settings as the
-//           service (SQLite: the store's writer pragmas, WAL + synchronous=NORMAL; PostgreSQL: the
+//           service (SQLite: the store's writer pragmas, WAL + synchronous=FULL; PostgreSQL: the
 //           server's synchronous_commit, as the service uses it), in-process, no HTTP;
 //   core    the same enqueue + reserve called in-process (the ledger path without HTTP);
 //   http    an empty keep-alive round trip (GET /healthz) on the same server with the same clients.

@@ -1,0 +1,152 @@
+// Group commit on a real SQLite file: transactions waiting together share one BEGIN IMMEDIATE …
+// COMMIT, each in its own SAVEPOINT. A failing one leaves nothing and affects no other; each sees
+// the writes of those before it; nobody is answered, and no reader sees anything, before the COMMIT.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { SQLITE_WRITER_PRAGMAS, SqliteStore } from '../../scheduler/src/store/sqlite';
+
+describe('SQLite group commit', () => {
+	let store: SqliteStore;
+	let file: string;
+
+	beforeEach(async () => {
+		file = join(mkdtempSync(join(tmpdir(), 'banditore-gc-')), 'gc.sqlite');
+		store = new SqliteStore(file);
+		await store.tx(async (q) => {
+			await q.run('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+			await q.run('CREATE TABLE parent (id INTEGER PRIMARY KEY)');
+			await q.run('CREATE TABLE child (id INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+		});
+	});
+	afterEach(async () => {
+		await store.close();
+	});
+
+	test('the writer is durable: WAL with synchronous = FULL', () => {
+		expect(SQLITE_WRITER_PRAGMAS).toContain('synchronous = FULL');
+		expect(SQLITE_WRITER_PRAGMAS).toContain('journal_mode = WAL');
+		const db = new Database(file, { readonly: true });
+		expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+		db.close();
+	});
+
+	test('100 concurrent transactions, every third throwing: the others committed, the failing ones left nothing', async () => {
+		const fails = (i: number) => i % 3 === 1;
+		const seenBefore: number[] = [];
+		const results = await Promise.allSettled(
+			Array.from({ length: 100 }, (_, i) =>
+				store.tx(async (q) => {
+					// Serial, in arrival order, each seeing the writes of those before it (and none of the failed ones').
+					seenBefore[i] = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM t'))?.n);
+					await q.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `first ${i}`]);
+					await q.run('INSERT INTO t (id, v) VALUES (?, ?)', [1000 + i, `second ${i}`]);
+					if (i % 10 === 4) await q.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, 'duplicate key: a SQL error']);
+					if (fails(i)) throw new Error(`decision ${i} failed`);
+					return i;
+				}),
+			),
+		);
+		const sqlFails = (i: number) => i % 10 === 4;
+		results.forEach((r, i) => {
+			if (fails(i) || sqlFails(i)) {
+				expect(r.status).toBe('rejected');
+				const reason = (r as PromiseRejectedResult).reason as Error;
+				expect(reason.message).toMatch(sqlFails(i) ? /UNIQUE constraint failed/ : new RegExp(`decision ${i} failed`));
+			} else expect(r).toEqual({ status: 'fulfilled', value: i });
+		});
+		const ok = Array.from({ length: 100 }, (_, i) => i).filter((i) => !fails(i) && !sqlFails(i));
+		seenBefore.forEach((n, i) => expect(n).toBe(2 * ok.filter((j) => j < i).length));
+		const rows = await store.all<{ id: number }>('SELECT id FROM t ORDER BY id');
+		expect(rows.map((r) => r.id)).toEqual([...ok, ...ok.map((i) => 1000 + i)]);
+		// Another connection (another process) sees exactly the same: committed, not just cached.
+		const other = new Database(file, { readonly: true });
+		expect((other.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n).toBe(2 * ok.length);
+		other.close();
+	});
+
+	test('nothing is visible to readers, nor answered, before the shared COMMIT', async () => {
+		const answered = new Set<number>();
+		let grouped = false;
+		const violations: string[] = [];
+		await Promise.all(
+			Array.from({ length: 30 }, (_, i) =>
+				store
+					.tx(async (q) => {
+						await q.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `row ${i}`]);
+						const written = (await q.all<{ id: number }>('SELECT id FROM t')).map((r) => r.id);
+						const committed = (await store.all<{ id: number }>('SELECT id FROM t')).map((r) => r.id);
+						// A row a reader sees belongs to a transaction whose caller has been answered.
+						for (const id of committed) if (!answered.has(id)) violations.push(`row ${id} visible to a reader before its caller was answered`);
+						if (written.length > committed.length) grouped = grouped || written.length > 1;
+						return i;
+					})
+					.then(async (value) => {
+						// When the caller is answered, its row is committed: any connection sees it.
+						const other = new Database(file, { readonly: true });
+						const row = other.prepare('SELECT v FROM t WHERE id = ?').get(value) as { v: string } | undefined;
+						other.close();
+						if (row?.v !== `row ${value}`) violations.push(`row ${value} not committed when its caller was answered`);
+						answered.add(value);
+					}),
+			),
+		);
+		expect(violations).toEqual([]);
+		expect(answered.size).toBe(30);
+		// Transactions that arrived together shared a group: one saw another's write not yet committed.
+		expect(grouped).toBe(true);
+	});
+
+	test('a failing COMMIT fails every transaction of its group, and the store goes on', async () => {
+		const results = await Promise.allSettled(
+			Array.from({ length: 5 }, (_, i) =>
+				store.tx(async (q) => {
+					await q.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `row ${i}`]);
+					// A deferred foreign key is checked at COMMIT: the whole group's COMMIT fails.
+					if (i === 2) await q.run('INSERT INTO child (id, parent) VALUES (1, 999)');
+					return i;
+				}),
+			),
+		);
+		expect(results.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+		for (const r of results) expect(((r as PromiseRejectedResult).reason as Error).message).toMatch(/FOREIGN KEY constraint failed/);
+		expect(await store.all('SELECT id FROM t')).toEqual([]);
+		expect(await store.all('SELECT id FROM child')).toEqual([]);
+		await expect(store.tx(async (q) => q.run("INSERT INTO t (id, v) VALUES (7, 'after')"))).resolves.toBe(1);
+		expect(await store.all('SELECT id, v FROM t')).toEqual([{ id: 7, v: 'after' }]);
+	});
+
+	test('the limit holds: 200 concurrent claims against a limit of 10, some failing after claiming → exactly 10', async () => {
+		const results = await Promise.allSettled(
+			Array.from({ length: 200 }, (_, i) =>
+				store.tx(async (q) => {
+					const n = Number((await q.get<{ n: number }>('SELECT count(*) AS n FROM t'))?.n);
+					if (n >= 10) return 'refused';
+					await q.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, 'claimed']);
+					if (i % 4 === 0) throw new Error('failed after claiming');
+					return 'claimed';
+				}),
+			),
+		);
+		const claimed = results.filter((r) => r.status === 'fulfilled' && r.value === 'claimed').length;
+		expect(claimed).toBe(10);
+		expect(Number((await store.get<{ n: number }>('SELECT count(*) AS n FROM t'))?.n)).toBe(10);
+		const ids = (await store.all<{ id: number }>('SELECT id FROM t')).map((r) => r.id);
+		expect(ids.every((id) => id % 4 !== 0)).toBe(true);
+	});
+
+	test('close waits for the transactions still queued', async () => {
+		const pending = Array.from({ length: 10 }, (_, i) => store.tx((q) => q.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, 'x'])));
+		const reopened = async () => {
+			await store.close();
+			const db = new Database(file, { readonly: true });
+			const n = (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+			db.close();
+			return n;
+		};
+		expect(await reopened()).toBe(10);
+		await expect(Promise.all(pending)).resolves.toEqual(Array(10).fill(1));
+		store = new SqliteStore(file); // afterEach closes it
+	});
+});
