@@ -12,10 +12,14 @@ export interface AuditQuery {
 export async function listAudit(ctx: Context, query: AuditQuery) {
 	const where: string[] = [];
 	const params: Param[] = [];
-	if (query.channel) (where.push('channel = ?'), params.push(query.channel));
-	if (query.type) (where.push('type = ?'), params.push(query.type));
-	if (query.since) (where.push('at >= ?'), params.push(Date.parse(query.since)));
-	if (query.until) (where.push('at < ?'), params.push(Date.parse(query.until)));
+	const filter = (sql: string, value: Param) => {
+		where.push(sql);
+		params.push(value);
+	};
+	if (query.channel) filter('channel = ?', query.channel);
+	if (query.type) filter('type = ?', query.type);
+	if (query.since) filter('at >= ?', Date.parse(query.since));
+	if (query.until) filter('at < ?', Date.parse(query.until));
 	const rows = await ctx.store.all<{ id: number; at: number; channel: string | null; type: string; message_id: string | null; actor: string; details: string }>(
 		`SELECT * FROM audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`,
 		[...params, query.limit ?? 1000],

@@ -48,11 +48,6 @@ async function readAll(q: Queryable, channel: string, quota: QuotaSettings, now:
 	};
 }
 
-export async function readCounts(q: Queryable, channel: string, quota: QuotaSettings, now: Date): Promise<LedgerCounts & { windowStart: Date; windowEnd: Date }> {
-	const { paused: _paused, ...counts } = await readAll(q, channel, quota, now);
-	return counts;
-}
-
 export async function isPaused(q: Queryable, channel: string): Promise<boolean> {
 	const row = await q.get<{ paused: number }>('SELECT paused FROM channels WHERE id = ?', [channel]);
 	// An unknown channel is treated as paused: fail closed.
