@@ -114,6 +114,15 @@ describe('Banditore Scheduler through the n8n engine, against a real scheduler',
 		expect(accepted.output('Allerta')[0]).toEqual(expect.objectContaining({ created: true, emergency: true, justification: 'Ordinanza sindacale urgente n. 12' }));
 	});
 
+	it('says the scheduler cannot be reached, with its address, when nothing answers', async () => {
+		await start();
+		const quota = node('Quota', 'banditoreScheduler', { resource: 'quota', operation: 'get', channel: 'meda' });
+		const result = await runWorkflow(await makeWorkflow(chain(quota)), { credentials: { banditoreSchedulerApi: { url: 'http://127.0.0.1:9', token: TOKEN } } });
+		const error = result.error('Quota') as Error & { description?: string };
+		expect(error.message).toBe('The Banditore scheduler at http://127.0.0.1:9 cannot be reached');
+		expect(error.description).toMatch(/scheduler is running/);
+	});
+
 	describe('Banditore Scheduler Trigger', () => {
 		let n8n: Server;
 		let webhookBase: string;

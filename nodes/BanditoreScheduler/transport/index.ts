@@ -19,16 +19,27 @@ export async function schedulerRequest(
 	itemIndex?: number,
 ): Promise<{ status: number; body: IDataObject }> {
 	const credentials = await this.getCredentials<{ url: string }>(CREDENTIAL);
-	const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL, {
-		method,
-		baseURL: credentials.url.replace(/\/+$/, ''),
-		url: path,
-		body,
-		json: true,
-		returnFullResponse: true,
-		ignoreHttpStatusErrors: true,
-		timeout: 30_000,
-	})) as { statusCode: number; body: IDataObject };
+	const baseURL = credentials.url.replace(/\/+$/, '');
+	let response: { statusCode: number; body: IDataObject };
+	try {
+		response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL, {
+			method,
+			baseURL,
+			url: path,
+			body,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			timeout: 30_000,
+		})) as { statusCode: number; body: IDataObject };
+	} catch (error) {
+		// No answer at all: the service is down or the URL is wrong, not a refusal.
+		throw new NodeApiError(this.getNode(), { message: (error as Error).message } as JsonObject, {
+			message: `The Banditore scheduler at ${baseURL} cannot be reached`,
+			description: 'Check that the scheduler is running (banditore scheduler) and the URL in the Banditore Scheduler API credential.',
+			itemIndex,
+		});
+	}
 	const status = response.statusCode;
 	if (status >= 400 && !(status === 409 && path.endsWith('/slots'))) {
 		const error = (response.body ?? {}) as { error?: string; message?: string; hint?: string };
