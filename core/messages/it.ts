@@ -16,9 +16,9 @@ export const it = {
 	'reason.electionPerson': 'Periodo elettorale «{period}»: nomina «{quote}», la comunicazione deve essere impersonale',
 	'reason.electionPersonHold':
 		'Periodo elettorale «{period}»: nomina «{quote}», emergenza da riscrivere in forma impersonale',
-	'reason.electionPass': 'Periodo elettorale «{period}»: «{label}» è comunicazione indispensabile e passa',
-	'reason.electionHold': 'Periodo elettorale «{period}» (fino al {end}): «{label}» è trattenuta per verifica',
-	'reason.electionReject': 'Periodo elettorale «{period}»: «{label}» non è ammessa (L. 28/2000, art. 9)',
+	'reason.electionPass': 'Periodo elettorale «{period}»: la categoria «{label}» è comunicazione indispensabile e passa',
+	'reason.electionHold': 'Periodo elettorale «{period}» (fino al {end}): la categoria «{label}» resta in attesa di verifica',
+	'reason.electionReject': 'Periodo elettorale «{period}»: la categoria «{label}» non è ammessa (L. 28/2000, art. 9)',
 	'reason.electionImage': "Periodo elettorale «{period}»: l'immagine non viene pubblicata",
 	'reason.approval': "La categoria «{label}» richiede l'approvazione della redazione",
 	'reason.emergencyExempt': 'Emergenza: fuori dal limite settimanale, da registrare con la motivazione',

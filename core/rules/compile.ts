@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SourceKind } from '../item';
 import { t } from '../messages';
 import { checkRules } from './check';
-import { DEFAULT_WORDS, isBuiltinBlocked } from './defaults';
+import { BUILTIN_BLOCKED, DEFAULT_WORDS, isBuiltinBlocked } from './defaults';
 import { compilePattern, fold, phraseMatcher } from './match';
 import { fromZodIssues, locate, type Locator, type PathSegment, type Pending } from './problems';
 import { rulesSchema, type BlockedData, type CategoryData, type RulesData } from './schema';
@@ -74,8 +74,12 @@ function removeAt(root: unknown, path: PathSegment[]): boolean {
 function build(data: RulesData): Rules {
 	const quiet = data.quota.quietHours;
 	const categories = data.categories.map(compileCategory);
-	const lists: BlockedData[] =
-		data.blocked ?? (['elettorale', 'politico', 'commerciale'] as const).map((id) => ({ id, words: [], patterns: [], exclude: [] }));
+	// The built-in lists are never dropped by leaving them out ("never posted", Magenta §3): a file
+	// that lists only its own words still blocks electoral, political and advertising content.
+	// Only `defaults: false` on a built-in list turns its default words off.
+	const given = data.blocked ?? [];
+	const missing = BUILTIN_BLOCKED.filter((id) => !given.some((list) => list.id === id));
+	const lists: BlockedData[] = [...given, ...missing.map((id) => ({ id, words: [], patterns: [], exclude: [] }))];
 	const pass = data.election.pass ?? categories.filter((c) => c.emergency).map((c) => c.id);
 	return Object.freeze({
 		version: 1 as const,

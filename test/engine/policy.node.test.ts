@@ -167,11 +167,11 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 		expect(titles(result, HELD)).toEqual(['Nuovi orari della biblioteca civica']);
 		expect(decisionOf(result, REJECTED, 'concerto')?.reasons).toEqual([
 			'Categoria «Evento»: categoria del sito «Eventi»',
-			'Periodo elettorale «Comunali 2026»: «Evento» non è ammessa (L. 28/2000, art. 9)',
+			'Periodo elettorale «Comunali 2026»: la categoria «Evento» non è ammessa (L. 28/2000, art. 9)',
 		]);
 		expect(decisionOf(result, HELD, 'biblioteca')?.reasons).toEqual([
 			'Categoria «Notizia»: indirizzo con «/novita/»',
-			'Periodo elettorale «Comunali 2026» (fino al 05/04/2026 15:00): «Notizia» è trattenuta per verifica',
+			'Periodo elettorale «Comunali 2026» (fino al 05/04/2026 15:00): la categoria «Notizia» resta in attesa di verifica',
 		]);
 		expect(decisionOf(result, ACCEPTED, 'allerta')?.codes).toEqual(['category', 'election.pass', 'emergency']);
 	});
@@ -225,7 +225,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 		expect(reasons('sindaco')).toEqual([
 			'Categoria «Evento»: contiene «mostra»',
 			'Periodo elettorale «Comunali 2026»: nomina «Mario Rossi», la comunicazione deve essere impersonale',
-			'Periodo elettorale «Comunali 2026»: «Evento» non è ammessa (L. 28/2000, art. 9)',
+			'Periodo elettorale «Comunali 2026»: la categoria «Evento» non è ammessa (L. 28/2000, art. 9)',
 		]);
 	});
 

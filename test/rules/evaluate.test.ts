@@ -125,6 +125,17 @@ describe('contenuti mai pubblicati (Magenta §3)', () => {
 		expect(d.codes).toEqual(['category', 'blocked.elettorale']);
 	});
 
+	test.each([
+		['un elenco nuovo senza quelli predefiniti', [{ id: 'offensivo', reason: 'Linguaggio offensivo', words: ['idiota'] }]],
+		['un elenco vuoto', []],
+	])('gli elenchi predefiniti valgono sempre: %s', (_case, blocked) => {
+		const rules = ok(rulesFromObject({ comune: 'Comune di Prova', categories: [{ id: 'notizia', label: 'Notizia' }], fallbackCategory: 'notizia', blocked }));
+		for (const [title, code] of [['Vota Mario Rossi', 'blocked.elettorale'], ['Il centrodestra presenta il programma', 'blocked.politico'], ['Usa il codice sconto', 'blocked.commerciale']]) {
+			const d = evaluate(item({ title }), rules, { now: NOW });
+			expect([d.verdict, d.codes]).toEqual(['reject', ['category.fallback', code]]);
+		}
+	});
+
 	describe("elenchi estesi dall'ufficio", () => {
 		const rules = ok(
 			rulesFromObject({
@@ -224,11 +235,11 @@ describe('periodo elettorale (L. 28/2000, art. 9)', () => {
 	const during = new Date('2026-05-20T10:00:00Z');
 	test.each([
 		// [titolo, categorie, esito, codici, motivi dopo la categoria]
-		['Concerto della banda', ['Eventi'], 'reject', ['category', 'election.reject'], ['Periodo elettorale «Elezioni comunali 2026»: «Evento» non è ammessa (L. 28/2000, art. 9)']],
-		['Ordinanza: divieto di transito in via Roma', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: «Ordinanza» è comunicazione indispensabile e passa']],
-		['Allerta meteo gialla per temporali', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: «Allerta meteo» è comunicazione indispensabile e passa']],
-		['Sciopero dei trasporti', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: «Avviso» è comunicazione indispensabile e passa']],
-		['Nuovi orari della biblioteca', [], 'hold', ['category.fallback', 'election.hold'], ['Periodo elettorale «Elezioni comunali 2026» (fino al 08/06/2026 15:00): «Notizia» è trattenuta per verifica']],
+		['Concerto della banda', ['Eventi'], 'reject', ['category', 'election.reject'], ['Periodo elettorale «Elezioni comunali 2026»: la categoria «Evento» non è ammessa (L. 28/2000, art. 9)']],
+		['Ordinanza: divieto di transito in via Roma', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: la categoria «Ordinanza» è comunicazione indispensabile e passa']],
+		['Allerta meteo gialla per temporali', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: la categoria «Allerta meteo» è comunicazione indispensabile e passa']],
+		['Sciopero dei trasporti', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: la categoria «Avviso» è comunicazione indispensabile e passa']],
+		['Nuovi orari della biblioteca', [], 'hold', ['category.fallback', 'election.hold'], ['Periodo elettorale «Elezioni comunali 2026» (fino al 08/06/2026 15:00): la categoria «Notizia» resta in attesa di verifica']],
 		[
 			'Ordinanza firmata dal sindaco Mario Rossi',
 			[],
@@ -236,7 +247,7 @@ describe('periodo elettorale (L. 28/2000, art. 9)', () => {
 			['category', 'election.person', 'election.pass'],
 			[
 				'Periodo elettorale «Elezioni comunali 2026»: nomina «Mario Rossi», la comunicazione deve essere impersonale',
-				'Periodo elettorale «Elezioni comunali 2026»: «Ordinanza» è comunicazione indispensabile e passa',
+				'Periodo elettorale «Elezioni comunali 2026»: la categoria «Ordinanza» è comunicazione indispensabile e passa',
 			],
 		],
 		[
@@ -246,7 +257,7 @@ describe('periodo elettorale (L. 28/2000, art. 9)', () => {
 			['category', 'election.person', 'election.pass', 'emergency'],
 			[
 				'Periodo elettorale «Elezioni comunali 2026»: nomina «GIULIA BIANCHI», emergenza da riscrivere in forma impersonale',
-				'Periodo elettorale «Elezioni comunali 2026»: «Emergenza» è comunicazione indispensabile e passa',
+				'Periodo elettorale «Elezioni comunali 2026»: la categoria «Emergenza» è comunicazione indispensabile e passa',
 				'Emergenza: fuori dal limite settimanale, da registrare con la motivazione',
 			],
 		],
