@@ -50,7 +50,7 @@ export class BanditorePolicy implements INodeType {
 						name: 'evaluateAt',
 						type: 'dateTime',
 						default: '',
-						description: 'Judge the items as if it were this time (election periods, expiry), to test the rules; empty means now',
+						description: 'Judge the items as if it were this time, in Rome time (election periods, expiry), to test the rules; empty means now',
 					},
 				],
 			},

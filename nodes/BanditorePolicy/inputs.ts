@@ -31,14 +31,17 @@ export function newsItemOf(json: IDataObject): NewsItem {
 	return json as unknown as NewsItem;
 }
 
-/** Now, or Evaluate At read in the workflow's time zone when it has no offset of its own. */
+/**
+ * Now, or Evaluate At read in the comune's zone (Europe/Rome) when it has no offset of its own, as
+ * the CLI and the rules' election periods read it: n8n's default zone is America/New_York.
+ */
 export function evaluationTime(context: IExecuteFunctions, itemIndex: number, now: Date): Date {
 	const value = (context.getNodeParameter('options.evaluateAt', itemIndex, '') as unknown) ?? '';
 	if (value === '') return now;
 	let at: Date | null = null;
 	if (value instanceof Date) at = value;
 	else if (DateTime.isDateTime(value)) at = value.toJSDate();
-	else if (typeof value === 'string') at = DateTime.fromISO(value.trim(), { zone: context.getTimezone() }).toJSDate();
+	else if (typeof value === 'string') at = DateTime.fromISO(value.trim(), { zone: 'Europe/Rome' }).toJSDate();
 	if (!at || Number.isNaN(at.getTime())) {
 		throw new BanditoreError('bad_time', `Evaluate At "${String(value)}" is not a date and time`, 'Pick a date, or write it as 2026-05-25T10:00.');
 	}
