@@ -40,13 +40,6 @@ describe('error classification by code', () => {
 		expect(classify(code)).toBe(kind);
 	});
 
-	it('ignores the HTTP status: the same code is the same class whatever the status', () => {
-		expect(graphError(131048, 'spam', 200).body).toBeDefined();
-		const a = new WhatsAppApiError(131048, 'x', 400);
-		const b = new WhatsAppApiError(131048, 'x', 500);
-		expect(a.errorClass).toBe(b.errorClass);
-		expect(STOPPING.has(a.errorClass)).toBe(true);
-	});
 });
 
 describe('Cloud API transport', () => {
@@ -82,6 +75,18 @@ describe('Cloud API transport', () => {
 		const error = (await sendCloud(config, {}).catch((e: unknown) => e)) as WhatsAppApiError;
 		expect(error.errorClass).toBe('config');
 		expect(error.hint).toMatch(/name and language/);
+	});
+
+	it('ignores the HTTP status: the same code is the same class whatever the status, 200 included', async () => {
+		const classes: string[] = [];
+		for (const status of [200, 400, 500]) {
+			next = graphError(131048, 'Spam rate limit hit', status);
+			const error = await sendCloud(config, {}).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(WhatsAppApiError);
+			classes.push((error as WhatsAppApiError).errorClass);
+		}
+		expect(classes).toEqual(['stop', 'stop', 'stop']);
+		expect(STOPPING.has('stop')).toBe(true);
 	});
 
 	it('the credential test reads the phone number', async () => {

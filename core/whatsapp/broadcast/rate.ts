@@ -12,6 +12,7 @@ export const realClock: Clock = {
 
 export class RateLimiter {
 	private next = 0;
+	private pausedUntil = 0;
 	private current: number;
 
 	constructor(
@@ -27,18 +28,23 @@ export class RateLimiter {
 
 	/** Resolves when the caller may send. */
 	async take(): Promise<void> {
-		const now = this.clock.now();
-		const interval = 1000 / this.current;
-		// At most ~50 ms of sends may be caught up at once.
-		const burst = Math.max(1, this.current / 20) * interval;
-		const slot = Math.max(this.next, now - burst);
-		this.next = slot + interval;
-		if (slot > now) await this.clock.sleep(slot - now);
+		for (;;) {
+			const now = this.clock.now();
+			const interval = 1000 / this.current;
+			// At most ~50 ms of sends may be caught up at once.
+			const burst = Math.max(1, this.current / 20) * interval;
+			const slot = Math.max(this.next, now - burst);
+			this.next = slot + interval;
+			if (slot > now) await this.clock.sleep(slot - now);
+			// A pause that came while this caller slept holds it too: take a slot after the pause.
+			if (this.clock.now() >= this.pausedUntil) return;
+		}
 	}
 
-	/** No send before `ms` from now (account-level throttling). */
+	/** No send before `ms` from now (account-level throttling), callers already waiting included. */
 	pause(ms: number): void {
-		this.next = Math.max(this.next, this.clock.now() + ms);
+		this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+		this.next = Math.max(this.next, this.pausedUntil);
 	}
 
 	/** Slow down after sustained throttling, never below one message a second. */

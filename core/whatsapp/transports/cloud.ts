@@ -71,13 +71,19 @@ export async function sendCloud(config: CloudConfig, body: Record<string, unknow
 		body,
 		timeoutMs: config.timeoutMs,
 	});
-	if (response.status < 200 || response.status >= 300) throw graphError(response.status, response.body);
+	// By the error code, not the HTTP status: an error body is an error whatever the status says.
+	if (response.status < 200 || response.status >= 300 || hasGraphError(response.body)) throw graphError(response.status, response.body);
 	const answer = response.body as { messages?: Array<{ id?: string; message_status?: string }> } | null;
 	const sent = answer?.messages?.[0];
 	if (!sent?.id) {
 		throw new BanditoreError('whatsapp.no_id', 'The Cloud API accepted the request but returned no message id.', 'Check the Graph API base URL in the credential.');
 	}
 	return { id: sent.id, status: sent.message_status ?? 'accepted' };
+}
+
+function hasGraphError(body: unknown): boolean {
+	const error = (body as { error?: unknown } | null)?.error;
+	return typeof error === 'object' && error !== null;
 }
 
 /** The credential test: GET {base}/{version}/{phone-number-id}. */

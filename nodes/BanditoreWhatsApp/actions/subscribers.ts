@@ -30,7 +30,9 @@ export async function sendToSubscribers(context: IExecuteFunctions, itemIndex: n
 		recipients,
 		log: new FileSendLog(join(folder, `${broadcastId}.jsonl`)),
 		rate: options.rate ?? 80,
-		statuses: await schedulerStatuses(context),
+		// Only templates carry callback data, so only their statuses can settle a send in doubt: for
+		// free text, a lookup would find nothing and resend to someone who may have got it.
+		statuses: message.kind === 'template' ? await schedulerStatuses(context) : undefined,
 		send: (recipient, callbackData) => sendCloud(config, cloudBody(recipient.to, message, message.kind === 'template' ? callbackData : undefined)),
 	});
 	const complete = !report.stopped && report.failed === 0 && report.notTried === 0 && report.inDoubt === 0;
