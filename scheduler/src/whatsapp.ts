@@ -37,7 +37,13 @@ export async function receiveStatuses(ctx: Context, rawBody: Buffer | undefined,
 	if (!rawBody || !verifySignature(rawBody, signature, appSecret)) {
 		throw new ApiError(401, 'bad_signature', 'X-Hub-Signature-256 is missing or does not match the body', 'Check WHATSAPP_APP_SECRET is the secret of the app that sends the webhooks.');
 	}
-	const events = parseStatusWebhook(JSON.parse(rawBody.toString('utf8')));
+	let json: unknown;
+	try {
+		json = JSON.parse(rawBody.toString('utf8'));
+	} catch {
+		throw new ApiError(400, 'invalid_json', 'the signed body is not valid JSON');
+	}
+	const events = parseStatusWebhook(json);
 	const now = ctx.clock().getTime();
 	let recorded = 0;
 	await ctx.store.tx(async (q) => {

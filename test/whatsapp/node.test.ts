@@ -43,6 +43,23 @@ describe('Banditore WhatsApp through the n8n engine', () => {
 		expect(JSON.parse((await readFile(file, 'utf8')).trim())).toMatchObject({ text: out.text, image: null });
 	});
 
+	it('outbox: a due message from the scheduler is acknowledged as sent, so the week\'s ledger shows it', async () => {
+		const file = join(await mkdtemp(join(tmpdir(), 'wa-outbox-')), 'outbox.jsonl');
+		const scheduler = await startScheduler();
+		try {
+			const workflow = await makeWorkflow({
+				nodes: [whatsAppNode({ target: 'outbox', imageUrl: '', options: { outboxFile: file } }, { banditoreSchedulerApi: { id: '2', name: 'S' } })],
+				connections: {},
+			});
+			const message = { id: 'm9', channel: 'meda', text: `Avviso\n\n${LINK}`, image: null, ackUrl: `${scheduler.url}/v1/messages/m9/ack` };
+			const result = await runWithCredentials(workflow, schedulerCredential, [{ json: message }]);
+			expect(result.output()[0]).toMatchObject({ status: 'dry-run', ack: 'acknowledged' });
+			expect(scheduler.acks).toEqual([{ path: '/v1/messages/m9/ack', auth: 'Bearer sched-token', body: { status: 'sent', providerMessageId: 'outbox:m9' } }]);
+		} finally {
+			await scheduler.close();
+		}
+	});
+
 	it('channel: posts through WAHA, confirms by read-back, and acknowledges to the scheduler', async () => {
 		const waha = await startFakeGateway('waha');
 		const scheduler = await startScheduler();

@@ -2,7 +2,7 @@ import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecu
 import { BanditoreError } from '../../../core/errors';
 import { NetworkError } from '../../../core/whatsapp';
 import { toNodeError } from '../transport';
-import { acknowledge } from './ack';
+import { acknowledge, type Ack } from './ack';
 import { postToChannel } from './channel';
 import { composePost } from './message';
 import { writeToOutbox } from './outbox';
@@ -34,8 +34,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				}
 				result = sent;
 			}
-			// The dry run is not a delivery: the scheduler is not told anything.
-			const ack = target === 'outbox' ? null : await acknowledge(this, json, { status: 'sent', providerMessageId: (result.providerMessageId as string) ?? null });
+			const ack = await acknowledge(this, json, outcome(target, result, json));
 			output.push({ json: { ...result, ...(ack ? { ack } : {}) }, pairedItem: { item: itemIndex } });
 		} catch (error) {
 			if (!(error instanceof NodeApiError) && target !== 'outbox') {
@@ -55,4 +54,18 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 function mayRetry(error: unknown): boolean {
 	if (error instanceof NetworkError) return !error.maybeDelivered;
 	return !(error instanceof BanditoreError && error.code === 'not_confirmed');
+}
+
+/**
+ * What the scheduler is told. A dry run counts like a post (the scheduler's own outbox transport does
+ * the same), so the week's ledger shows what would have gone out. A partial broadcast asks to be run
+ * again: the send log continues it, and nobody already reached gets it twice.
+ */
+function outcome(target: string, result: IDataObject, json: IDataObject): Ack {
+	if (target === 'outbox') return { status: 'sent', providerMessageId: `outbox:${String(json.id ?? '')}` };
+	if (result.status === 'partial') {
+		const report = result.report as { failed: number; notTried: number; inDoubt: number };
+		return { status: 'failed', reason: `broadcast incomplete: ${report.failed + report.notTried + report.inDoubt} recipients not reached yet`, retry: true };
+	}
+	return { status: 'sent', providerMessageId: (result.providerMessageId as string) ?? null };
 }
