@@ -93,8 +93,11 @@ function findNews($: CheerioAPI, base: string): string | null {
 	// Sites without the hooks: a link that just says "Novità" or "Notizie".
 	let found: string | null = null;
 	$('a[href]').each((_, el) => {
-		if (/^(?:novit[àa]|notizie|news)$/i.test(htmlToText($(el).text()))) {
-			found = absoluteUrl(el.attribs.href, base);
+		if (!/^(?:novit[àa]|notizie|news)$/i.test(htmlToText($(el).text()))) return undefined;
+		// A menu toggle (href="#" or "javascript:…") is not the list: look on.
+		const url = el.attribs.href.trim().startsWith('#') ? null : absoluteUrl(el.attribs.href, base);
+		if (url && /^https?:/i.test(url)) {
+			found = url;
 			return false;
 		}
 		return undefined;

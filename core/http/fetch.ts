@@ -90,7 +90,7 @@ function get(url: URL, options: FetchOptions, deadline: number, original: string
 	const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 	return new Promise((resolve, reject) => {
 		const req = send(url, { method: 'GET', headers }, resolve);
-		armDeadline(req, deadline, original, reject);
+		armDeadline(req, deadline, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, original, reject);
 		req.on('error', (error) => reject(networkError(error, original)));
 		req.end();
 	});
@@ -99,19 +99,24 @@ function get(url: URL, options: FetchOptions, deadline: number, original: string
 function armDeadline(
 	req: ReturnType<typeof httpRequest>,
 	deadline: number,
+	timeoutMs: number,
 	original: string,
 	reject: (error: Error) => void,
 ): void {
 	const timer = setTimeout(() => {
+		// The whole budget, not what is left of it (nothing, when this fires).
 		const error = new BanditoreError(
 			'timeout',
-			`${original} did not answer within ${Math.round((deadline - Date.now() + 1) / 1000) || 0}s.`,
+			`${original} did not answer within ${+(timeoutMs / 1000).toFixed(1)}s.`,
 			'The site may be slow or down: try again later, or raise the timeout.',
 		);
 		reject(error);
 		req.destroy(error);
 	}, Math.max(0, deadline - Date.now()));
 	req.on('close', () => clearTimeout(timer));
+	// From the headers on, collect() keeps the deadline: two timers racing would report a stalled body
+	// as a cut connection ('unreachable') about one time in five.
+	req.on('response', () => clearTimeout(timer));
 }
 
 async function readResponse(

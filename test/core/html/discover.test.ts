@@ -83,6 +83,12 @@ describe('discoverSources', () => {
 		]);
 	});
 
+	it('skips a "Novità" menu toggle and takes the link to the list', () => {
+		const html =
+			'<nav><a href="#">Novità</a><a href="javascript:void(0)">Notizie</a><a href="/novita/elenco">Novità</a></nav>';
+		expect(discoverSources(html, 'https://www.comune.example.it/').news).toBe('https://www.comune.example.it/novita/elenco');
+	});
+
 	it('finds nothing on a page without hooks', () => {
 		expect(discoverSources(site('custom/notizie.html'), 'http://www.comune.montecalvo.example/')).toEqual({
 			feeds: [],

@@ -110,6 +110,8 @@ describe('fetchUrl', () => {
 		let base: string;
 		beforeAll(async () => {
 			server = createServer((req, res) => {
+				// No headers at all: the whole-request deadline must cut it.
+				if (req.url === '/silent') return;
 				if (req.url === '/slow') {
 					res.writeHead(200, { 'content-type': 'text/xml' });
 					res.write('<rss>');
@@ -145,6 +147,13 @@ describe('fetchUrl', () => {
 		it('gives up at the deadline with a timeout error', async () => {
 			const error = await failureOf(fetchUrl(`${base}/slow`, { timeoutMs: 300 }));
 			expect(error.code).toBe('timeout');
+			expect(error.message).toContain('too slow to send its content');
+		});
+
+		it('says how long it waited for a server that never answers', async () => {
+			const error = await failureOf(fetchUrl(`${base}/silent`, { timeoutMs: 300 }));
+			expect(error.code).toBe('timeout');
+			expect(error.message).toContain('did not answer within 0.3s');
 		});
 
 		it('stops reading a streamed body once it passes the cap', async () => {
