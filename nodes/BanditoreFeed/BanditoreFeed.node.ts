@@ -7,12 +7,11 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { readSource } from '../../core/read';
-import { classify, remember } from '../../core/seen';
-import { newestFirst, selectItems } from '../../core/select';
+import { selectItems } from '../../core/select';
 import { errorJson, toNodeError } from '../shared/errors';
 import { readOptions, sourcesProperty } from '../shared/source.description';
 import { readOptionsFromParameter, sourcesFromParameter } from '../shared/source.params';
-import { loadSourceState, saveSourceState } from '../shared/source.state';
+import { readNewItems } from '../shared/source.state';
 
 export class BanditoreFeed implements INodeType {
 	description: INodeTypeDescription = {
@@ -69,24 +68,15 @@ export class BanditoreFeed implements INodeType {
 			const limit = Number(options.limit ?? 50);
 			for (const source of sources) {
 				try {
-					const state = options.onlyNew ? loadSourceState(staticData, source.url) : undefined;
-					const read = await readSource(source, { ...readOptionsFromParameter(options, now), validators: state?.validators });
-					let items = selectItems(read.items, { now, maxAgeHours: Number(options.maxAgeHours ?? 0) });
-					if (state) {
-						const { fresh, updated, unchanged } = classify(state.seen, items);
-						const changed = newestFirst([...fresh, ...updated]);
-						items = limit ? changed.slice(0, limit) : changed;
-						const held = changed.length - items.length;
-						saveSourceState(staticData, source.url, {
-							// A 304 next time would hide what the limit held back: keep the validators only when nothing is held.
-							validators: read.notModified || held === 0 ? read.validators : undefined,
-							seen: remember(state.seen, [...items, ...unchanged], now),
-							primed: true,
-						});
-					} else if (limit) {
-						items = items.slice(0, limit);
-					}
-					for (const warning of read.warnings) this.addExecutionHints({ message: warning, location: 'outputPane' });
+					const readOptions = readOptionsFromParameter(options, now);
+					const maxAgeHours = Number(options.maxAgeHours ?? 0);
+					const { items, warnings } = options.onlyNew
+						? await readNewItems(source, staticData, { readOptions, now, maxAgeHours, limit, emitExisting: true })
+						: await readSource(source, readOptions).then((read) => ({
+								items: selectItems(read.items, { now, maxAgeHours, limit }),
+								warnings: read.warnings,
+							}));
+					for (const warning of warnings) this.addExecutionHints({ message: warning, location: 'outputPane' });
 					output.push(...items.map((item) => ({ json: item as unknown as IDataObject, pairedItem: { item: itemIndex } })));
 				} catch (error) {
 					if (this.continueOnFail()) {

@@ -8,13 +8,12 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import type { NewsItem } from '../../core/item';
-import { readSource, type SourceConfig } from '../../core/read';
-import { classify, remember } from '../../core/seen';
-import { newestFirst, selectItems } from '../../core/select';
+import { readSource } from '../../core/read';
+import { selectItems } from '../../core/select';
 import { toNodeError } from '../shared/errors';
 import { readOptions, sourcesProperty } from '../shared/source.description';
 import { readOptionsFromParameter, sourcesFromParameter } from '../shared/source.params';
-import { loadSourceState, saveSourceState } from '../shared/source.state';
+import { readNewItems } from '../shared/source.state';
 
 const SAMPLE_SIZE = 3;
 
@@ -49,12 +48,12 @@ export class BanditoreFeedTrigger implements INodeType {
 							'Whether the first poll after activation emits what the site already shows; by default it only remembers it, so that only later news starts the workflow',
 					},
 					{
-						displayName: 'Max Items per Poll',
+						displayName: 'Max Items per Source and Poll',
 						name: 'maxItemsPerPoll',
 						type: 'number',
 						default: 0,
 						typeOptions: { minValue: 0 },
-						description: 'Newest first; the rest come in the next polls. 0 emits all.',
+						description: 'For each source, newest first; the rest come in the next polls. 0 emits all.',
 					},
 					...readOptions,
 				],
@@ -85,7 +84,8 @@ export class BanditoreFeedTrigger implements INodeType {
 		const failures: string[] = [];
 		for (const source of sources) {
 			try {
-				emitted.push(...(await pollSource(source, staticData, { readOpts, now, maxAgeHours, limit, emitExisting: options.emitExisting === true })));
+				const { items } = await readNewItems(source, staticData, { readOptions: readOpts, now, maxAgeHours, limit, emitExisting: options.emitExisting === true });
+				emitted.push(...items);
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error);
 				if (sources.length === 1) throw nodeError;
@@ -99,28 +99,6 @@ export class BanditoreFeedTrigger implements INodeType {
 		}
 		return emitted.length ? [toExecutionData(emitted)] : null;
 	}
-}
-
-async function pollSource(
-	source: SourceConfig,
-	staticData: IDataObject,
-	opts: { readOpts: ReturnType<typeof readOptionsFromParameter>; now: Date; maxAgeHours: number; limit: number; emitExisting: boolean },
-): Promise<NewsItem[]> {
-	const state = loadSourceState(staticData, source.url);
-	const read = await readSource(source, { ...opts.readOpts, validators: state.validators });
-	if (read.notModified) return [];
-	const candidates = selectItems(read.items, { now: opts.now, maxAgeHours: opts.maxAgeHours });
-	const { fresh, updated, unchanged } = classify(state.seen, candidates);
-	const changed = newestFirst([...fresh, ...updated]);
-	const emit = !state.primed && !opts.emitExisting ? [] : opts.limit ? changed.slice(0, opts.limit) : changed;
-	const remembered = state.primed || opts.emitExisting ? [...emit, ...unchanged] : candidates;
-	const held = state.primed || opts.emitExisting ? changed.length - emit.length : 0;
-	saveSourceState(staticData, source.url, {
-		validators: held === 0 ? read.validators : undefined,
-		seen: remember(state.seen, remembered, opts.now),
-		primed: true,
-	});
-	return emit;
 }
 
 function toExecutionData(items: NewsItem[]): INodeExecutionData[] {
