@@ -1,5 +1,6 @@
 import type { Channel } from './channels';
 import type { Config } from './config';
+import type { LedgerCache } from './ledger';
 import type { Metrics } from './metrics';
 import type { Store } from './store';
 import type { Transports } from './webhooks';
@@ -16,6 +17,8 @@ export interface Context {
 	/** The transport each channel delivers through now (a registered webhook, or its configuration). */
 	transports: Transports;
 	metrics: Metrics;
+	/** The counts of each channel's last decision, reused while its ledger version is unchanged. */
+	ledger: LedgerCache;
 	/** Base URL n8n calls back (ack). */
 	publicUrl: string;
 }

@@ -75,7 +75,7 @@ export class Dispatcher {
 				await expire(q, row, nowMs, t('scheduler.expired', { date: localDate(row.expires_at) }));
 				return { kind: 'again' };
 			}
-			const decision = await decideInTx(q, channel.id, quota, now, row.emergency === 1);
+			const decision = await decideInTx(q, channel.id, quota, now, row.emergency === 1, this.ctx.ledger);
 			if (decision.allow) {
 				const attempt = row.attempts + 1;
 				await changeState(q, row, nowMs, WAITING, {

@@ -5,6 +5,7 @@ import { syncChannel, type Channel } from './channels';
 import type { Config } from './config';
 import type { Clock, Context } from './context';
 import { Dispatcher } from './dispatch';
+import { LedgerCache } from './ledger';
 import { createMetrics } from './metrics';
 import { openStore, type Store } from './store';
 import { Transports } from './webhooks';
@@ -60,7 +61,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	const transports = new Transports(store, config.channels, config.dispatch.leaseSeconds, config.apiToken);
 	await transports.refresh();
 	transports.start();
-	const ctx: Context = { store, clock, config, channels, transports, metrics: createMetrics(store), publicUrl: '' };
+	const ctx: Context = { store, clock, config, channels, transports, metrics: createMetrics(store), ledger: new LedgerCache(), publicUrl: '' };
 	const app = await buildApp(ctx, loggerOptions(config.logLevel));
 	const address = await app.listen({ host: config.host, port: config.port });
 	const url = address.replace('[::1]', 'localhost');

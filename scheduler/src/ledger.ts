@@ -15,12 +15,11 @@ export interface LedgerCounts {
 }
 
 /**
- * Everything a decision reads, in one statement (one round trip on PostgreSQL, one step on SQLite):
- * the channel's pause flag, the counted messages of the window (with those in flight and the
- * oldest), the emergencies in flight or sent, and the latest message that went out.
+ * The counts of a window, in one statement (one round trip on PostgreSQL, one step on SQLite): the
+ * counted messages of the window (with those in flight and the oldest), the emergencies in flight
+ * or sent, and the latest message that went out.
  */
 const COUNTS_SQL = `SELECT
-	(SELECT paused FROM channels WHERE id = ?) AS paused,
 	(SELECT count(*) FROM messages WHERE channel = ? AND emergency = 1 AND counted = 0
 		AND state IN ('sending', 'sent') AND claimed_at >= ? AND claimed_at < ?) AS emergencies,
 	(SELECT max(claimed_at) FROM messages WHERE channel = ? AND state IN ('sending', 'sent')) AS last_at,
@@ -28,37 +27,55 @@ const COUNTS_SQL = `SELECT
 FROM (SELECT count(*) AS n, sum(CASE WHEN state = 'sending' THEN 1 ELSE 0 END) AS in_flight, min(claimed_at) AS oldest
 	FROM messages WHERE channel = ? AND counted = 1 AND claimed_at >= ? AND claimed_at < ?) c`;
 
-type CountsRow = { paused: number | null; emergencies: number | null; last_at: number | null; n: number; in_flight: number | null; oldest: number | null };
+type CountsRow = { emergencies: number | null; last_at: number | null; n: number; in_flight: number | null; oldest: number | null };
+type Head = { paused: number; ledger_version: number | string };
+type Window = { start: Date; end: Date };
 
-async function readAll(q: Queryable, channel: string, quota: QuotaSettings, now: Date): Promise<LedgerCounts & { windowStart: Date; windowEnd: Date; paused: boolean }> {
-	const w = weekWindow(now, quota);
+async function readCounts(q: Queryable, channel: string, w: Window): Promise<LedgerCounts> {
 	const start = w.start.getTime();
 	const end = w.end.getTime();
-	const row = await q.get<CountsRow>(COUNTS_SQL, [channel, channel, start, end, channel, channel, start, end]);
+	const row = await q.get<CountsRow>(COUNTS_SQL, [channel, start, end, channel, channel, start, end]);
 	return {
-		// An unknown channel is treated as paused: fail closed.
-		paused: row?.paused == null || Number(row.paused) === 1,
 		counted: Number(row?.n ?? 0),
 		inFlight: Number(row?.in_flight ?? 0),
 		emergencies: Number(row?.emergencies ?? 0),
 		oldestCountedAt: row?.oldest != null ? new Date(Number(row.oldest)) : null,
 		lastSentAt: row?.last_at != null ? new Date(Number(row.last_at)) : null,
-		windowStart: w.start,
-		windowEnd: w.end,
 	};
 }
 
-export async function isPaused(q: Queryable, channel: string): Promise<boolean> {
-	const row = await q.get<{ paused: number }>('SELECT paused FROM channels WHERE id = ?', [channel]);
-	// An unknown channel is treated as paused: fail closed.
-	return !row || Number(row.paused) === 1;
+/**
+ * The counts each channel's last decision read, with the ledger version they were read at. The
+ * version changes, by trigger and in the same transaction, with every change to a message the counts
+ * depend on (migration 0005), and never takes a value twice; read under the channel's lock, an
+ * unchanged version means unchanged counts. So a refusal at the limit, or a decision after an enqueue,
+ * does not count the window again. One per store: versions of different databases mean nothing to
+ * each other.
+ */
+export class LedgerCache {
+	private readonly entries = new Map<string, { version: string; start: number; end: number; counts: LedgerCounts }>();
+
+	async counts(q: Queryable, channel: string, version: string, w: Window): Promise<LedgerCounts> {
+		const hit = this.entries.get(channel);
+		if (hit && hit.version === version && hit.start === w.start.getTime() && hit.end === w.end.getTime()) return hit.counts;
+		const counts = await readCounts(q, channel, w);
+		this.entries.set(channel, { version, start: w.start.getTime(), end: w.end.getTime(), counts });
+		return counts;
+	}
+}
+
+async function readHead(q: Queryable, channel: string): Promise<Head | undefined> {
+	return q.get<Head>('SELECT paused, ledger_version FROM channels WHERE id = ?', [channel]);
 }
 
 /** Must run inside a transaction holding the channel lock (Store.tx with lockChannel). */
-export async function decideInTx(q: Queryable, channel: string, quota: QuotaSettings, now: Date, emergency: boolean): Promise<DecideResult> {
-	const { paused, ...counts } = await readAll(q, channel, quota, now);
-	if (paused) return { allow: false, code: 'paused', until: null };
-	return decide({ now, quota, emergency, paused, ...counts });
+export async function decideInTx(q: Queryable, channel: string, quota: QuotaSettings, now: Date, emergency: boolean, cache?: LedgerCache): Promise<DecideResult> {
+	const head = await readHead(q, channel);
+	// An unknown channel is treated as paused: fail closed.
+	if (!head || Number(head.paused) === 1) return { allow: false, code: 'paused', until: null };
+	const w = weekWindow(now, quota);
+	const counts = cache ? await cache.counts(q, channel, String(head.ledger_version), w) : await readCounts(q, channel, w);
+	return decide({ now, quota, emergency, paused: false, ...counts });
 }
 
 export interface QuotaStatus {
@@ -76,7 +93,9 @@ export interface QuotaStatus {
 }
 
 export async function quotaStatus(q: Queryable, channel: string, quota: QuotaSettings, at: Date): Promise<QuotaStatus> {
-	const { paused, ...counts } = await readAll(q, channel, quota, at);
+	const head = await readHead(q, channel);
+	const w = weekWindow(at, quota);
+	const counts = await readCounts(q, channel, w);
 	return {
 		channel,
 		week: quota.week,
@@ -85,9 +104,10 @@ export async function quotaStatus(q: Queryable, channel: string, quota: QuotaSet
 		inFlight: counts.inFlight,
 		remaining: Math.max(0, quota.perWeek - counts.counted),
 		emergencies: counts.emergencies,
-		windowStart: counts.windowStart.toISOString(),
-		windowEnd: counts.windowEnd.toISOString(),
+		windowStart: w.start.toISOString(),
+		windowEnd: w.end.toISOString(),
 		nextReset: nextReset(at, quota, counts.oldestCountedAt).toISOString(),
-		paused,
+		// An unknown channel is treated as paused: fail closed.
+		paused: !head || Number(head.paused) === 1,
 	};
 }

@@ -1,5 +1,5 @@
 // The outbox: enqueue (deduplicated), editorial decisions, cancel, retry, acknowledgements.
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import type { NewsItem } from '../../core/item';
 import { t } from '../../core/messages';
 import { evaluate } from '../../core/rules';
@@ -81,7 +81,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 		state = 'scheduled';
 		note = t('scheduler.scheduled', { date: localDate(earliestAt) });
 	}
-	const id = randomUUID();
+	const id = newId();
 	const created = await ctx.store.tx(async (q) => {
 		const inserted = await q.run(
 			`INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,

@@ -1,7 +1,7 @@
 // Slots: for flows that post directly from n8n. A slot is a lease counted as in flight; confirm
 // marks the message sent, release gives the room back. A lease that runs out without either is an
 // unknown outcome: it keeps counting (see dispatch.ts).
-import { randomUUID } from 'node:crypto';
+import { newId } from './ids';
 import { t } from '../../core/messages';
 import { channelOf, type Context } from './context';
 import { ApiError, notFound } from './errors';
@@ -50,7 +50,7 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 		const emergency = existing ? existing.emergency === 1 || !!input.emergency : !!input.emergency;
 		const justification = input.justification?.trim() || existing?.justification || null;
 		if (emergency && !justification) return { error: new ApiError(422, 'justification_required', 'an emergency needs a justification') };
-		const decision = await decideInTx(q, channel.id, quota, now, emergency);
+		const decision = await decideInTx(q, channel.id, quota, now, emergency, ctx.ledger);
 		if (!decision.allow) {
 			const note = refusalNote(decision.code, decision.until, quota.perWeek);
 			await audit(q, nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: decision.code, retryAt: decision.until?.toISOString() ?? null, note } });
@@ -63,7 +63,7 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 			messageId = existing.id;
 			await changeState(q, existing, nowMs, RESERVABLE, { state: 'sending', note, set: { ...set, attempts: existing.attempts + 1 } });
 		} else {
-			messageId = randomUUID();
+			messageId = newId();
 			await q.run(
 				`INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
 				earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, via, claimed_at, counted, lease_until)
@@ -73,7 +73,7 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 			);
 			await addHistory(q, messageId, nowMs, 'sending', note);
 		}
-		const slotId = randomUUID();
+		const slotId = newId();
 		await q.run("INSERT INTO slots (id, channel, message_id, state, expires_at, created_at) VALUES (?, ?, ?, 'active', ?, ?)", [slotId, channel.id, messageId, expires, nowMs]);
 		await audit(q, nowMs, { channel: channel.id, type: 'slot.reserved', messageId, actor, details: { slotId, dedupeKey: input.dedupeKey, expiresAt: new Date(expires).toISOString(), note } });
 		if (emergency) {
