@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // banditore: the same core as the n8n nodes, from a terminal.
 import { BanditoreError } from '../core/errors';
+import { demoCommand } from './commands/demo';
 import { feedCommand } from './commands/feed';
 import { policyCommand } from './commands/policy';
 import { rulesCommand } from './commands/rules';
@@ -10,6 +11,7 @@ import { UsageError } from './usage';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 	feed: feedCommand,
+	demo: demoCommand,
 	rules: rulesCommand,
 	policy: policyCommand,
 	scheduler: schedulerCommand,
@@ -23,6 +25,7 @@ Commands:
   rules check <file>   Check a rules file: prints nothing when it is valid, else its problems
   policy --rules <file>
                        Judge news items (JSON lines on stdin) against the rules
+  demo [<url-or-file>] A week of the channel, simulated: what would be posted and why not the rest
   scheduler            Start the scheduler service (see scheduler/README.md)
   quota [--channel ID] This week's messages used, in flight and left, per channel
 

@@ -29,3 +29,19 @@ export async function resolveTarget(input: string, baseUrl?: string): Promise<{ 
 			url === baseUrl ? { status: 200, url, contentType: null, body, notModified: false, validators: {} } : fetchUrl(url, options),
 	};
 }
+
+/** Reads web addresses over HTTP and file: URLs from the disk (a saved feed or page). */
+export const fetchWithFiles: Fetcher = async (url, options) => {
+	if (!url.startsWith('file:')) return fetchUrl(url, options);
+	try {
+		const body = await readFile(new URL(url));
+		return { status: 200, url, contentType: null, body, notModified: false, validators: {} };
+	} catch {
+		// Also where a saved home page's menu leads (file:///novita): its links need the site's address.
+		throw new BanditoreError(
+			'not_found',
+			`${new URL(url).pathname} cannot be read.`,
+			'Check the file name; to follow the links of a saved page, give its address with --base-url.',
+		);
+	}
+};

@@ -1,12 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { BanditoreError } from '../../core/errors';
 import type { CustomSelectors, PresetName } from '../../core/html';
 import { PRESETS } from '../../core/html';
-import { fetchUrl, type Fetcher } from '../../core/http/fetch';
 import type { NewsItem } from '../../core/item';
 import { readSource, type SourceKindOption } from '../../core/read';
 import { selectItems } from '../../core/select';
-import { resolveTarget } from '../target';
+import { fetchWithFiles, resolveTarget } from '../target';
 import { parseCommandArgs, UsageError } from '../usage';
 
 export const FEED_HELP = `Usage: banditore feed <url-or-file> [options]
@@ -105,21 +102,6 @@ export function parseSelectors(text: string): CustomSelectors {
 	if (!pairs.item || !pairs.title) throw new UsageError('--selectors needs at least item= and title=.');
 	return pairs as unknown as CustomSelectors;
 }
-
-const fetchWithFiles: Fetcher = async (url, options) => {
-	if (!url.startsWith('file:')) return fetchUrl(url, options);
-	try {
-		const body = await readFile(new URL(url));
-		return { status: 200, url, contentType: null, body, notModified: false, validators: {} };
-	} catch {
-		// Also where a saved home page's menu leads (file:///novita): its links need the site's address.
-		throw new BanditoreError(
-			'not_found',
-			`${new URL(url).pathname} cannot be read.`,
-			'Check the file name; to follow the links of a saved page, give its address with --base-url.',
-		);
-	}
-};
 
 // Comuni publish in Italian local time: show dates as their readers saw them (sv-SE reads as ISO).
 const ROME_TIME = new Intl.DateTimeFormat('sv-SE', {

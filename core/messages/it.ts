@@ -1,5 +1,6 @@
 // Every Italian string the office reads: decision reasons, problems in a rules file and their hints.
 // `{name}` marks a value filled in by t(). Another language is a file with the same keys.
+import { itDemo } from './it.demo';
 
 export const it = {
 	// Decisions
@@ -178,6 +179,7 @@ export const it = {
 	'type.null': 'un valore vuoto',
 	'type.date': 'una data',
 	'type.other': 'un valore di altro tipo',
+	...itDemo,
 } as const;
 
 export type MessageKey = keyof typeof it;

@@ -82,6 +82,9 @@ export const DEFAULT_WORDS: Record<BuiltinBlocked, readonly string[]> = {
 		'contenuto sponsorizzato',
 		'televendita',
 		'messaggio promozionale',
+		// A shop's opening, as comuni's sites sometimes relay it: "sconto del 20% nel nuovo negozio".
+		'nuovo negozio',
+		'punto vendita',
 	],
 };
 

@@ -1,0 +1,17 @@
+// The report of `npm run demo`: a week of the channel, simulated on the comune's real pages.
+export const itDemo = {
+	'demo.title': 'Banditore, prova di una settimana: {channel}',
+	'demo.source': 'Notizie lette: {count} da {source}',
+	'demo.rules': 'Regole: {rules} (al massimo {limit} messaggi a settimana)',
+	'demo.week': 'Settimana dal {start} al {end} (ora di Roma)',
+	'demo.posted': 'Pubblicati questa settimana ({count} di {limit})',
+	'demo.deferred': 'Rinviati: non c\'è posto questa settimana ({count})',
+	'demo.held': 'In attesa di approvazione della redazione ({count})',
+	'demo.rejected': 'Scartati dalle regole ({count})',
+	'demo.expired': 'Scaduti prima di trovare posto ({count})',
+	'demo.waiting': 'Ancora in coda a fine settimana ({count})',
+	'demo.none': '  nessuno',
+	'demo.emergency': 'EMERGENZA',
+	'demo.outbox': 'Testi completi come verrebbero inviati: {file}',
+	'demo.dryRun': 'Prova a secco: nessun messaggio è stato inviato a WhatsApp.',
+} as const;

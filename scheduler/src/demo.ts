@@ -1,0 +1,100 @@
+// `npm run demo`: one week of a channel, simulated headless on the real scheduler. The comune's items
+// are enqueued at the start of the week and the dispatcher runs on a clock that crosses the week in
+// ten-minute steps, so limits, quiet hours, spacing and pacing act as they would for real; then the
+// report says what was posted and why the rest was not. Nothing is sent: delivery is the outbox file.
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { NewsItem } from '../../core/item';
+import { t } from '../../core/messages';
+import { weekWindow } from '../../core/quota';
+import { startScheduler } from './index';
+import { localDate, type Message, type State } from './model';
+import { enqueue, listMessages } from './outbox';
+
+export interface DemoOptions {
+	items: NewsItem[];
+	/** The rules file of the channel. */
+	rules: string;
+	/** A folder for the demo's database and outbox file (kept, so the texts can be read afterwards). */
+	dir: string;
+	now?: Date;
+	channel?: string;
+}
+
+export interface DemoReport {
+	channel: string;
+	limit: number;
+	windowStart: Date;
+	windowEnd: Date;
+	outbox: string;
+	messages: Message[];
+}
+
+const STEP_MS = 10 * 60_000;
+
+export async function simulateWeek(options: DemoOptions): Promise<DemoReport> {
+	const channel = options.channel ?? 'demo';
+	const outbox = join(options.dir, 'outbox.jsonl');
+	let now = (options.now ?? new Date()).getTime();
+	const scheduler = await startScheduler(
+		{
+			apiToken: randomBytes(16).toString('hex'),
+			host: '127.0.0.1',
+			port: 0,
+			publicUrl: null,
+			database: { kind: 'sqlite', file: join(options.dir, `demo-${now}.sqlite`) },
+			logLevel: 'silent',
+			channels: [{ id: channel, name: channel, rules: options.rules, delivery: { kind: 'outbox', file: outbox } }],
+			dispatch: { intervalMs: 1000, leaseSeconds: 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },
+		},
+		{ clock: () => new Date(now), dispatch: false },
+	);
+	try {
+		const { ctx, dispatcher } = scheduler;
+		const quota = ctx.channels.get(channel)!.rules.quota;
+		const window = weekWindow(new Date(now), quota);
+		for (const item of options.items) await enqueue(ctx, channel, { item }, 'demo');
+		for (; now < window.end.getTime(); now += STEP_MS) await dispatcher.tick();
+		return { channel, limit: quota.perWeek, windowStart: window.start, windowEnd: window.end, outbox, messages: await listMessages(ctx, channel, [], 10_000) };
+	} finally {
+		await scheduler.close();
+	}
+}
+
+const GROUPS: Array<{ key: Parameters<typeof t>[0]; states: State[] }> = [
+	{ key: 'demo.deferred', states: ['deferred'] },
+	{ key: 'demo.held', states: ['held'] },
+	{ key: 'demo.rejected', states: ['rejected'] },
+	{ key: 'demo.expired', states: ['expired'] },
+	{ key: 'demo.waiting', states: ['queued', 'scheduled', 'sending', 'failed'] },
+];
+
+/** The item's title, or the first line of a message without one. */
+const title = (m: Message) => m.item?.title ?? m.text.split('\n').find((line) => line.trim())?.replace(/[*_~]/g, '').trim() ?? '';
+
+export function formatDemoReport(report: DemoReport, source: string, rulesName: string): string {
+	const lines = [
+		t('demo.title', { channel: report.channel }),
+		t('demo.source', { count: report.messages.length, source }),
+		t('demo.rules', { rules: rulesName, limit: report.limit }),
+		t('demo.week', { start: localDate(report.windowStart.getTime()), end: localDate(report.windowEnd.getTime() - 1) }),
+		'',
+	];
+	const sent = report.messages.filter((m) => m.state === 'sent').sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
+	lines.push(t('demo.posted', { count: sent.length, limit: report.limit }));
+	if (sent.length === 0) lines.push(t('demo.none'));
+	for (const m of sent) lines.push(`  ${localDate(Date.parse(m.sentAt as string))}  ${m.emergency ? `${t('demo.emergency')} ` : ''}${title(m)}`);
+	for (const group of GROUPS) {
+		const list = report.messages.filter((m) => group.states.includes(m.state));
+		lines.push('', t(group.key, { count: list.length }));
+		if (list.length === 0) lines.push(t('demo.none'));
+		for (const m of list) {
+			lines.push(`  ${title(m)}`);
+			// Refused or held: every reason the rules gave; otherwise what happened last.
+			const reasons = m.state === 'rejected' || m.state === 'held' ? m.reasons : m.reasons.slice(-1);
+			for (const reason of reasons) lines.push(`      ${reason}`);
+		}
+	}
+	lines.push('', t('demo.outbox', { file: report.outbox }), t('demo.dryRun'));
+	return `${lines.join('\n')}\n`;
+}

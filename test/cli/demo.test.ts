@@ -1,0 +1,72 @@
+// `banditore demo` (npm run demo) as people run it: the built CLI in a child process, the bundled demo
+// comune, the real scheduler in-process over a week on its own SQLite file, nothing sent.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'banditore.js');
+
+function demo(...args: string[]) {
+	const dir = mkdtempSync(join(tmpdir(), 'banditore-demo-'));
+	const run = spawnSync(process.execPath, [CLI, 'demo', '--dir', dir, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+	const outbox = (() => {
+		try {
+			return readFileSync(join(dir, 'outbox.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { message: { text: string } }).message);
+		} catch {
+			return [];
+		}
+	})();
+	return { code: run.status, stdout: run.stdout, stderr: run.stderr, outbox, dir };
+}
+
+/** The lines of one section of the report, up to the next blank line. */
+function section(report: string, heading: RegExp): string[] {
+	const lines = report.split('\n');
+	const start = lines.findIndex((line) => heading.test(line));
+	if (start < 0) throw new Error(`no section ${heading} in:\n${report}`);
+	const end = lines.indexOf('', start);
+	return lines.slice(start + 1, end < 0 ? undefined : end);
+}
+
+describe('banditore demo', () => {
+	it('simulates the demo comune\'s week with Meda\'s rules: the alert first, the rest spaced an hour apart, old and electoral news refused', () => {
+		const run = demo();
+		expect(run.stderr).toBe('');
+		expect(run.code).toBe(0);
+		expect(run.stdout).toMatch(/Settimana dal 16\/11\/2026 00:00 al 22\/11\/2026 23:59/);
+		const posted = section(run.stdout, /^Pubblicati questa settimana \(5 di 10\)/);
+		expect(posted[0]).toMatch(/20\/11\/2026 \d\d:\d\d {2}EMERGENZA Allerta meteo arancione/);
+		expect(posted).toHaveLength(5);
+		const rejected = section(run.stdout, /^Scartati dalle regole \(3\)/).join('\n');
+		expect(rejected).toMatch(/Il sindaco invita a votare la lista civica[\s\S]*Contenuto elettorale: contiene «lista civica»/);
+		expect(rejected).toMatch(/Sconto del 20%[\s\S]*Contenuto pubblicitario: contiene «nuovo negozio»/);
+		// What the report calls posted is exactly what reached the outbox, once each.
+		expect(run.outbox).toHaveLength(5);
+		expect(run.outbox[0].text).toMatch(/Allerta meteo arancione/);
+		expect(run.stdout).toMatch(/Prova a secco: nessun messaggio è stato inviato a WhatsApp\./);
+	});
+
+	it('with a limit of 2 a week, the third and later non-emergency items are deferred to Monday, with the reason', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'banditore-demo-rules-'));
+		const rules = parse(readFileSync(join(ROOT, 'rules', 'meda.yaml'), 'utf8'));
+		rules.quota.perWeek = 2;
+		const file = join(dir, 'due.yaml');
+		writeFileSync(file, stringify(rules));
+		const run = demo('--rules', file);
+		expect(run.code).toBe(0);
+		// The alert is an emergency: Meda's rules let it pass beyond the limit without counting.
+		const posted = section(run.stdout, /^Pubblicati questa settimana \(3 di 2\)/);
+		expect(posted).toHaveLength(3);
+		const deferred = section(run.stdout, /^Rinviati: non c'è posto questa settimana \(2\)/).join('\n');
+		expect(deferred).toMatch(/Limite di 2 messaggi della settimana raggiunto: rinviato al 23\/11\/2026 00:00/);
+		expect(run.outbox).toHaveLength(3);
+	});
+
+	it('says what is wrong with a bad date or a missing rules file', () => {
+		expect(demo('--at', 'venerdì')).toMatchObject({ code: 2, stderr: expect.stringMatching(/--at must be a date and time/) });
+		expect(demo('--rules', 'nessuno.yaml')).toMatchObject({ code: 2, stderr: expect.stringMatching(/the rules file .*nessuno\.yaml does not exist/) });
+	});
+});
