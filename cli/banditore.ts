@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // banditore: the same core as the n8n nodes, from a terminal.
 import { BanditoreError } from '../core/errors';
+import { adminCommand } from './commands/admin';
 import { demoCommand } from './commands/demo';
 import { feedCommand } from './commands/feed';
 import { policyCommand } from './commands/policy';
 import { rulesCommand } from './commands/rules';
 import { quotaCommand } from './commands/quota';
 import { schedulerCommand } from './commands/scheduler';
+import { signupCommand } from './commands/signup';
+import { subscribersCommand } from './commands/subscribers';
 import { UsageError } from './usage';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
@@ -16,6 +19,9 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 	policy: policyCommand,
 	scheduler: schedulerCommand,
 	quota: quotaCommand,
+	admin: adminCommand,
+	'signup-link': signupCommand,
+	subscribers: subscribersCommand,
 };
 
 const HELP = `Usage: banditore <command> [options]
@@ -28,6 +34,12 @@ Commands:
   demo [<url-or-file>] A week of the channel, simulated: what would be posted and why not the rest
   scheduler            Start the scheduler service (see scheduler/README.md)
   quota [--channel ID] This week's messages used, in flight and left, per channel
+  admin user add <name> --role editor|administrator
+                       Add a user of the admin page (password from $BANDITORE_PASSWORD or stdin)
+  signup-link --channel ID
+                       The WhatsApp sign-up link of a channel and its QR code (SVG, PNG)
+  subscribers export|delete|purge|reencrypt
+                       GDPR requests (the number on stdin) and key rotation
 
 Run "banditore <command> --help" for the options of a command.`;
 

@@ -11,3 +11,4 @@ export { parseDocument, LineCounter, isMap, isSeq, isScalar, isPair } from 'yaml
 export type { Document as YamlDocument, Node as YamlNode } from 'yaml';
 export { z } from 'zod';
 export type { ZodIssue, ZodTypeAny } from 'zod';
+export { toString as qrToString, toBuffer as qrToBuffer } from 'qrcode';

@@ -1,5 +1,7 @@
 // Every Italian string the office reads: decision reasons, problems in a rules file and their hints.
 // `{name}` marks a value filled in by t(). Another language is a file with the same keys.
+import { itAdmin } from './it.admin';
+import { itSubscribers } from './it.subscribers';
 import { itDemo } from './it.demo';
 
 export const it = {
@@ -179,6 +181,8 @@ export const it = {
 	'type.null': 'un valore vuoto',
 	'type.date': 'una data',
 	'type.other': 'un valore di altro tipo',
+	...itAdmin,
+	...itSubscribers,
 	...itDemo,
 } as const;
 

@@ -3,12 +3,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument, z } from '../../core/vendor';
 import type { Database } from './store';
+import { KeysInvalid, parseSubscriberKeys, type SubscriberKeys } from './subscribers/crypto';
+import { subscribersDelivery, type SubscribersDelivery } from './subscribers/settings';
 
 export const DEFAULT_CONFIG_FILE = 'banditore.config.yaml';
 
 const delivery = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('outbox'), file: z.string().min(1).default('data/outbox.jsonl') }).strict(),
 	z.object({ kind: z.literal('webhook'), url: z.string().url() }).strict(),
+	subscribersDelivery,
 ]);
 
 const channel = z
@@ -43,7 +46,7 @@ const fileSchema = z
 	})
 	.strict();
 
-export type ChannelConfig = { id: string; name: string; rules: string; delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } };
+export type ChannelConfig = { id: string; name: string; rules: string; delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } | SubscribersDelivery };
 
 export interface Config {
 	apiToken: string;
@@ -56,6 +59,10 @@ export interface Config {
 	dispatch: { intervalMs: number; leaseSeconds: number; slotMinutes: number; maxAttempts: number; backoffSeconds: number };
 	/** Cloud API status webhooks (the Meta app's secret and the verify token typed in its dashboard). */
 	whatsapp?: { appSecret: string | null; verifyToken: string | null };
+	/** Keys for subscribers' numbers (BANDITORE_SUBSCRIBER_KEYS, BANDITORE_SUBSCRIBER_HASH_KEY), when a channel has subscribers. */
+	subscribers?: SubscriberKeys | null;
+	/** The admin page: the administrator created at start, how long an unused session lasts. */
+	admin?: { user: string | null; password: string | null; sessionHours: number };
 }
 
 export class ConfigInvalid extends Error {
@@ -120,8 +127,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		id: c.id,
 		name: c.name ?? c.id,
 		rules: at(c.rules, base),
-		delivery: c.delivery.kind === 'outbox' ? { kind: 'outbox', file: at(c.delivery.file, base) } : c.delivery,
+		delivery:
+			c.delivery.kind === 'outbox'
+				? { kind: 'outbox', file: at(c.delivery.file, base) }
+				: c.delivery.kind === 'subscribers'
+					? { ...c.delivery, accessToken: accessToken(env, c.id, c.delivery.accessTokenEnv) }
+					: c.delivery,
 	}));
+	let subscribers: SubscriberKeys | null = null;
+	if (channels.some((c) => c.delivery.kind === 'subscribers')) {
+		try {
+			subscribers = parseSubscriberKeys(env.BANDITORE_SUBSCRIBER_KEYS, env.BANDITORE_SUBSCRIBER_HASH_KEY);
+		} catch (error) {
+			if (error instanceof KeysInvalid) throw new ConfigInvalid(error.message);
+			throw error;
+		}
+	}
 	if (channels.length === 0) {
 		// The demo: Meda's rules, messages written to a JSON-lines file (a dry run).
 		channels.push({ id: 'demo', name: 'Demo', rules: demoRules(cwd), delivery: { kind: 'outbox', file: at('data/outbox.jsonl', cwd) } });
@@ -151,7 +172,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 			appSecret: env.WHATSAPP_APP_SECRET || file.whatsapp?.appSecret || null,
 			verifyToken: env.WHATSAPP_VERIFY_TOKEN || file.whatsapp?.verifyToken || null,
 		},
+		subscribers,
+		admin: {
+			user: env.BANDITORE_ADMIN_USER || null,
+			password: env.BANDITORE_ADMIN_PASSWORD || null,
+			sessionHours: integer('BANDITORE_ADMIN_SESSION_HOURS', env.BANDITORE_ADMIN_SESSION_HOURS) ?? 8,
+		},
 	};
+}
+
+function accessToken(env: NodeJS.ProcessEnv, channel: string, name: string): string {
+	const token = env[name];
+	if (!token) throw new ConfigInvalid(`channel "${channel}": ${name} is not set; it holds the Cloud API access token (a System User token of the Meta app) that sends to subscribers.`);
+	return token;
 }
 
 function demoRules(cwd: string): string {

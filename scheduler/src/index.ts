@@ -1,7 +1,8 @@
 // startScheduler(config): migrate, sync channels and rules, serve the API, run the dispatch loop.
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from './api/app';
-import { syncChannel, type Channel } from './channels';
+import { bootstrapAdmin } from './admin/bootstrap';
+import { syncChannel, watchRules, type Channel } from './channels';
 import type { Config } from './config';
 import type { Clock, Context } from './context';
 import { Dispatcher } from './dispatch';
@@ -58,6 +59,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	await store.migrate();
 	const channels = new Map<string, Channel>();
 	for (const c of config.channels) channels.set(c.id, await syncChannel(store, c, clock().getTime()));
+	await bootstrapAdmin(store, config.admin, clock().getTime());
 	const transports = new Transports(store, config.channels, config.dispatch.leaseSeconds, config.apiToken);
 	await transports.refresh();
 	transports.start();
@@ -69,6 +71,8 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	const dispatcher = new Dispatcher(ctx);
 	dispatcher.onError = (error) => app.log.error({ err: error }, 'dispatch failed');
 	if (options.dispatch !== false) dispatcher.start();
+	// Rules saved on the admin page by another process sharing the database.
+	const stopRules = watchRules(ctx, 5000, (error) => app.log.error({ err: error }, 'rules refresh failed'));
 	app.log.info({ url, database: config.database.kind, channels: [...channels.keys()] }, 'scheduler started');
 	let closing: Promise<void> | null = null;
 	return {
@@ -78,6 +82,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		close: () =>
 			(closing ??= (async () => {
 				await dispatcher.stop();
+				stopRules();
 				transports.stop();
 				await app.close();
 				if (!options.store) await store.close();

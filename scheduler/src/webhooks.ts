@@ -90,6 +90,8 @@ export class Transports {
 	}
 
 	get(channel: string): Transport | undefined {
+		// A channel for subscribers sends to them itself, whatever n8n flows are registered.
+		if (this.configured.get(channel)?.kind === 'subscribers') return this.configured.get(channel);
 		const hook = this.webhooks.find((webhook) => webhook.channels?.includes(channel)) ?? this.webhooks.find((webhook) => !webhook.channels);
 		if (!hook) return this.configured.get(channel);
 		let transport = this.registered.get(hook.url);
@@ -101,8 +103,8 @@ export class Transports {
 	}
 
 	/** Kind of delivery a channel has now, for the API's channel view. */
-	kind(channel: string): 'outbox' | 'webhook' {
-		return (this.get(channel)?.kind ?? 'outbox') as 'outbox' | 'webhook';
+	kind(channel: string): Transport['kind'] {
+		return this.get(channel)?.kind ?? 'outbox';
 	}
 
 	async refresh(): Promise<void> {

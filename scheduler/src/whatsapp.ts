@@ -1,9 +1,13 @@
-// Cloud API status webhooks: Meta's verification handshake, signed deliveries recorded once, and
-// the lookup the broadcast engine uses to settle recipients whose send was in doubt.
+// The Cloud API webhook: Meta's verification handshake; signed deliveries of statuses, recorded once,
+// and of citizens' messages (sign-up, confirmation, STOP, anything else), handled once; and the lookup
+// the broadcast engine uses to settle recipients whose send was in doubt.
 import { parseStatusWebhook, splitCallbackData, verifySignature } from '../../core/whatsapp/webhook';
 import type { Context } from './context';
 import { ApiError } from './errors';
 import type { Param } from './store';
+import { messageDigest } from './subscribers/crypto';
+import { receiveMessages } from './subscribers/inbound';
+import { removeOptedOut } from './subscribers/store';
 
 /** Later statuses win when webhooks arrive out of order; failed is final. */
 const RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
@@ -31,7 +35,11 @@ export function verifyHandshake(ctx: Context, query: Record<string, string | und
 	return query['hub.challenge'];
 }
 
-/** A signed delivery: every status recorded once (Meta retries, and replays change nothing). */
+/**
+ * A signed delivery: every status recorded once (Meta retries, and replays change nothing), a
+ * subscriber who stopped marketing messages (131050) removed, and every inbound message handled
+ * once. Returns how many statuses were recorded.
+ */
 export async function receiveStatuses(ctx: Context, rawBody: Buffer | undefined, signature: string | string[] | undefined): Promise<number> {
 	const { appSecret } = settings(ctx);
 	if (!rawBody || !verifySignature(rawBody, signature, appSecret)) {
@@ -51,11 +59,23 @@ export async function receiveStatuses(ctx: Context, rawBody: Buffer | undefined,
 			const ours = event.callbackData ? splitCallbackData(event.callbackData) : null;
 			recorded += await q.run(
 				'INSERT INTO whatsapp_statuses (wamid, status, at, broadcast_id, recipient_key, error_code, received_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-				[event.messageId, event.status, Date.parse(event.at), ours?.broadcastId ?? null, ours?.key ?? null, event.errors[0]?.code ?? null, now],
+				[storedId(ctx, event.messageId), event.status, Date.parse(event.at), ours?.broadcastId ?? null, ours?.key ?? null, event.errors[0]?.code ?? null, now],
 			);
 		}
+		const optedOut = events.filter((e) => e.status === 'failed' && e.errors.some((x) => x.code === 131050) && e.callbackData);
+		if (optedOut.length) await removeOptedOut(q, ctx, optedOut.map((e) => splitCallbackData(e.callbackData as string)?.key ?? ''), now);
 	});
+	await receiveMessages(ctx, json);
 	return recorded;
+}
+
+/**
+ * Meta's message ids embed the recipient's number (base64 after a short header): with subscriber keys
+ * configured, a keyed digest is kept instead. It is still unique per message, which is all we need.
+ */
+function storedId(ctx: Context, wamid: string): string {
+	const keys = ctx.config.subscribers;
+	return keys ? `digest:${messageDigest(keys, wamid)}` : wamid;
 }
 
 /** The most advanced status of each recipient key of a broadcast that has one. */

@@ -6,6 +6,7 @@ import type { Context } from '../context';
 import { ApiError } from '../errors';
 import { receiveStatuses, verifyHandshake } from '../whatsapp';
 import { routes } from './routes';
+import { adminPlugin } from '../admin/plugin';
 
 // Meta calls the status webhook with its own proof (the verify token, the body signature).
 const OPEN = new Set(['/healthz', '/webhooks/whatsapp']);
@@ -44,7 +45,8 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 
 	app.addHook('onRequest', async (request, reply) => {
 		const path = request.url.split('?')[0];
-		if (OPEN.has(path)) return;
+		// The admin page has its own login and session cookie.
+		if (OPEN.has(path) || path === '/admin' || path.startsWith('/admin/')) return;
 		const header = request.headers.authorization ?? '';
 		const token = header.startsWith('Bearer ') ? header.slice(7) : '';
 		if (!token || !sameToken(token, ctx.config.apiToken)) {
@@ -78,5 +80,6 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 		recorded: await receiveStatuses(ctx, (request as { rawBody?: Buffer }).rawBody, request.headers['x-hub-signature-256']),
 	}));
 	await app.register(routes(ctx), { prefix: '/v1' });
+	await app.register(adminPlugin(ctx, { sessionHours: ctx.config.admin?.sessionHours ?? 8 }), { prefix: '/admin' });
 	return app;
 }

@@ -9,6 +9,7 @@ import { listAudit } from '../audit';
 import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks';
 import { lookupStatuses } from '../whatsapp';
 import * as s from './schemas';
+import { subscriberRoutes } from './subscribers.routes';
 
 const ACTOR = 'api';
 type Params = { channel: string };
@@ -19,6 +20,7 @@ const obj = (properties: Record<string, object>) => ({ type: 'object', propertie
 
 export function routes(ctx: Context) {
 	return async (app: FastifyInstance): Promise<void> => {
+		await app.register(subscriberRoutes(ctx));
 		app.get('/channels', { schema: { tags: ['channels'], response: reply(obj({ channels: { type: 'array', items: s.channelSchema } })) } }, async () => ({
 			channels: await Promise.all([...ctx.channels.keys()].map((id) => channelView(ctx, id))),
 		}));

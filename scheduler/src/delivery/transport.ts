@@ -11,7 +11,7 @@ export type DeliveryResult =
 	| { kind: 'unknown'; reason: string };
 
 export interface Transport {
-	readonly kind: 'outbox' | 'webhook';
+	readonly kind: 'outbox' | 'webhook' | 'subscribers';
 	deliver(message: Message, ackUrl: string): Promise<DeliveryResult>;
 	/** After a lease ran out (a crash mid-delivery): did the message go out? */
 	recover(message: Message): Promise<{ sent: true; providerMessageId: string } | { sent: false; known: boolean }>;

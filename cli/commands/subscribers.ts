@@ -1,0 +1,75 @@
+// banditore subscribers: GDPR requests and key maintenance, asked of the running scheduler. The
+// number comes from stdin or $BANDITORE_SUBSCRIBER_NUMBER, never from the arguments (`ps` shows those).
+import { BanditoreError } from '../../core/errors';
+import { parseCommandArgs, UsageError } from '../usage';
+
+export const SUBSCRIBERS_HELP = `Usage: banditore subscribers <export|delete|purge|reencrypt> [--channel ID] [--url URL]
+
+  export      Everything held about one number (GDPR art. 15), as JSON: give it to that person only
+  delete      Erase everything held about one number (GDPR art. 17)
+  purge       Delete consent records past their retention and expired sign-ups now (also done daily)
+  reencrypt   After adding a new first key to BANDITORE_SUBSCRIBER_KEYS: move every number to it
+
+export and delete read the number from $BANDITORE_SUBSCRIBER_NUMBER or the first line of stdin:
+  echo '+39 347 123 4567' | banditore subscribers export > richiesta.json
+
+Options:
+  --channel ID   Only this channel (default: every channel with subscribers)
+  --url URL      The scheduler (default: $BANDITORE_URL or http://127.0.0.1:8787)
+The API token comes from $BANDITORE_API_TOKEN.`;
+
+export async function subscribersCommand(args: string[]): Promise<number> {
+	const { values, positionals } = parseCommandArgs(
+		{ args, allowPositionals: true, options: { channel: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } },
+		SUBSCRIBERS_HELP,
+	);
+	if (values.help) {
+		process.stdout.write(`${SUBSCRIBERS_HELP}\n`);
+		return 0;
+	}
+	const action = positionals[0];
+	if (!['export', 'delete', 'purge', 'reencrypt'].includes(action ?? '') || positionals.length > 1) {
+		throw new UsageError(`${positionals.length > 1 ? 'the number is read from stdin or $BANDITORE_SUBSCRIBER_NUMBER, not from the arguments' : `unknown action "${action ?? ''}"`}\n${SUBSCRIBERS_HELP}`);
+	}
+	if (action === 'purge' || action === 'reencrypt') {
+		process.stdout.write(`${JSON.stringify(await schedulerRequest(values.url, 'POST', `/v1/subscribers/${action}`))}\n`);
+		return 0;
+	}
+	const number = (process.env.BANDITORE_SUBSCRIBER_NUMBER || (await firstLine())).trim();
+	if (!number) throw new UsageError('no number: pipe it on stdin or set BANDITORE_SUBSCRIBER_NUMBER.');
+	const body = { number, ...(values.channel ? { channel: values.channel } : {}) };
+	const answer = await schedulerRequest(values.url, 'POST', `/v1/subscribers/${action}`, body);
+	process.stdout.write(`${JSON.stringify(answer, null, action === 'export' ? 2 : 0)}\n`);
+	return 0;
+}
+
+async function firstLine(): Promise<string> {
+	if (process.stdin.isTTY) return '';
+	let text = '';
+	for await (const chunk of process.stdin) {
+		text += String(chunk);
+		if (text.includes('\n')) break;
+	}
+	return text.split('\n')[0];
+}
+
+/** A call to the scheduler's API with $BANDITORE_API_TOKEN; its error message and hint on failure. */
+export async function schedulerRequest(url: string | undefined, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+	const base = (url ?? process.env.BANDITORE_URL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
+	const token = process.env.BANDITORE_API_TOKEN;
+	if (!token) throw new UsageError('BANDITORE_API_TOKEN is not set: export the scheduler API token first.');
+	let response: Response;
+	try {
+		response = await fetch(`${base}${path}`, {
+			method,
+			headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+			body: body === undefined ? undefined : JSON.stringify(body),
+			signal: AbortSignal.timeout(30_000),
+		});
+	} catch {
+		throw new BanditoreError('unreachable', `The scheduler at ${base} cannot be reached.`, 'Start it with "banditore scheduler", or give its address with --url.');
+	}
+	const answer = (await response.json().catch(() => ({}))) as { message?: string; hint?: string };
+	if (!response.ok) throw new BanditoreError('scheduler_error', answer.message ?? `The scheduler answered HTTP ${response.status}.`, answer.hint);
+	return answer;
+}

@@ -1,0 +1,62 @@
+// The admin page's own stylesheet and script (served from /admin/assets/, so the page needs no
+// inline code and the Content-Security-Policy stays strict). The script only enhances.
+const font = (weight: number, style = 'normal', suffix = String(weight)): string =>
+	`@font-face{font-family:"Titillium Web";font-style:${style};font-weight:${weight};font-display:swap;src:url(fonts/Titillium_Web/titillium-web-v10-latin-ext_latin-${suffix}.woff2) format("woff2")}`;
+
+export const ADMIN_CSS = [
+	font(300),
+	font(400, 'normal', 'regular'),
+	font(600),
+	font(700),
+	`.skiplink{position:absolute;left:1rem;top:1rem;z-index:1000;background:#fff;padding:.5rem 1rem}
+.user-zone{display:flex;align-items:center;color:#fff;gap:.5rem}
+.user-zone form{margin:0}
+.admin-nav{background:#0059b3}
+.admin-nav .nav-link{color:#fff!important;font-weight:600}
+.admin-nav .nav-link.active,.admin-nav .nav-link[aria-current]{text-decoration:underline;text-underline-offset:.4em}
+.quota-figure{font-size:3rem;font-weight:700;line-height:1}
+.wa-chat{background:#efeae2;border-radius:.5rem;padding:1rem;max-width:34rem}
+.wa-bubble{background:#fff;border-radius:.5rem;border-top-left-radius:0;padding:.5rem .75rem;box-shadow:0 1px .5px rgba(11,20,26,.13);font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:.95rem;line-height:1.35;white-space:pre-wrap;overflow-wrap:anywhere;color:#111b21}
+.wa-bubble a{color:#027eb5}
+.wa-meta{display:block;text-align:right;font-size:.75rem;color:#667781;margin-top:.25rem;white-space:normal}
+.wa-emergency{border-left:4px solid #d9364f}
+.queue-item{border:1px solid #d9dadb;border-radius:.5rem;padding:1rem;margin-bottom:1rem}
+.queue-item .actions{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin-top:.75rem}
+.queue-item .actions form{display:flex;gap:.5rem;align-items:flex-end;margin:0}
+.chart svg{max-width:100%;height:auto}
+.chart .bar-counted{fill:#0066cc}
+.chart .bar-emergency{fill:#d9364f}
+.chart .limit{stroke:#5c6f82;stroke-dasharray:6 4;stroke-width:2}
+.chart text{font-size:12px;fill:#1a1a1a}
+.audit-details{max-width:32rem;overflow-wrap:anywhere}
+textarea.yaml{font-family:"Roboto Mono",monospace;font-size:.85rem;min-height:20rem}
+.form-check label{font-size:1rem}
+main fieldset{margin-bottom:2.5rem;border:0;padding:0}
+main legend{position:static;float:none;width:100%;font-size:1.5rem;font-weight:700;text-transform:none;letter-spacing:0;color:#1a1a1a;margin-bottom:1rem;padding:0}
+main .form-group,main .select-wrapper{position:relative;margin-top:0}
+main .form-group label,main .form-group label.active,main .select-wrapper label{position:static;transform:none;display:block;width:auto;font-size:1rem;font-weight:600;color:#1a1a1a;margin-bottom:.25rem;padding:0;background:none;line-height:1.5}
+main .form-group textarea{border:1px solid #5c6f82;padding:.5rem;height:auto}
+main .form-text{display:block;color:#455b71}
+.it-footer .it-footer-small-prints p{color:#fff}
+.page-toc{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;list-style:none;padding:0}
+.channel-picker select{min-width:14rem}
+.error-summary:focus{outline:3px solid #ff9900}`,
+].join('\n');
+
+export const ADMIN_JS = `'use strict';
+document.addEventListener('DOMContentLoaded', function () {
+	// Errors first: the summary takes the focus, so screen readers announce it.
+	var summary = document.getElementById('errors');
+	if (summary) summary.focus();
+	// A chosen YAML file fills the text area (the form still works by pasting).
+	var file = document.getElementById('import-file');
+	var text = document.getElementById('import-text');
+	if (file && text) {
+		file.addEventListener('change', function () {
+			var f = file.files && file.files[0];
+			if (!f) return;
+			f.text().then(function (content) { text.value = content; });
+		});
+	}
+});
+`;

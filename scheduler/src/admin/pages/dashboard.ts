@@ -1,0 +1,83 @@
+// This week at a glance: used / limit, next reset, emergencies, what waits, pause and resume.
+import type { FastifyInstance } from 'fastify';
+import { t } from '../../../../core/messages';
+import { quotaStatus } from '../../ledger';
+import { setPaused } from '../../outbox';
+import { lastWeeks, weeksChart } from '../chart';
+import { html } from '../html';
+import { actorOf, formOf, frame, pickChannel, sendPage, sessionOf, withChannel, type Pages } from '../request';
+import { when } from '../time';
+
+const WEEKS = 8;
+
+export function dashboardPages({ ctx }: Pages) {
+	return async (app: FastifyInstance): Promise<void> => {
+		app.get<{ Querystring: { channel?: string } }>('/', async (request, reply) => {
+			const session = sessionOf(request);
+			const channel = pickChannel(ctx, request.query.channel);
+			const zone = channel.rules.timezone;
+			const quota = await quotaStatus(ctx.store, channel.id, channel.rules.quota, ctx.clock());
+			const row = await ctx.store.get<{ paused: number; pause_reason: string | null }>('SELECT paused, pause_reason FROM channels WHERE id = ?', [channel.id]);
+			const counts = await ctx.store.all<{ state: string; n: number }>(
+				"SELECT state, count(*) AS n FROM messages WHERE channel = ? AND state IN ('queued', 'scheduled', 'deferred', 'held') GROUP BY state",
+				[channel.id],
+			);
+			const held = Number(counts.find((c) => c.state === 'held')?.n ?? 0);
+			const waiting = counts.filter((c) => c.state !== 'held').reduce((sum, c) => sum + Number(c.n), 0);
+			const paused = Number(row?.paused ?? 1) === 1;
+			const weeks = await lastWeeks(ctx, channel, WEEKS);
+			const window =
+				quota.week === 'iso'
+					? t('admin.dashboard.window', { start: when(quota.windowStart, zone), end: when(quota.windowEnd, zone) })
+					: t('admin.dashboard.rolling', { start: when(quota.windowStart, zone) });
+			const admin = session.user.role === 'administrator';
+			const pauseForm = !admin
+				? html``
+				: paused
+					? html`<form method="post" action="/admin/resume"><input type="hidden" name="_csrf" value="${session.csrf}"><input type="hidden" name="channel" value="${channel.id}">
+					<button type="submit" class="btn btn-success">${t('admin.dashboard.resume')}</button></form>`
+					: html`<form method="post" action="/admin/pause" class="d-flex flex-wrap gap-2 align-items-end"><input type="hidden" name="_csrf" value="${session.csrf}"><input type="hidden" name="channel" value="${channel.id}">
+					<div class="form-group mb-0 flex-grow-1"><label for="pause-reason" class="active">${t('admin.dashboard.pauseReason')}</label><input type="text" id="pause-reason" name="reason" class="form-control" maxlength="200"></div>
+					<button type="submit" class="btn btn-outline-danger">${t('admin.dashboard.pause')}</button></form>`;
+			const body = html`<h2 class="h4">${channel.name}</h2>
+			<div class="row g-4 mb-4">
+				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
+					<h3 class="card-title h6">${t('admin.dashboard.used')}</h3>
+					<p class="quota-figure mb-1" id="quota-used" aria-label="${t('admin.dashboard.usedOfLong', { used: quota.used + quota.inFlight, limit: quota.limit })}">${t('admin.dashboard.usedOf', { used: quota.used + quota.inFlight, limit: quota.limit })}</p>
+					<p class="small mb-0">${window}</p>
+					${quota.inFlight ? html`<p class="small mb-0">${t('admin.dashboard.inFlight', { count: quota.inFlight })}</p>` : ''}
+				</div></div></div>
+				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
+					<h3 class="card-title h6">${t('admin.dashboard.nextReset')}</h3>
+					<p class="h4 mb-1" id="next-reset">${when(quota.nextReset, zone)}</p>
+					<p class="small mb-0">${t('admin.dashboard.remaining')}: <strong id="quota-remaining">${quota.remaining}</strong></p>
+				</div></div></div>
+				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
+					<h3 class="card-title h6">${t('admin.dashboard.emergencies')}</h3>
+					<p class="quota-figure mb-0" id="quota-emergencies">${quota.emergencies}</p>
+				</div></div></div>
+				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
+					<h3 class="card-title h6">${t('admin.dashboard.state')}</h3>
+					<p class="h4 mb-1" id="channel-state">${paused ? (row?.pause_reason ? t('admin.dashboard.pausedWhy', { reason: row.pause_reason }) : t('admin.dashboard.paused')) : t('admin.dashboard.active')}</p>
+					<p class="small mb-0"><a href="${withChannel('/admin/queue', channel)}">${t('admin.dashboard.waiting')}: ${waiting} · ${t('admin.dashboard.held')}: ${held}</a></p>
+					<p class="small mb-0">${t('admin.dashboard.rulesVersion', { version: channel.rulesVersion })}</p>
+				</div></div></div>
+			</div>
+			<div class="mb-4">${pauseForm}</div>
+			<h2 class="h4">${t('admin.chart.title', { weeks: WEEKS })}</h2>
+			${weeksChart(weeks, quota.limit, zone)}`;
+			return sendPage(reply, { ...frame(ctx, request, '/admin', channel), title: t('admin.dashboard.title'), body });
+		});
+
+		for (const action of ['pause', 'resume'] as const) {
+			app.post(`/${action}`, { config: { adminRole: 'administrator' } }, async (request, reply) => {
+				const session = sessionOf(request);
+				const form = formOf(request);
+				const channel = pickChannel(ctx, form.channel);
+				const reason = form.reason?.trim() || undefined;
+				await setPaused(ctx, channel.id, action === 'pause', actorOf(session), reason);
+				return reply.redirect(withChannel('/admin', channel, action === 'pause' ? 'paused' : 'resumed'), 303);
+			});
+		}
+	};
+}

@@ -1,0 +1,244 @@
+// The rules of a channel, edited in forms (administrators only): every save goes through the same
+// checks as the rules file, becomes a new version with its author, and the running process uses it.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { t, type MessageKey } from '../../../../core/messages';
+import { BUILTIN_BLOCKED } from '../../../../core/rules';
+import { listRulesVersions, rulesSource, saveRules, type Channel } from '../../channels';
+import { html, type Html } from '../html';
+import { errorSummary, fieldError, invalid, type FieldError } from '../layout';
+import { actorOf, AdminError, formOf, frame, pickChannel, sendPage, sessionOf, withChannel, type Pages } from '../request';
+import { applyForm, parseRules, problemErrors, SECTIONS, type Section } from '../rules-edit';
+import type { Session } from '../sessions';
+import { when } from '../time';
+
+type Data = {
+	quota?: { perWeek?: unknown; week?: unknown; emergenciesExempt?: unknown; minSpacingMinutes?: unknown; pacing?: unknown; quietHours?: { from?: unknown; to?: unknown } | null };
+	categories?: Array<{ id?: unknown; label?: unknown; emoji?: unknown; priority?: unknown; emergency?: unknown; approval?: unknown; match?: { words?: unknown[] } }>;
+	blocked?: Array<{ id?: unknown; reason?: unknown; words?: unknown[] }>;
+	election?: { persons?: unknown[]; periods?: Array<{ name?: unknown; start?: unknown; end?: unknown }> };
+	message?: { footer?: unknown; template?: unknown };
+};
+
+const text = (value: unknown, fallback = ''): string => (value === undefined || value === null ? fallback : String(value));
+const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join('\n') : '');
+
+interface View {
+	session: Session;
+	channel: Channel;
+	version: number;
+	/** The YAML the forms show (the attempted one after a mistake). */
+	source: string;
+	errors: FieldError[];
+	importText?: string;
+	/** The fields of a period that could not be added. */
+	period?: Record<string, string>;
+}
+
+function hidden(v: View, section: Section | 'import'): Html {
+	return html`<input type="hidden" name="_csrf" value="${v.session.csrf}"><input type="hidden" name="channel" value="${v.channel.id}"><input type="hidden" name="version" value="${v.version}"><input type="hidden" name="section" value="${section}">`;
+}
+
+function input(v: View, id: string, label: string, value: string, extra: { type?: string; help?: string; name?: string } = {}): Html {
+	return html`<div class="form-group mb-3"><label for="${id}" class="active">${label}</label>
+	<input type="${extra.type ?? 'text'}" id="${id}" name="${extra.name ?? id}" value="${value}"${invalid(v.errors, id, extra.help ? `${id}-help` : undefined)}>
+	${extra.help ? html`<small id="${id}-help" class="form-text">${extra.help}</small>` : ''}${fieldError(v.errors, id)}</div>`;
+}
+
+function textarea(v: View, id: string, label: string, value: string, rows = 4): Html {
+	return html`<div class="form-group mb-3"><label for="${id}" class="active">${label}</label>
+	<textarea id="${id}" name="${id}" rows="${rows}"${invalid(v.errors, id)}>${value}</textarea>${fieldError(v.errors, id)}</div>`;
+}
+
+function checkbox(id: string, label: string, on: unknown): Html {
+	return html`<div class="form-check mb-3"><input type="checkbox" id="${id}" name="${id}"${on === true ? html` checked` : ''}><label for="${id}">${label}</label></div>`;
+}
+
+const submit = (): Html => html`<button type="submit" class="btn btn-primary">${t('admin.rules.save')}</button>`;
+
+function quotaForm(v: View, d: Data): Html {
+	const q = d.quota ?? {};
+	const week = text(q.week, 'iso');
+	return html`<form method="post" action="/admin/rules" novalidate><fieldset id="s-quota"><legend>${t('admin.rules.quota')}</legend>${hidden(v, 'quota')}
+	<div class="row"><div class="col-md-4">${input(v, 'perWeek', t('admin.rules.perWeek'), text(q.perWeek, '10'), { help: t('admin.rules.perWeekHelp'), type: 'text' })}</div>
+	<div class="col-md-4"><div class="select-wrapper mb-3"><label for="week">${t('admin.rules.week')}</label><select id="week" name="week">
+		${(['iso', 'rolling'] as const).map((w) => html`<option value="${w}"${w === week ? html` selected` : ''}>${t(`admin.rules.week.${w}`)}</option>`)}</select></div></div>
+	<div class="col-md-4">${input(v, 'minSpacingMinutes', t('admin.rules.minSpacing'), text(q.minSpacingMinutes, '0'))}</div></div>
+	<div class="row"><div class="col-md-4">${input(v, 'quietFrom', t('admin.rules.quietFrom'), text(q.quietHours?.from), { help: t('admin.rules.quietHelp') })}</div>
+	<div class="col-md-4">${input(v, 'quietTo', t('admin.rules.quietTo'), text(q.quietHours?.to))}</div></div>
+	${checkbox('emergenciesExempt', t('admin.rules.emergenciesExempt'), q.emergenciesExempt ?? true)}
+	${checkbox('pacing', t('admin.rules.pacing'), q.pacing ?? false)}
+	${submit()}</fieldset></form>`;
+}
+
+function electionForms(v: View, d: Data): Html {
+	const periods = d.election?.periods ?? [];
+	return html`<fieldset id="s-election"><legend>${t('admin.rules.election')}</legend>
+	<div id="periods" tabindex="-1">${
+		periods.length
+			? html`<ul class="list-unstyled">${periods.map(
+					(p, i) => html`<li class="d-flex flex-wrap gap-3 align-items-center mb-2"><span><strong>${text(p.name)}</strong>: ${text(p.start)} → ${text(p.end)}</span>
+					<form method="post" action="/admin/rules" class="m-0">${hidden(v, 'period-remove')}<input type="hidden" name="index" value="${i}">
+					<button type="submit" class="btn btn-outline-danger btn-sm">${t('admin.rules.periodRemove', { name: text(p.name) })}</button></form></li>`,
+				)}</ul>`
+			: html`<p>${t('admin.rules.electionNone')}</p>`
+	}</div>
+	<form method="post" action="/admin/rules" novalidate>${hidden(v, 'period-add')}
+	<div class="row"><div class="col-md-4">${input(v, 'period-name', t('admin.rules.periodName'), v.period?.name ?? '', { name: 'name' })}</div>
+	<div class="col-md-4">${input(v, 'period-start', t('admin.rules.periodStart'), v.period?.start ?? '', { name: 'start', help: t('admin.rules.periodHelp') })}</div>
+	<div class="col-md-4">${input(v, 'period-end', t('admin.rules.periodEnd'), v.period?.end ?? '', { name: 'end' })}</div></div>
+	<button type="submit" class="btn btn-primary">${t('admin.rules.periodAdd')}</button></form>
+	<form method="post" action="/admin/rules" class="mt-4" novalidate>${hidden(v, 'persons')}
+	${textarea(v, 'persons', t('admin.rules.persons'), list(d.election?.persons), 3)}${submit()}</form></fieldset>`;
+}
+
+function categoriesForm(v: View, d: Data): Html {
+	const categories = d.categories ?? [];
+	return html`<form method="post" action="/admin/rules" novalidate><fieldset id="s-categories"><legend>${t('admin.rules.categories')}</legend>${hidden(v, 'categories')}
+	${categories.map(
+		(c, i) => html`<div class="border rounded p-3 mb-3"><h3 class="h6">${text(c.emoji)} ${text(c.label)} <code>${text(c.id)}</code></h3>
+		<div class="row"><div class="col-md-5">${input(v, `label-${i}`, t('admin.rules.categoryLabel'), text(c.label))}</div>
+		<div class="col-md-3">${input(v, `emoji-${i}`, t('admin.rules.categoryEmoji'), text(c.emoji))}</div>
+		<div class="col-md-4">${input(v, `priority-${i}`, t('admin.rules.categoryPriority'), text(c.priority, '0'))}</div></div>
+		${textarea(v, `words-${i}`, t('admin.rules.categoryWords'), list(c.match?.words), 4)}
+		${checkbox(`emergency-${i}`, t('admin.rules.categoryEmergency'), c.emergency)}${checkbox(`approval-${i}`, t('admin.rules.categoryApproval'), c.approval)}</div>`,
+	)}${submit()}</fieldset></form>`;
+}
+
+function blockedForm(v: View, d: Data): Html {
+	const blocked = d.blocked ?? [];
+	if (!blocked.length) return html``;
+	return html`<form method="post" action="/admin/rules" novalidate><fieldset id="s-blocked"><legend>${t('admin.rules.blocked')}</legend>${hidden(v, 'blocked')}
+	${blocked.map((b, i) => {
+		const id = text(b.id);
+		const builtin = (BUILTIN_BLOCKED as readonly string[]).includes(id);
+		return html`<div class="mb-3"><h3 class="h6">${builtin ? t('admin.rules.blockedBuiltin', { id }) : text(b.reason, id)}</h3>${textarea(v, `blocked-${i}`, t('admin.rules.blockedWords'), list(b.words), 3)}</div>`;
+	})}${submit()}</fieldset></form>`;
+}
+
+function messageForm(v: View, d: Data): Html {
+	return html`<form method="post" action="/admin/rules" novalidate><fieldset id="s-message"><legend>${t('admin.rules.message')}</legend>${hidden(v, 'message')}
+	${textarea(v, 'footer', t('admin.rules.footer'), text(d.message?.footer), 2)}
+	${textarea(v, 'template', t('admin.rules.template'), text(d.message?.template, '{emoji} *{title}*\n\n{summary}\n\n{link}'), 3)}
+	${submit()}</fieldset></form>`;
+}
+
+function yamlForms(v: View): Html {
+	const q = `?channel=${encodeURIComponent(v.channel.id)}`;
+	return html`<fieldset id="s-yaml"><legend>${t('admin.rules.yaml')}</legend>
+	<p><a class="btn btn-outline-primary" href="/admin/rules/export${q}" download>${t('admin.rules.export')}</a></p>
+	<form method="post" action="/admin/rules" novalidate>${hidden(v, 'import')}
+	<h3 class="h6">${t('admin.rules.import')}</h3><p class="small" id="import-help">${t('admin.rules.importHelp')}</p>
+	<div class="mb-3"><label for="import-file">${t('admin.rules.importFile')}</label> <input type="file" id="import-file" accept=".yaml,.yml,text/yaml"></div>
+	<div class="form-group mb-3"><label for="import-text" class="active">${t('admin.rules.importText')}</label>
+	<textarea id="import-text" name="yaml" rows="12"${invalid(v.errors, 'import-text', 'import-help')} data-yaml>${v.importText ?? ''}</textarea>${fieldError(v.errors, 'import-text')}</div>
+	<button type="submit" class="btn btn-primary">${t('admin.rules.importSubmit')}</button></form></fieldset>`;
+}
+
+async function versionsTable(v: View, ctx: Pages['ctx']): Promise<Html> {
+	const versions = await listRulesVersions(ctx.store, v.channel.id);
+	const zone = v.channel.rules.timezone;
+	return html`<h2 class="h4 mt-5">${t('admin.rules.versions')}</h2><div class="table-responsive"><table class="table" id="versions">
+	<thead><tr><th scope="col">${t('admin.rules.versionCol')}</th><th scope="col">${t('admin.rules.when')}</th><th scope="col">${t('admin.rules.who')}</th><th scope="col">${t('admin.rules.origin')}</th></tr></thead>
+	<tbody>${versions.map(
+		(r) => html`<tr><th scope="row"><a href="/admin/rules/export?channel=${encodeURIComponent(v.channel.id)}&amp;version=${r.version}">${r.version}</a></th>
+		<td>${when(r.createdAt, zone)}</td><td>${r.author ?? ''}</td><td>${t(`admin.rules.origin.${r.origin}` as MessageKey)}</td></tr>`,
+	)}</tbody></table></div>`;
+}
+
+/** "Messaggi a settimana: Il numero deve essere almeno 0. …" */
+function labelled(errors: FieldError[], source: string): FieldError[] {
+	const data = (parseRules(source).toJS() ?? {}) as Data;
+	const fixed: Record<string, MessageKey> = {
+		perWeek: 'admin.rules.perWeek',
+		week: 'admin.rules.week',
+		minSpacingMinutes: 'admin.rules.minSpacing',
+		quietFrom: 'admin.rules.quietFrom',
+		'period-name': 'admin.rules.periodName',
+		'period-start': 'admin.rules.periodStart',
+		'period-end': 'admin.rules.periodEnd',
+		persons: 'admin.rules.election',
+		footer: 'admin.rules.footer',
+		template: 'admin.rules.template',
+		'import-text': 'admin.rules.yaml',
+		periods: 'admin.rules.election',
+	};
+	return errors.map((e) => {
+		let label = fixed[e.field] ? t(fixed[e.field]) : '';
+		const m = e.field.match(/^(label|emoji|priority|words|blocked)-(\d+)$/);
+		if (m) label = m[1] === 'blocked' ? `${t('admin.rules.blocked')} «${text(data.blocked?.[Number(m[2])]?.id)}»` : `${t('admin.rules.categories')} «${text(data.categories?.[Number(m[2])]?.label)}»`;
+		return label ? { ...e, message: t('admin.rules.field', { field: label, message: e.message }) } : e;
+	});
+}
+
+const TOC: Array<[string, MessageKey]> = [
+	['s-quota', 'admin.rules.quota'],
+	['s-election', 'admin.rules.election'],
+	['s-categories', 'admin.rules.categories'],
+	['s-blocked', 'admin.rules.blocked'],
+	['s-message', 'admin.rules.message'],
+	['s-yaml', 'admin.rules.yaml'],
+	['versions', 'admin.rules.versions'],
+];
+
+export function rulesPages({ ctx }: Pages) {
+	async function render(request: FastifyRequest, reply: FastifyReply, v: View, status = 200) {
+		let data: Data = {};
+		try {
+			data = (parseRules(v.source).toJS() ?? {}) as Data;
+		} catch {
+			data = (parseRules((await rulesSource(ctx.store, v.channel.id, v.version)) ?? '').toJS() ?? {}) as Data;
+		}
+		const body = html`${errorSummary(v.errors)}<p>${t('admin.rules.intro')}</p><p><strong>${t('admin.rules.version', { version: v.version })}</strong></p>
+		<nav aria-label="${t('admin.rules.toc')}"><ul class="page-toc mb-4">${TOC.map(([id, key]) => html`<li><a href="#${id}">${t(key)}</a></li>`)}</ul></nav>
+		${quotaForm(v, data)}${electionForms(v, data)}${categoriesForm(v, data)}${blockedForm(v, data)}${messageForm(v, data)}${yamlForms(v)}${await versionsTable(v, ctx)}`;
+		return sendPage(reply, { ...frame(ctx, request, '/admin/rules', v.channel), title: t('admin.rules.title'), body }, status);
+	}
+
+	async function current(channel: Channel): Promise<string> {
+		const source = await rulesSource(ctx.store, channel.id, channel.rulesVersion);
+		if (source === null) throw new AdminError(404, t('admin.error.notFound'));
+		return source;
+	}
+
+	const admin = { config: { adminRole: 'administrator' as const } };
+	return async (app: FastifyInstance): Promise<void> => {
+		app.get<{ Querystring: { channel?: string } }>('/rules', admin, async (request, reply) => {
+			const channel = pickChannel(ctx, request.query.channel);
+			return render(request, reply, { session: sessionOf(request), channel, version: channel.rulesVersion, source: await current(channel), errors: [] });
+		});
+
+		app.get<{ Querystring: { channel?: string; version?: string } }>('/rules/export', admin, async (request, reply) => {
+			const channel = pickChannel(ctx, request.query.channel);
+			const version = request.query.version ? Number(request.query.version) : channel.rulesVersion;
+			const source = Number.isInteger(version) ? await rulesSource(ctx.store, channel.id, version) : null;
+			if (source === null) throw new AdminError(404, t('admin.error.notFound'));
+			return reply
+				.type('application/yaml; charset=utf-8')
+				.header('content-disposition', `attachment; filename="regole-${channel.id}-v${version}.yaml"`)
+				.send(source);
+		});
+
+		app.post('/rules', admin, async (request, reply) => {
+			const session = sessionOf(request);
+			const form = formOf(request);
+			const channel = pickChannel(ctx, form.channel);
+			const section = form.section as Section | 'import';
+			if (section !== 'import' && !(SECTIONS as readonly string[]).includes(section)) throw new AdminError(400, t('admin.error.badRequest'));
+			const base = Number(form.version);
+			const before = await current(channel);
+			const source = section === 'import' ? (form.yaml ?? '') : applyForm(before, section, form);
+			const result = await saveRules(ctx, channel.id, source, actorOf(session), Number.isInteger(base) ? base : null);
+			// After a mistake the forms show what was typed; a pasted file or a new period stay in their own form.
+			const shown = section === 'import' || section === 'period-add' ? before : source;
+			const view: View = { session, channel, version: channel.rulesVersion, source: shown, errors: [], importText: section === 'import' ? source : undefined, period: section === 'period-add' ? form : undefined };
+			if (!result.ok && 'conflict' in result) {
+				return render(request, reply, { ...view, source: await current(pickChannel(ctx, channel.id)), version: result.conflict, errors: [{ field: 'main', message: t('admin.rules.conflict', { version: result.conflict }) }] }, 409);
+			}
+			if (!result.ok) {
+				const periods = ((parseRules(source).toJS() ?? {}) as Data).election?.periods?.length ?? 0;
+				return render(request, reply, { ...view, errors: labelled(problemErrors(result.problems, section, periods), source) }, 422);
+			}
+			return reply.redirect(`${withChannel('/admin/rules', channel, result.changed ? 'saved' : 'unchanged')}`, 303);
+		});
+	};
+}

@@ -1,0 +1,114 @@
+// The admin page under /admin: Bootstrap Italia assets, form bodies, the session cookie, CSRF on
+// every POST, roles on the server, and HTML error pages. Each page is a file in pages/.
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { t } from '../../../core/messages';
+import { refreshChannels } from '../channels';
+import type { Context } from '../context';
+import { ApiError } from '../errors';
+import { ADMIN_CSS, ADMIN_JS } from './assets';
+import { readCookie } from './cookies';
+import { html } from './html';
+import { ASSETS, layout } from './layout';
+import { COOKIE, loadSession, sameToken, type Session } from './sessions';
+import type { Role } from './users';
+import { AdminError, formOf } from './request';
+import { assetRoutes } from './static';
+import { auditPages } from './pages/audit';
+import { dashboardPages } from './pages/dashboard';
+import { emergencyPages } from './pages/emergency';
+import { loginPages, LOGIN_COOKIE } from './pages/login';
+import { queuePages } from './pages/queue';
+import { rulesPages } from './pages/rules';
+import { usersPages } from './pages/users';
+
+declare module 'fastify' {
+	interface FastifyRequest {
+		adminSession: Session | null;
+	}
+	interface FastifyContextConfig {
+		/** Only this role (administrators may do everything). */
+		adminRole?: Role;
+		/** Reachable without a session (login, assets). */
+		adminPublic?: boolean;
+	}
+}
+
+export interface AdminOptions {
+	sessionHours: number;
+}
+
+const HOUR = 3600_000;
+
+export function adminPlugin(ctx: Context, options: AdminOptions) {
+	const ttl = options.sessionHours * HOUR;
+	return async (app: FastifyInstance): Promise<void> => {
+		await app.register(formbody);
+		app.decorateRequest('adminSession', null);
+		app.addHook('onRequest', async (request, reply) => {
+			reply.header('x-frame-options', 'DENY');
+			reply.header('x-content-type-options', 'nosniff');
+			reply.header('referrer-policy', 'same-origin');
+			reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+			if (request.url.startsWith(`${ASSETS}/`)) return;
+			reply.header('cache-control', 'no-store');
+			request.adminSession = await loadSession(ctx.store, readCookie(request, COOKIE), ctx.clock().getTime(), ttl);
+		});
+
+		app.addHook('preHandler', async (request, reply) => {
+			const config = request.routeOptions.config;
+			if (request.url.startsWith(`${ASSETS}/`) || config.adminPublic) {
+				if (request.method === 'POST' && !sameToken(formOf(request)._csrf, readCookie(request, LOGIN_COOKIE) ?? '')) throw new AdminError(403, t('admin.error.csrf'));
+				return;
+			}
+			const session = request.adminSession;
+			if (!session) {
+				if (request.method === 'GET') return reply.redirect(`/admin/login?next=${encodeURIComponent(request.url)}`, 303);
+				throw new AdminError(401, t('admin.login.expired'));
+			}
+			// Synchronizer token: every state-changing request carries the session's token.
+			if (request.method !== 'GET' && request.method !== 'HEAD' && !sameToken(formOf(request)._csrf, session.csrf)) throw new AdminError(403, t('admin.error.csrf'));
+			if (config.adminRole && config.adminRole !== session.user.role && session.user.role !== 'administrator') throw new AdminError(403, t('admin.error.forbidden'));
+			// Rules another process saved: the page shows (and acts on) the newest.
+			await refreshChannels(ctx);
+			return undefined;
+		});
+
+		app.setErrorHandler((error, request, reply) => errorPage(error, request, reply));
+		app.setNotFoundHandler((request, reply) => sendError(request, reply, 404, t('admin.error.notFound')));
+
+		await app.register(assetRoutes);
+
+		app.get('/assets/admin.css', { config: { adminPublic: true } }, async (_request, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(ADMIN_CSS));
+		app.get('/assets/admin.js', { config: { adminPublic: true } }, async (_request, reply) => reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(ADMIN_JS));
+
+		const pages = { ctx, ttl };
+		await app.register(loginPages(pages));
+		await app.register(dashboardPages(pages));
+		await app.register(queuePages(pages));
+		await app.register(emergencyPages(pages));
+		await app.register(rulesPages(pages));
+		await app.register(auditPages(pages));
+		await app.register(usersPages(pages));
+	};
+}
+
+function errorPage(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+	if (error instanceof AdminError) {
+		if (error.status === 401) return reply.redirect('/admin/login?expired=1', 303);
+		return sendError(request, reply, error.status, error.message);
+	}
+	// The domain's errors are in English for the API: the office reads what they mean.
+	if (error instanceof ApiError && error.status < 500) {
+		return sendError(request, reply, error.status, t(error.code === 'not_found' ? 'admin.error.notFound' : error.code === 'invalid_state' ? 'admin.error.conflict' : 'admin.error.badRequest'));
+	}
+	const e = error as { statusCode?: number };
+	if (e.statusCode && e.statusCode < 500) return sendError(request, reply, e.statusCode, t('admin.error.badRequest'));
+	request.log.error({ err: error }, 'admin page failed');
+	return sendError(request, reply, 500, t('admin.error.internal'));
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, status: number, message: string) {
+	const body = html`<div class="alert alert-danger" role="alert">${message}</div><p><a href="/admin">${t('admin.error.back')}</a></p>`;
+	return reply.code(status).type('text/html; charset=utf-8').send(layout({ title: t('admin.error.title'), body, session: request.adminSession }).value);
+}

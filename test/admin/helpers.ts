@@ -1,0 +1,128 @@
+// The admin page's test harness: a scheduler on 127.0.0.1 over a real SQLite file or PostgreSQL
+// schema, with an administrator from the environment, and a small cookie-keeping HTTP client.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../scheduler/src/config';
+import { startScheduler, type Scheduler } from '../../scheduler/src/index';
+import { freshDatabase, tempDir, testConfig, type Kind, type TestDatabase } from '../scheduler/helpers';
+
+/** Meda's rules file as the office wrote it (comments included), without spacing, quiet hours or pacing. */
+export function medaRules(dir: string): string {
+	const text = readFileSync(join(__dirname, '..', '..', 'rules', 'meda.yaml'), 'utf8')
+		.replace(/minSpacingMinutes: 60/, 'minSpacingMinutes: 0')
+		.replace(/ {2}quietHours:.*\n.*\n.*\n/, '')
+		.replace(/pacing: true/, 'pacing: false');
+	const file = join(dir, 'meda.yaml');
+	writeFileSync(file, text);
+	return file;
+}
+
+export const ADMIN = { user: 'ufficio', password: 'una-password-lunga' };
+
+export interface AdminHarness {
+	scheduler: Scheduler;
+	dir: string;
+	rules: string;
+	db: TestDatabase;
+	config: Config;
+	set(iso: string): void;
+	now(): Date;
+	restart(): Promise<void>;
+	close(): Promise<void>;
+}
+
+export async function startAdmin(kind: Kind, at: string, sessionHours = 8): Promise<AdminHarness> {
+	const dir = tempDir();
+	const db = await freshDatabase(kind, dir);
+	let now = Date.parse(at);
+	const rules = medaRules(dir);
+	const config = testConfig(
+		db.database,
+		{ id: 'meda', name: 'Comune di Meda', rules, delivery: { kind: 'outbox', file: join(dir, 'outbox.jsonl') } },
+		{ admin: { user: ADMIN.user, password: ADMIN.password, sessionHours } },
+	);
+	const start = () => startScheduler(config, { clock: () => new Date(now), dispatch: false });
+	const h: AdminHarness = {
+		scheduler: await start(),
+		dir,
+		rules,
+		db,
+		config,
+		set: (iso) => {
+			now = Date.parse(iso);
+		},
+		now: () => new Date(now),
+		restart: async () => {
+			await h.scheduler.close();
+			h.scheduler = await start();
+		},
+		close: async () => {
+			await h.scheduler.close();
+			await db.drop();
+		},
+	};
+	return h;
+}
+
+export interface Page {
+	status: number;
+	text: string;
+	location: string | null;
+	headers: Headers;
+}
+
+/** A browser without a browser: keeps cookies, never follows redirects. */
+export class Client {
+	readonly cookies = new Map<string, string>();
+	constructor(private readonly base: () => string) {}
+
+	private remember(response: Response): void {
+		for (const line of response.headers.getSetCookie()) {
+			const [pair, ...attributes] = line.split(';');
+			const eq = pair.indexOf('=');
+			const name = pair.slice(0, eq).trim();
+			const value = pair.slice(eq + 1).trim();
+			const expired = attributes.some((a) => /^\s*expires=Thu, 01 Jan 1970/i.test(a) || /^\s*max-age=0\b/i.test(a));
+			if (expired || value === '') this.cookies.delete(name);
+			else this.cookies.set(name, value);
+		}
+	}
+
+	private header(): string {
+		return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+	}
+
+	async get(path: string): Promise<Page> {
+		const response = await fetch(`${this.base()}${path}`, { redirect: 'manual', headers: { cookie: this.header() } });
+		this.remember(response);
+		return { status: response.status, text: await response.text(), location: response.headers.get('location'), headers: response.headers };
+	}
+
+	async post(path: string, fields: Record<string, string>): Promise<Page> {
+		const response = await fetch(`${this.base()}${path}`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(fields).toString(),
+		});
+		this.remember(response);
+		return { status: response.status, text: await response.text(), location: response.headers.get('location'), headers: response.headers };
+	}
+
+	/** The CSRF token of a page's forms. */
+	static csrf(page: Page): string {
+		const match = page.text.match(/name="_csrf" value="([^"]+)"/);
+		if (!match) throw new Error(`no CSRF token in the page (status ${page.status})`);
+		return match[1];
+	}
+
+	async login(user = ADMIN.user, password = ADMIN.password): Promise<Page> {
+		const form = await this.get('/admin/login');
+		return this.post('/admin/login', { _csrf: Client.csrf(form), username: user, password });
+	}
+
+	/** The session's token, read from any page. */
+	async token(): Promise<string> {
+		return Client.csrf(await this.get('/admin'));
+	}
+}
