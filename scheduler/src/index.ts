@@ -1,4 +1,5 @@
 // startScheduler(config): migrate, sync channels and rules, serve the API, run the dispatch loop.
+import type { Writable } from 'node:stream';
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from './api/app';
 import { bootstrapAdmin } from './admin/bootstrap';
@@ -19,6 +20,8 @@ export interface StartOptions {
 	/** false: no dispatch loop (tests drive `dispatcher.tick()` themselves). */
 	dispatch?: boolean;
 	store?: Store;
+	/** Where the pino lines go instead of stdout (tests that read the logs). */
+	logStream?: Writable;
 }
 
 export interface Scheduler {
@@ -37,9 +40,10 @@ const PER_REQUEST = new Set(['incoming request', 'request completed']);
  * every decision is already recorded in the audit log. Errors (request errored, request failed,
  * dispatch failed) keep their level.
  */
-export function loggerOptions(level: string): FastifyServerOptions['logger'] {
+export function loggerOptions(level: string, stream?: Writable): FastifyServerOptions['logger'] {
 	return {
 		level,
+		...(stream ? { stream } : {}),
 		redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.token', '*.apiToken', 'token', 'apiToken'], censor: '[redacted]' },
 		hooks: {
 			logMethod(args, method, levelValue) {
@@ -64,7 +68,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	await transports.refresh();
 	transports.start();
 	const ctx: Context = { store, clock, config, channels, transports, metrics: createMetrics(store), ledger: new LedgerCache(), publicUrl: '' };
-	const app = await buildApp(ctx, loggerOptions(config.logLevel));
+	const app = await buildApp(ctx, loggerOptions(config.logLevel, options.logStream));
 	const address = await app.listen({ host: config.host, port: config.port });
 	const url = address.replace('[::1]', 'localhost');
 	ctx.publicUrl = (config.publicUrl ?? url).replace(/\/$/, '');

@@ -4,7 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../scheduler/src/config';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
-import { freshDatabase, tempDir, testConfig, type Kind, type TestDatabase } from '../scheduler/helpers';
+import { parseSubscriberKeys } from '../../scheduler/src/subscribers/crypto';
+import { freshDatabase, rulesFile, tempDir, testConfig, type Kind, type TestDatabase } from '../scheduler/helpers';
+import { APP_SECRET, inboundPayload, keysEnv, magentaDelivery, realisticWamid, sign, VERIFY } from '../subscribers/harness';
+import { startFakeGraph, type FakeGraph } from '../whatsapp/fake-graph';
 
 /** Meda's rules file as the office wrote it (comments included), without spacing, quiet hours or pacing. */
 export function medaRules(dir: string): string {
@@ -64,6 +67,62 @@ export async function startAdmin(kind: Kind, at: string, sessionHours = 8): Prom
 	return h;
 }
 
+export interface SubscribersAdminHarness extends AdminHarness {
+	graph: FakeGraph;
+	/** A signed inbound text from a citizen to Magenta's number, through the real webhook; returns the HTTP status. */
+	inbound(from: string, text: string): Promise<number>;
+}
+
+/**
+ * Two channels: Meda publishing to a WhatsApp Channel (outbox), Magenta sending to its subscribers
+ * over the Cloud API (the fake Graph API on 127.0.0.1, subscriber keys set), and the administrator.
+ */
+export async function startSubscribersAdmin(kind: Kind, at: string): Promise<SubscribersAdminHarness> {
+	const dir = tempDir();
+	const db = await freshDatabase(kind, dir);
+	const graph = await startFakeGraph({ appSecret: APP_SECRET });
+	const keys = keysEnv();
+	let now = Date.parse(at);
+	const rules = medaRules(dir);
+	const meda = { id: 'meda', name: 'Comune di Meda', rules, delivery: { kind: 'outbox' as const, file: join(dir, 'outbox.jsonl') } };
+	const magenta = { id: 'magenta', name: 'Comune di Magenta', rules: rulesFile(dir), delivery: magentaDelivery(graph.url) };
+	const config = testConfig(db.database, meda, {
+		channels: [meda, magenta],
+		admin: { user: ADMIN.user, password: ADMIN.password, sessionHours: 8 },
+		whatsapp: { appSecret: APP_SECRET, verifyToken: VERIFY },
+		subscribers: parseSubscriberKeys(keys.BANDITORE_SUBSCRIBER_KEYS, keys.BANDITORE_SUBSCRIBER_HASH_KEY),
+	});
+	const start = () => startScheduler(config, { clock: () => new Date(now), dispatch: false });
+	const h: SubscribersAdminHarness = {
+		scheduler: await start(),
+		graph,
+		dir,
+		rules,
+		db,
+		config,
+		set: (iso) => {
+			now = Date.parse(iso);
+		},
+		now: () => new Date(now),
+		inbound: async (from, text) => {
+			const body = inboundPayload(from, text, realisticWamid(from), Math.floor(now / 1000));
+			const response = await fetch(`${h.scheduler.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body });
+			await response.arrayBuffer();
+			return response.status;
+		},
+		restart: async () => {
+			await h.scheduler.close();
+			h.scheduler = await start();
+		},
+		close: async () => {
+			await h.scheduler.close();
+			await graph.close();
+			await db.drop();
+		},
+	};
+	return h;
+}
+
 export interface Page {
 	status: number;
 	text: string;
@@ -93,9 +152,15 @@ export class Client {
 	}
 
 	async get(path: string): Promise<Page> {
+		const response = await this.raw(path);
+		return { status: response.status, text: await response.text(), location: response.headers.get('location'), headers: response.headers };
+	}
+
+	/** A GET whose body the caller reads (downloads). */
+	async raw(path: string): Promise<Response> {
 		const response = await fetch(`${this.base()}${path}`, { redirect: 'manual', headers: { cookie: this.header() } });
 		this.remember(response);
-		return { status: response.status, text: await response.text(), location: response.headers.get('location'), headers: response.headers };
+		return response;
 	}
 
 	async post(path: string, fields: Record<string, string>): Promise<Page> {

@@ -1,12 +1,14 @@
 // The admin page in real headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core)
 // against a real scheduler on 127.0.0.1 with a SQLite file: log in, read the quota, change the weekly
 // limit (a bad value first), add an election period, approve a held item, send an emergency with its
-// justification and find it in the audit log. Screenshots go to docs/screenshots/ for the README.
-import { existsSync, mkdirSync } from 'node:fs';
+// justification and find it in the audit log; then, with a subscribers channel, read the counts and take
+// the sign-up link and its QR code. Screenshots go to docs/screenshots/ for the README.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { enqueue } from '../../scheduler/src/outbox';
-import { ADMIN, startAdmin, type AdminHarness } from '../admin/helpers';
+import { ADMIN, startAdmin, startSubscribersAdmin, type AdminHarness } from '../admin/helpers';
+import { CITIZENS, national } from '../subscribers/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
@@ -71,7 +73,7 @@ suite('admin page in headless Chromium', () => {
 		await h?.close();
 	});
 
-	const shot = (name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+	const shot = (name: string, fullPage = true, on = page) => on.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 	const url = (path: string) => `${h.scheduler.url}${path}`;
 
 	test('the office logs in, reads the quota, changes the rules, approves, sends an emergency and finds it in the log', async () => {
@@ -171,4 +173,46 @@ suite('admin page in headless Chromium', () => {
 		const types = await page.locator('#audit tbody tr td:nth-child(3)').allTextContents();
 		expect(types).toEqual(expect.arrayContaining(['message.enqueued', 'message.approved', 'rules.changed', 'admin.login']));
 	}, 120_000);
+
+	test('the office reads the subscribers per channel, copies the sign-up link and downloads its QR code', async () => {
+		const s = await startSubscribersAdmin('sqlite', '2026-03-02T09:00:00Z');
+		const context = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+		try {
+			const [anna, bruno, carla] = CITIZENS;
+			for (const [who, text] of [[anna, 'ISCRIVIMI'], [anna, 'SI'], [bruno, 'ISCRIVIMI'], [bruno, 'OK'], [carla, 'ISCRIVIMI']]) expect(await s.inbound(who, text)).toBe(200);
+			const base = s.scheduler.url;
+			await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+			const p = await context.newPage();
+			await p.goto(`${base}/admin/subscribers`);
+			await p.getByLabel('Nome utente').fill(ADMIN.user);
+			await p.getByLabel('Password').fill(ADMIN.password);
+			await p.getByRole('button', { name: 'Accedi' }).click();
+			await p.waitForURL(`${base}/admin/subscribers`);
+
+			await expect(p.locator('#confirmed-magenta').textContent()).resolves.toBe('2');
+			await expect(p.locator('#pending-magenta').textContent()).resolves.toBe('1');
+			await expect(p.locator('#channel-meda').textContent()).resolves.toContain('chi lo segue resta anonimo');
+			expect(await p.getByRole('img', { name: 'Codice QR del link di iscrizione a Comune di Magenta' }).isVisible()).toBe(true);
+			const link = 'https://wa.me/390297351?text=ISCRIVIMI';
+			expect(await p.getByRole('textbox', { name: 'Link di iscrizione' }).inputValue()).toBe(link);
+			await shot('subscribers', true, p);
+
+			// The copy button appears with a clipboard, and copies the link.
+			await p.getByRole('button', { name: 'Copia il link' }).click();
+			// The clipboard answers asynchronously: wait for the announcement.
+			await p.locator('#link-magenta-status', { hasText: 'Link copiato.' }).waitFor();
+			expect(await p.evaluate<string>('navigator.clipboard.readText()')).toBe(link);
+
+			const [download] = await Promise.all([p.waitForEvent('download'), p.getByRole('link', { name: 'Scarica il codice QR in PNG (per il sito)' }).click()]);
+			expect(download.suggestedFilename()).toBe('magenta-iscrizione.png');
+			const bytes = readFileSync(await download.path());
+			expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+
+			const text = await p.content();
+			for (const n of CITIZENS) for (const form of [n, national(n)]) expect(text).not.toContain(form);
+		} finally {
+			await context.close();
+			await s.close();
+		}
+	}, 60_000);
 });

@@ -1,8 +1,7 @@
-// The scheduler's log of a full run at trace level (startScheduler's pino, to a stream we read):
+// The scheduler's log of a full run at trace level (startScheduler's pino, to its logStream):
 // sign-up, confirmation, auto-replies, a failed reply, STOP, a broadcast with an opt-out, GDPR requests,
 // bad requests. No phone number may appear in any form.
 import { Writable } from 'node:stream';
-import * as appModule from '../../scheduler/src/api/app';
 import { startScheduler } from '../../scheduler/src/index';
 import { parseSubscriberKeys } from '../../scheduler/src/subscribers/crypto';
 import { call, freshDatabase, manual, rulesFile, skipPostgres, tempDir, testConfig, type Kind } from '../scheduler/helpers';
@@ -10,7 +9,6 @@ import { graphError, startFakeGraph, type FakeGraphOptions } from '../whatsapp/f
 import { APP_SECRET, CITIZENS, inboundPayload, keysEnv, magentaDelivery, national, realisticWamid, sign, VERIFY } from './harness';
 
 const [ANNA, BRUNO, CARLA] = CITIZENS;
-const realBuildApp = appModule.buildApp;
 
 describe.each<Kind>(['sqlite', 'postgres'])('scheduler logs on %s', (kind) => {
 	let skip = false;
@@ -51,10 +49,8 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler logs on %s', (kind) => {
 			whatsapp: { appSecret: APP_SECRET, verifyToken: VERIFY },
 			subscribers: parseSubscriberKeys(keys.BANDITORE_SUBSCRIBER_KEYS, keys.BANDITORE_SUBSCRIBER_HASH_KEY),
 		});
-		// startScheduler as it is, its logger options (level, redaction) unchanged, written to our stream.
-		const build = jest.spyOn(appModule, 'buildApp').mockImplementation((ctx, logger) => realBuildApp(ctx, { ...(logger as object), stream }));
-		const scheduler = await startScheduler(config, { clock: () => new Date(now), dispatch: false });
-		build.mockRestore();
+		// startScheduler's own logger options (level, redaction), written to our stream.
+		const scheduler = await startScheduler(config, { clock: () => new Date(now), dispatch: false, logStream: stream });
 		const { url } = scheduler;
 		const store = scheduler.ctx.store;
 		graphOptions.webhookUrl = `${url}/webhooks/whatsapp`;

@@ -40,6 +40,9 @@ main .form-text{display:block;color:#455b71}
 .it-footer .it-footer-small-prints p{color:#fff}
 .page-toc{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;list-style:none;padding:0}
 .channel-picker select{min-width:14rem}
+.subscribers-channel{border-top:1px solid #d9dadb;padding-top:1.5rem;margin-bottom:2.5rem}
+.signup-link{max-width:34rem;font-family:"Roboto Mono",monospace}
+.qr-code{width:12rem;height:12rem}
 .error-summary:focus{outline:3px solid #ff9900}`,
 ].join('\n');
 
@@ -58,5 +61,18 @@ document.addEventListener('DOMContentLoaded', function () {
 			f.text().then(function (content) { text.value = content; });
 		});
 	}
+	// Copy buttons (the sign-up link): shown only where the clipboard works; the field is selectable anyway.
+	Array.prototype.forEach.call(document.querySelectorAll('[data-copy]'), function (button) {
+		var id = button.getAttribute('data-copy');
+		var field = document.getElementById(id);
+		var status = document.getElementById(id + '-status');
+		if (!field) return;
+		field.addEventListener('focus', function () { field.select(); });
+		if (!navigator.clipboard) return;
+		button.hidden = false;
+		button.addEventListener('click', function () {
+			navigator.clipboard.writeText(field.value).then(function () { if (status) status.textContent = button.getAttribute('data-copied'); });
+		});
+	});
 });
 `;

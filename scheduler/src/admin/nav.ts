@@ -16,6 +16,7 @@ export const NAV: NavEntry[] = [
 	{ path: '/admin/queue', label: 'admin.nav.queue', perChannel: true },
 	{ path: '/admin/emergency', label: 'admin.nav.emergency', perChannel: true },
 	{ path: '/admin/rules', label: 'admin.nav.rules', perChannel: true, role: 'administrator' },
+	{ path: '/admin/subscribers', label: 'admin.nav.subscribers' },
 	{ path: '/admin/audit', label: 'admin.nav.audit' },
 	{ path: '/admin/users', label: 'admin.nav.users', role: 'administrator' },
 ];

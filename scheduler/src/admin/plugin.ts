@@ -20,6 +20,7 @@ import { emergencyPages } from './pages/emergency';
 import { loginPages, LOGIN_COOKIE } from './pages/login';
 import { queuePages } from './pages/queue';
 import { rulesPages } from './pages/rules';
+import { subscribersPages } from './pages/subscribers';
 import { usersPages } from './pages/users';
 
 declare module 'fastify' {
@@ -88,6 +89,7 @@ export function adminPlugin(ctx: Context, options: AdminOptions) {
 		await app.register(queuePages(pages));
 		await app.register(emergencyPages(pages));
 		await app.register(rulesPages(pages));
+		await app.register(subscribersPages(pages));
 		await app.register(auditPages(pages));
 		await app.register(usersPages(pages));
 	};
