@@ -3,7 +3,8 @@
 //   node load.mjs <url> <clients> <seconds> decisions|healthz <token>
 // decisions: POST /v1/channels/bench/messages then POST /v1/channels/bench/slots (a decision: a 201
 // slot or a 409 refusal); healthz: GET /healthz, the empty round trip on the same server.
-// Prints one JSON line: { count, rate, p50, p99 } (latency of one decision / one round trip, ms).
+// Prints one JSON line: { count, rate, p50, p99, requestP50, requestP99 } (latency of one decision /
+// one round trip, and of each HTTP request on its own, ms).
 import http from 'node:http';
 
 const [url, clientsArg, secondsArg, mode, token] = process.argv.slice(2);
@@ -13,13 +14,21 @@ const target = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
 const auth = `Bearer ${token}`;
 
+/** Per-request latencies during the measured run (null during warm-up). */
+let requestLatencies = null;
+
 function request(method, path, body) {
+	const started = performance.now();
 	return new Promise((resolve, reject) => {
 		const data = body === undefined ? undefined : JSON.stringify(body);
 		const headers = data === undefined ? { authorization: auth } : { authorization: auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) };
 		const req = http.request({ agent, host: target.hostname, port: target.port, path, method, headers }, (res) => {
 			res.resume();
-			res.on('end', () => (res.statusCode >= 400 && res.statusCode !== 409 ? reject(new Error(`${method} ${path}: HTTP ${res.statusCode}`)) : resolve()));
+			res.on('end', () => {
+				requestLatencies?.push(performance.now() - started);
+				if (res.statusCode >= 400 && res.statusCode !== 409) reject(new Error(`${method} ${path}: HTTP ${res.statusCode}`));
+				else resolve();
+			});
 		});
 		req.on('error', reject);
 		req.end(data);
@@ -52,10 +61,13 @@ async function run(ms, latencies) {
 
 await run(Math.min(1000, seconds * 200), null); // warm-up: connections open, JIT warm
 const latencies = [];
+requestLatencies = [];
 const start = performance.now();
 await run(seconds * 1000, latencies);
 const elapsed = (performance.now() - start) / 1000;
 latencies.sort((a, b) => a - b);
-const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-process.stdout.write(`${JSON.stringify({ count: latencies.length, rate: latencies.length / elapsed, p50: pct(50), p99: pct(99) })}\n`);
+requestLatencies.sort((a, b) => a - b);
+const pct = (list, p) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))];
+const result = { count: latencies.length, rate: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), requestP50: pct(requestLatencies, 50), requestP99: pct(requestLatencies, 99) };
+process.stdout.write(`${JSON.stringify(result)}\n`);
 agent.destroy();

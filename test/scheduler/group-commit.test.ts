@@ -1,11 +1,11 @@
 // Group commit on a real SQLite file: transactions waiting together share one BEGIN IMMEDIATE …
 // COMMIT, each in its own SAVEPOINT. A failing one leaves nothing and affects no other; each sees
 // the writes of those before it; nobody is answered, and no reader sees anything, before the COMMIT.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { SQLITE_WRITER_PRAGMAS, SqliteStore } from '../../scheduler/src/store/sqlite';
+import { CHECKPOINT_MS, SQLITE_WRITER_PRAGMAS, SqliteStore } from '../../scheduler/src/store/sqlite';
 
 describe('SQLite group commit', () => {
 	let store: SqliteStore;
@@ -22,6 +22,24 @@ describe('SQLite group commit', () => {
 	});
 	afterEach(async () => {
 		await store.close();
+	});
+
+	test('checkpoints happen off the writer, in the worker: the database file grows while the store is open', async () => {
+		const before = statSync(file).size;
+		const text = 'x'.repeat(2000);
+		for (let batch = 0; batch < 20; batch++) {
+			await Promise.all(Array.from({ length: 50 }, (_, i) => store.tx((q) => q.run('INSERT INTO t (v) VALUES (?)', [`${batch}-${i}-${text}`]))));
+		}
+		// The writer never checkpoints (wal_autocheckpoint = 0): only the worker copies the WAL back.
+		let size = statSync(file).size;
+		for (let waited = 0; size < before + 1_000_000 && waited < 40 * CHECKPOINT_MS; waited += CHECKPOINT_MS) {
+			await new Promise((next) => setTimeout(next, CHECKPOINT_MS));
+			size = statSync(file).size;
+		}
+		expect(size).toBeGreaterThan(before + 1_000_000);
+		const db = new Database(file, { readonly: true });
+		expect(db.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1000 });
+		db.close();
 	});
 
 	test('the writer is durable: WAL with synchronous = FULL', () => {

@@ -1,8 +1,10 @@
 // SQLite, the embedded default: one file, WAL, synchronous=FULL. Writes go through one connection, one
 // transaction at a time (a queue in this process, BEGIN IMMEDIATE across processes), those waiting
-// together group-committed (one COMMIT, one WAL sync, each in its own SAVEPOINT); reads use a second one.
+// together group-committed (one COMMIT, one WAL sync, each in its own SAVEPOINT); reads use a second one;
+// checkpoints run in a worker thread.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { MIGRATIONS_TABLE, readMigrations } from './migrations';
 import type { Param, Queryable, Store } from './store';
@@ -45,6 +47,26 @@ function open(file: string, readonly: boolean): Database.Database {
 	return db;
 }
 
+/**
+ * Checkpoints (copying the WAL back into the database file, with its own sync) run in a worker
+ * thread on its own connection, PASSIVE, every CHECKPOINT_MS: left to SQLite's automatic checkpoint
+ * they would run inside a COMMIT on the event loop every ~1,000 pages and stall every request in
+ * flight for tens of milliseconds. Durability does not change: a commit is durable once its WAL
+ * frames are synced, which the writer still does at every COMMIT.
+ */
+export const CHECKPOINT_MS = 250;
+
+const CHECKPOINTER = `
+const { workerData, parentPort } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+for (const pragma of workerData.pragmas) db.pragma(pragma);
+const timer = setInterval(() => {
+	try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: the next tick retries */ }
+}, workerData.intervalMs);
+parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
+`;
+
 /** Group commit: at most this many transactions share one COMMIT (one WAL sync)… */
 export const GROUP_COMMIT_MAX = 64;
 /** …and no more transactions join a group once it has run this long (ms), so none waits long for its COMMIT. */
@@ -67,9 +89,17 @@ export class SqliteStore implements Store {
 	/** Settles when the writer has nothing left to run; null while idle. */
 	private draining: Promise<void> | null = null;
 
+	private readonly checkpointer: Worker;
+
 	constructor(readonly file: string) {
 		mkdirSync(dirname(file), { recursive: true });
 		this.writer = new Connection(open(file, false));
+		this.writer.db.pragma('wal_autocheckpoint = 0');
+		this.checkpointer = new Worker(CHECKPOINTER, {
+			eval: true,
+			workerData: { driver: require.resolve('better-sqlite3'), file, pragmas: ['busy_timeout = 10000', 'synchronous = FULL'], intervalMs: CHECKPOINT_MS },
+		});
+		this.checkpointer.unref();
 	}
 
 	private get read(): Connection {
@@ -185,6 +215,11 @@ export class SqliteStore implements Store {
 
 	async close(): Promise<void> {
 		while (this.draining) await this.draining;
+		const stopped = new Promise((done) => this.checkpointer.once('exit', done));
+		// Referenced again while it closes: an unreferenced worker would let the process exit mid-close.
+		this.checkpointer.ref();
+		this.checkpointer.postMessage('close');
+		await stopped;
 		this.reader?.db.close();
 		this.writer.db.close();
 	}
