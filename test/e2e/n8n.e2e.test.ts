@@ -1,0 +1,269 @@
+// The workflows of workflows/ in a real n8n (the pinned release, installed once into a cache outside
+// the clone), with our packed tarball installed as a community package, started by the README's
+// one command (scripts/start.mjs) against the demo comune site, a real scheduler on SQLite and the
+// WhatsApp node's outbox. Slow the first time: installing n8n takes minutes (progress on stderr).
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseDocument } from 'yaml';
+
+const ROOT = join(__dirname, '..', '..');
+const run = promisify(execFile);
+// Friday 20 November 2026, 18:00 in Rome: the demo site's news are fresh, quiet hours are hours away.
+const CLOCK = '2026-11-20T17:00:00.000Z';
+const LIMIT = 4;
+const IDS = { sitoCoda: 'bndtSitoCoda0001' };
+const BANDITORE_TYPES = ['banditoreFeed', 'banditorePolicy', 'banditoreScheduler', 'banditoreSchedulerTrigger', 'banditoreWhatsApp'].map(
+	(name) => `n8n-nodes-banditore.${name}`,
+);
+
+// What rules/meda.yaml makes of the demo site (home page → AGID Novità and Eventi, plus avvisi.xml) at CLOCK.
+const ACCEPTED = {
+	emergency: ['Allerta meteo arancione per temporali: scuole chiuse martedì'], // «protezione civile», 18 h old
+	ordinanza: ['Ordinanza: senso unico alternato in via Roma per lavori alla rete idrica'],
+	avviso: [
+		'Calendario della raccolta differenziata 2027',
+		'Sciopero del trasporto pubblico locale venerdì 27 novembre', // from the RSS feed
+		'Uffici comunali chiusi lunedì 7 dicembre', // from the RSS feed
+	],
+	evento: ['Arriva la Befana in piazza', 'Concerto di Natale della banda cittadina'],
+};
+const REJECTED = [
+	'La biblioteca civica amplia gli orari di apertura', // older than 96 hours
+	'Il sindaco invita a votare la lista civica alle prossime elezioni', // electoral
+	'Sconto del 20% nel nuovo negozio di via Dante', // expired
+	'Cena elettorale del candidato sindaco: prenota il tuo posto', // electoral, from the RSS feed
+];
+
+interface Ready {
+	n8nUrl: string;
+	schedulerUrl: string;
+	apiToken: string;
+	form: { url: string; user: string; password: string };
+	owner: { email: string; password: string };
+	n8nBin: string;
+	n8nEnv: Record<string, string>;
+	packageDir: string;
+	whatsappOutbox: string;
+	schedulerOutbox: string;
+}
+interface Message {
+	id: string;
+	state: string;
+	text: string;
+	emergency: boolean;
+	justification: string | null;
+	providerMessageId: string | null;
+	reasons: string[];
+	item: { title: string } | null;
+}
+
+const progress = (line: string) => process.stderr.write(`[e2e n8n] ${line}\n`);
+
+async function freePort(): Promise<number> {
+	const server = createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	await new Promise((resolve) => server.close(resolve));
+	return port;
+}
+
+// Every pinned n8n release (scripts/n8n/versions.json), or only BANDITORE_N8N_VERSION when set.
+const VERSIONS: string[] = process.env.BANDITORE_N8N_VERSION
+	? [process.env.BANDITORE_N8N_VERSION]
+	: (JSON.parse(readFileSync(join(ROOT, 'scripts', 'n8n', 'versions.json'), 'utf8')) as { tested: string[] }).tested;
+
+describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
+	let dir: string;
+	let stack: ChildProcess;
+	let ready: Ready;
+	let output = '';
+
+	async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
+		const response = await fetch(`${ready.schedulerUrl}${path}`, { ...init, headers: { authorization: `Bearer ${ready.apiToken}`, ...init.headers } });
+		if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${await response.text()}`);
+		return (await response.json()) as T;
+	}
+
+	const messages = async () => (await api<{ messages: Message[] }>('/v1/channels/demo/messages?limit=100')).messages;
+	const titles = (list: Message[]) => list.map((m) => m.item?.title).sort();
+	const outboxLines = () => (existsSync(ready.whatsappOutbox) ? readFileSync(ready.whatsappOutbox, 'utf8').trim().split('\n').filter(Boolean) : []).map((line) => JSON.parse(line) as { messageId: string; text: string });
+
+	/** Waits (a wait, not a timing check) until the ledger settles: nothing queued or in flight. */
+	async function settled(count: number): Promise<Message[]> {
+		const deadline = Date.now() + 120_000;
+		for (;;) {
+			const list = await messages();
+			if (list.length === count && list.every((m) => !['queued', 'sending'].includes(m.state))) return list;
+			if (Date.now() > deadline) throw new Error(`the ledger did not settle: ${JSON.stringify(list.map((m) => [m.state, m.item?.title ?? m.text]))}`);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	}
+
+	beforeAll(async () => {
+		for (const built of ['dist/nodes/BanditoreFeed/BanditoreFeed.node.js', 'scheduler/dist/main.js']) {
+			if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run "npm run build" first (npm test does).`);
+		}
+		dir = mkdtempSync(join(tmpdir(), 'banditore-e2e-'));
+		// Meda's rules with a small week and no spacing, so the limit is reached within the test.
+		const rules = parseDocument(readFileSync(join(ROOT, 'rules', 'meda.yaml'), 'utf8'));
+		rules.setIn(['quota', 'perWeek'], LIMIT);
+		rules.setIn(['quota', 'minSpacingMinutes'], 0);
+		rules.setIn(['quota', 'pacing'], false);
+		writeFileSync(join(dir, 'rules.yaml'), String(rules));
+
+		const n8nPort = await freePort();
+		const env = {
+			...process.env,
+			NODE_ENV: 'production',
+			BANDITORE_N8N_VERSION: version,
+			BANDITORE_DATA_DIR: join(dir, 'data'),
+			BANDITORE_RULES: join(dir, 'rules.yaml'),
+			BANDITORE_SKIP_BUILD: '1',
+			BANDITORE_START_JSON: '1',
+			BANDITORE_CLOCK: CLOCK,
+			BANDITORE_EVALUATE_AT: '2026-11-20T18:00:00',
+			BANDITORE_DISPATCH_MS: '200',
+			PORT: String(await freePort()),
+			N8N_PORT: String(n8nPort),
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+			BANDITORE_SITE_PORT: String(await freePort()),
+		};
+		progress(`starting scripts/start.mjs with n8n ${version} (installed into the cache on first use: several minutes)`);
+		stack = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		ready = await new Promise<Ready>((resolve, reject) => {
+			const take = (chunk: Buffer) => {
+				const text = chunk.toString();
+				output += text;
+				for (const line of text.split('\n')) if (line.startsWith('[banditore]')) progress(line);
+				const match = /^BANDITORE_READY (.*)\n/m.exec(output);
+				if (match) resolve(JSON.parse(match[1]) as Ready);
+			};
+			stack.stdout!.on('data', take);
+			stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+			stack.once('exit', (code) => reject(new Error(`scripts/start.mjs exited (code ${code}) before it was ready:\n${output.slice(-6000)}`)));
+		});
+		progress(`n8n on ${ready.n8nUrl}, scheduler on ${ready.schedulerUrl}`);
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		if (stack && stack.exitCode === null) {
+			const exited = new Promise((resolve) => stack.once('exit', resolve));
+			stack.kill('SIGTERM');
+			await exited;
+		}
+		if (dir) rmSync(dir, { recursive: true, force: true });
+	}, 60_000);
+
+	test('n8n loads the nodes of the installed tarball as n8n-nodes-banditore.*, and Consegna registers with the scheduler', async () => {
+		// Unpacked into the nodes folder as n8n's community-package installer does: a real copy, not a link to the repo.
+		const ours = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+		expect(ready.packageDir).toBe(join(ready.n8nEnv.N8N_USER_FOLDER, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-banditore'));
+		expect(lstatSync(ready.packageDir).isSymbolicLink()).toBe(false);
+		const installed = JSON.parse(readFileSync(join(ready.packageDir, 'package.json'), 'utf8')) as { name: string; version: string; peerDependencies?: object };
+		expect(installed).toMatchObject({ name: ours.name, version: ours.version });
+		expect(installed.peerDependencies).toBeUndefined();
+
+		// The node types n8n serves to its editor, with the owner's login printed by the start command.
+		const browser = { 'browser-id': 'banditore-e2e' };
+		const login = await fetch(new URL('rest/login', ready.n8nUrl), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', ...browser },
+			body: JSON.stringify({ emailOrLdapLoginId: ready.owner.email, password: ready.owner.password }),
+		});
+		expect(login.status).toBe(200);
+		const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+		const settings = (await (await fetch(new URL('rest/settings', ready.n8nUrl), { headers: { cookie, ...browser } })).json()) as { data: { versionCli: string } };
+		expect(settings.data.versionCli).toBe(version);
+		const typesResponse = await fetch(new URL('types/nodes.json', ready.n8nUrl), { headers: { cookie, ...browser } });
+		expect(typesResponse.status).toBe(200);
+		const types = (await typesResponse.json()) as Array<{ name: string }>;
+		const names = new Set(types.map((type) => type.name));
+		for (const type of BANDITORE_TYPES) expect(names).toContain(type);
+
+		const { webhooks } = await api<{ webhooks: Array<{ url: string; channels: string[] | null }> }>('/v1/webhooks');
+		expect(webhooks).toHaveLength(1);
+		expect(webhooks[0].url.startsWith(`${ready.n8nUrl}webhook/`)).toBe(true);
+		expect(webhooks[0].url.endsWith('/banditore')).toBe(true);
+	});
+
+	test('Sito → coda, run by `n8n execute`, queues exactly the news the rules accept', async () => {
+		// Paused while queueing, so that dispatch sees the whole batch at once (priority, not arrival, decides).
+		await api('/v1/channels/demo/pause', { method: 'POST' });
+		const { stdout } = await run(process.execPath, [ready.n8nBin, 'execute', `--id=${IDS.sitoCoda}`, '--rawOutput'], {
+			env: { ...process.env, NODE_ENV: 'production', ...ready.n8nEnv, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+			cwd: ready.n8nEnv.N8N_USER_FOLDER,
+			maxBuffer: 64 * 1024 * 1024,
+		});
+		const execution = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+			data: { resultData: { error?: unknown; runData: Record<string, Array<{ data: { main: Array<Array<{ json: { item?: { title: string } } }>> } }>> } };
+		};
+		expect(execution.data.resultData.error).toBeUndefined();
+		const [accepted, rejected, held] = execution.data.resultData.runData['Regole del canale'][0].data.main;
+		expect(accepted).toHaveLength(7);
+		expect(held).toHaveLength(0);
+		expect(rejected.map((item) => (item.json as { title?: string }).title).sort()).toEqual([...REJECTED].sort());
+
+		const queued = await messages();
+		expect(queued.every((m) => m.state === 'queued')).toBe(true);
+		expect(titles(queued)).toEqual([...ACCEPTED.emergency, ...ACCEPTED.ordinanza, ...ACCEPTED.avviso, ...ACCEPTED.evento].sort());
+		expect(titles(queued.filter((m) => m.emergency))).toEqual(ACCEPTED.emergency);
+	}, 120_000);
+
+	test('Consegna delivers through n8n exactly what fits the week, by priority, and acknowledges it', async () => {
+		await api('/v1/channels/demo/resume', { method: 'POST' });
+		const list = await settled(7);
+		const sent = list.filter((m) => m.state === 'sent');
+		// The emergency does not count; the limit of 4 takes the ordinance and the three notices, not the events.
+		expect(titles(sent)).toEqual([...ACCEPTED.emergency, ...ACCEPTED.ordinanza, ...ACCEPTED.avviso].sort());
+		const deferred = list.filter((m) => m.state === 'deferred');
+		expect(titles(deferred)).toEqual([...ACCEPTED.evento].sort());
+		for (const m of deferred) expect(m.reasons.at(-1)).toMatch(/^Limite di 4 messaggi della settimana raggiunto: rinviato al 23\/11\/2026/);
+
+		// The WhatsApp node (outbox target) wrote each one once with the scheduler's text, and acked it.
+		const lines = outboxLines();
+		expect(lines.map((line) => line.messageId).sort()).toEqual(sent.map((m) => m.id).sort());
+		for (const m of sent) {
+			expect(lines.find((line) => line.messageId === m.id)?.text).toBe(m.text);
+			expect(m.providerMessageId).toBe(`outbox:${m.id}`);
+		}
+		const ordinance = sent.find((m) => m.item?.title === ACCEPTED.ordinanza[0])!;
+		expect(ordinance.text.startsWith(`📜 *${ACCEPTED.ordinanza[0]}*`)).toBe(true);
+		// Nothing went through the scheduler's own outbox: n8n delivered.
+		expect(existsSync(ready.schedulerOutbox)).toBe(false);
+
+		const sentList = await api<{ messages: Message[] }>('/v1/channels/demo/messages?state=sent');
+		expect(sentList.messages.map((m) => m.id).sort()).toEqual(sent.map((m) => m.id).sort());
+		expect(await api('/v1/channels/demo/quota')).toMatchObject({ limit: LIMIT, used: LIMIT, remaining: 0, inFlight: 0, emergencies: 1 });
+	}, 180_000);
+
+	test('Allerta: only an authorised person can use the form, and the emergency goes out beyond the limit with its justification', async () => {
+		const text = '🚨 Allerta rossa: esondazione del torrente Valmorena, evacuare i piani terra di via Roma.';
+		const justification = 'Allerta rossa della Protezione civile regionale n. 12/2026';
+		const form = () => {
+			const body = new FormData();
+			body.append('field-0', text);
+			body.append('field-1', justification);
+			return body;
+		};
+		const refused = await fetch(ready.form.url, { method: 'POST', body: form() });
+		expect(refused.status).toBe(401);
+		expect(await messages()).toHaveLength(7);
+
+		const basic = Buffer.from(`${ready.form.user}:${ready.form.password}`).toString('base64');
+		const accepted = await fetch(ready.form.url, { method: 'POST', body: form(), headers: { authorization: `Basic ${basic}` } });
+		expect(accepted.status).toBe(200);
+
+		const list = await settled(8);
+		const emergency = list.find((m) => m.text === text)!;
+		expect(emergency).toMatchObject({ state: 'sent', emergency: true, justification, providerMessageId: `outbox:${emergency.id}` });
+		expect(outboxLines().filter((line) => line.messageId === emergency.id).map((line) => line.text)).toEqual([text]);
+
+		const { entries } = await api<{ entries: Array<{ messageId: string; details: { justification: string; counted: boolean } }> }>('/v1/audit?type=emergency.override');
+		expect(entries.find((entry) => entry.messageId === emergency.id)?.details).toMatchObject({ justification, counted: false });
+		expect(await api('/v1/channels/demo/quota')).toMatchObject({ limit: LIMIT, used: LIMIT, remaining: 0, emergencies: 2 });
+	}, 180_000);
+});
