@@ -32,7 +32,7 @@ export class BanditoreSchedulerTrigger implements INodeType {
 				type: 'string',
 				default: 'banditore',
 				required: true,
-				description: 'Last part of the webhook URL (n8n puts the webhook ID before it). Activating the workflow registers the full URL with the scheduler, so there is nothing to copy',
+				description: 'Last part of the webhook URL (n8n puts the webhook ID before it). Activating the workflow registers the full URL with the scheduler, so there is nothing to copy.',
 			},
 			{
 				displayName: 'Only Channels',
