@@ -1,5 +1,5 @@
 import type { Context } from './context';
-import type { Param } from './store';
+import type { Param, Queryable } from './store';
 
 export interface AuditQuery {
 	channel?: string;
@@ -9,28 +9,57 @@ export interface AuditQuery {
 	limit?: number;
 }
 
-export async function listAudit(ctx: Context, query: AuditQuery) {
+/** What both readers of the audit log filter on: the API (no actor, no paging) and the admin page. */
+export interface AuditFilter {
+	channel?: string;
+	type?: string;
+	actor?: string;
+	sinceMs?: number | null;
+	untilMs?: number | null;
+	/** Entries with an id below this one (the next page). */
+	before?: number | null;
+}
+
+export interface AuditEntry {
+	id: number;
+	at: number;
+	channel: string | null;
+	type: string;
+	messageId: string | null;
+	actor: string;
+	/** As stored: each reader parses it its own way. */
+	details: string;
+}
+
+/** The one audit query: matching entries by id, oldest first unless `newestFirst`. */
+export async function findAudit(q: Queryable, filter: AuditFilter, options: { limit: number; newestFirst?: boolean }): Promise<AuditEntry[]> {
 	const where: string[] = [];
 	const params: Param[] = [];
-	const filter = (sql: string, value: Param) => {
+	const add = (sql: string, value: Param) => {
 		where.push(sql);
 		params.push(value);
 	};
-	if (query.channel) filter('channel = ?', query.channel);
-	if (query.type) filter('type = ?', query.type);
-	if (query.since) filter('at >= ?', Date.parse(query.since));
-	if (query.until) filter('at < ?', Date.parse(query.until));
-	const rows = await ctx.store.all<{ id: number; at: number; channel: string | null; type: string; message_id: string | null; actor: string; details: string }>(
-		`SELECT * FROM audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id LIMIT ?`,
-		[...params, query.limit ?? 1000],
+	if (filter.channel) add('channel = ?', filter.channel);
+	if (filter.type) add('type = ?', filter.type);
+	if (filter.actor) add('actor = ?', filter.actor);
+	if (filter.sinceMs != null) add('at >= ?', filter.sinceMs);
+	if (filter.untilMs != null) add('at < ?', filter.untilMs);
+	if (filter.before != null) add('id < ?', filter.before);
+	const rows = await q.all<{ id: number; at: number; channel: string | null; type: string; message_id: string | null; actor: string; details: string }>(
+		`SELECT id, at, channel, type, message_id, actor, details FROM audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id${options.newestFirst ? ' DESC' : ''} LIMIT ?`,
+		[...params, options.limit],
 	);
-	return rows.map((r) => ({
-		id: Number(r.id),
-		at: new Date(Number(r.at)).toISOString(),
-		channel: r.channel,
-		type: r.type,
-		messageId: r.message_id,
-		actor: r.actor,
-		details: JSON.parse(r.details) as Record<string, unknown>,
-	}));
+	return rows.map((r) => ({ id: Number(r.id), at: Number(r.at), channel: r.channel, type: r.type, messageId: r.message_id, actor: r.actor, details: r.details }));
+}
+
+/** The API's view: oldest first, times as ISO strings. */
+export async function listAudit(ctx: Context, query: AuditQuery) {
+	const filter: AuditFilter = {
+		channel: query.channel,
+		type: query.type,
+		sinceMs: query.since ? Date.parse(query.since) : null,
+		untilMs: query.until ? Date.parse(query.until) : null,
+	};
+	const entries = await findAudit(ctx.store, filter, { limit: query.limit ?? 1000 });
+	return entries.map((e) => ({ ...e, at: new Date(e.at).toISOString(), details: JSON.parse(e.details) as Record<string, unknown> }));
 }

@@ -1,19 +1,9 @@
 // banditore admin user add, as IT staff run it: the built CLI in a child process, on the scheduler's
 // SQLite file; the user then logs in to a scheduler on that database.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { runCli } from '../cli-runner';
 import { Client, startAdmin, type AdminHarness } from './helpers';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'banditore.js');
-
-function run(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-	return new Promise((resolve) => {
-		const child = execFile(process.execPath, [CLI, ...args], { timeout: 15_000, encoding: 'utf8', env: { ...process.env, BANDITORE_PASSWORD: '', ...env } }, (error, stdout, stderr) =>
-			resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-		);
-		child.stdin?.end(stdin ?? '');
-	});
-}
+const run = (args: string[], env: Record<string, string>, input?: string) => runCli(args, { env: { BANDITORE_PASSWORD: '', ...env }, input });
 
 describe('banditore admin user add', () => {
 	let h: AdminHarness;

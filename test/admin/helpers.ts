@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Config } from '../../scheduler/src/config';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { parseSubscriberKeys } from '../../scheduler/src/subscribers/crypto';
-import { freshDatabase, rulesFile, tempDir, testConfig, type Kind, type TestDatabase } from '../scheduler/helpers';
-import { APP_SECRET, inboundPayload, keysEnv, magentaDelivery, realisticWamid, sign, VERIFY } from '../subscribers/harness';
+import { freshDatabase, rulesFile, tempDir, testClock, testConfig, type Kind, type TestDatabase } from '../scheduler/helpers';
+import { APP_SECRET, keysEnv, magentaDelivery, postInbound, realisticWamid, VERIFY } from '../subscribers/harness';
 import { startFakeGraph, type FakeGraph } from '../whatsapp/fake-graph';
 
 /** Meda's rules file as the office wrote it (comments included), without spacing, quiet hours or pacing. */
@@ -34,37 +34,41 @@ export interface AdminHarness {
 	close(): Promise<void>;
 }
 
-export async function startAdmin(kind: Kind, at: string, sessionHours = 8): Promise<AdminHarness> {
-	const dir = tempDir();
-	const db = await freshDatabase(kind, dir);
-	let now = Date.parse(at);
-	const rules = medaRules(dir);
-	const config = testConfig(
-		db.database,
-		{ id: 'meda', name: 'Comune di Meda', rules, delivery: { kind: 'outbox', file: join(dir, 'outbox.jsonl') } },
-		{ admin: { user: ADMIN.user, password: ADMIN.password, sessionHours } },
-	);
-	const start = () => startScheduler(config, { clock: () => new Date(now), dispatch: false });
+/** The harness around a configuration: the scheduler on the test clock, restartable; `after` closes extras. */
+async function launch(config: Config, parts: { dir: string; rules: string; db: TestDatabase; at: string }, after?: () => Promise<void>): Promise<AdminHarness> {
+	const clock = testClock(parts.at);
+	const start = () => startScheduler(config, { clock: clock.now, dispatch: false });
 	const h: AdminHarness = {
 		scheduler: await start(),
-		dir,
-		rules,
-		db,
+		dir: parts.dir,
+		rules: parts.rules,
+		db: parts.db,
 		config,
-		set: (iso) => {
-			now = Date.parse(iso);
-		},
-		now: () => new Date(now),
+		set: clock.set,
+		now: clock.now,
 		restart: async () => {
 			await h.scheduler.close();
 			h.scheduler = await start();
 		},
 		close: async () => {
 			await h.scheduler.close();
-			await db.drop();
+			await after?.();
+			await parts.db.drop();
 		},
 	};
 	return h;
+}
+
+export async function startAdmin(kind: Kind, at: string, sessionHours = 8): Promise<AdminHarness> {
+	const dir = tempDir();
+	const db = await freshDatabase(kind, dir);
+	const rules = medaRules(dir);
+	const config = testConfig(
+		db.database,
+		{ id: 'meda', name: 'Comune di Meda', rules, delivery: { kind: 'outbox', file: join(dir, 'outbox.jsonl') } },
+		{ admin: { user: ADMIN.user, password: ADMIN.password, sessionHours } },
+	);
+	return launch(config, { dir, rules, db, at });
 }
 
 export interface SubscribersAdminHarness extends AdminHarness {
@@ -82,7 +86,6 @@ export async function startSubscribersAdmin(kind: Kind, at: string): Promise<Sub
 	const db = await freshDatabase(kind, dir);
 	const graph = await startFakeGraph({ appSecret: APP_SECRET });
 	const keys = keysEnv();
-	let now = Date.parse(at);
 	const rules = medaRules(dir);
 	const meda = { id: 'meda', name: 'Comune di Meda', rules, delivery: { kind: 'outbox' as const, file: join(dir, 'outbox.jsonl') } };
 	const magenta = { id: 'magenta', name: 'Comune di Magenta', rules: rulesFile(dir), delivery: magentaDelivery(graph.url) };
@@ -92,35 +95,8 @@ export async function startSubscribersAdmin(kind: Kind, at: string): Promise<Sub
 		whatsapp: { appSecret: APP_SECRET, verifyToken: VERIFY },
 		subscribers: parseSubscriberKeys(keys.BANDITORE_SUBSCRIBER_KEYS, keys.BANDITORE_SUBSCRIBER_HASH_KEY),
 	});
-	const start = () => startScheduler(config, { clock: () => new Date(now), dispatch: false });
-	const h: SubscribersAdminHarness = {
-		scheduler: await start(),
-		graph,
-		dir,
-		rules,
-		db,
-		config,
-		set: (iso) => {
-			now = Date.parse(iso);
-		},
-		now: () => new Date(now),
-		inbound: async (from, text) => {
-			const body = inboundPayload(from, text, realisticWamid(from), Math.floor(now / 1000));
-			const response = await fetch(`${h.scheduler.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body });
-			await response.arrayBuffer();
-			return response.status;
-		},
-		restart: async () => {
-			await h.scheduler.close();
-			h.scheduler = await start();
-		},
-		close: async () => {
-			await h.scheduler.close();
-			await graph.close();
-			await db.drop();
-		},
-	};
-	return h;
+	const h = await launch(config, { dir, rules, db, at }, () => graph.close());
+	return Object.assign(h, { graph, inbound: (from: string, text: string) => postInbound(h.scheduler.url, from, text, realisticWamid(from), h.now()) });
 }
 
 export interface Page {

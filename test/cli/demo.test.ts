@@ -1,17 +1,14 @@
 // `banditore demo` (npm run demo) as people run it: the built CLI in a child process, the bundled demo
 // comune, the real scheduler in-process over a week on its own SQLite file, nothing sent.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'banditore.js');
+import { ROOT, runCliSync } from '../cli-runner';
 
 function demo(...args: string[]) {
 	const dir = mkdtempSync(join(tmpdir(), 'banditore-demo-'));
-	const run = spawnSync(process.execPath, [CLI, 'demo', '--dir', dir, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+	const run = runCliSync(['demo', '--dir', dir, ...args], { timeout: 60_000 });
 	const outbox = (() => {
 		try {
 			return readFileSync(join(dir, 'outbox.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { message: { text: string } }).message);
@@ -19,7 +16,7 @@ function demo(...args: string[]) {
 			return [];
 		}
 	})();
-	return { code: run.status, stdout: run.stdout, stderr: run.stderr, outbox, dir };
+	return { ...run, outbox, dir };
 }
 
 /** The lines of one section of the report, up to the next blank line. */

@@ -1,32 +1,16 @@
 // The CLI as people run it: the built dist/cli/banditore.js in a child process (npm test builds it
 // first), reading fixtures from disk or from a real HTTP server on 127.0.0.1.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { NewsItem } from '../../core/item';
+import { ROOT, runCli, type CliRun } from '../cli-runner';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'banditore.js');
 const FEEDS = join(ROOT, 'test', 'fixtures', 'feeds');
 const SITES = join(ROOT, 'test', 'fixtures', 'sites');
 
-interface Run {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-}
-
-function banditore(...args: string[]): Promise<Run> {
-	return new Promise((resolve) => {
-		// The community-node rule is about node code; here the test runs the CLI as people do (no shell).
-		execFile(process.execPath, [CLI, ...args], { cwd: ROOT, timeout: 15_000, encoding: 'utf8' }, (error, stdout, stderr) => {
-			const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-			resolve({ code, stdout, stderr });
-		});
-	});
-}
+const banditore = (...args: string[]) => runCli(args);
 
 const ROUTES: Record<string, { file: string; type: string }> = {
 	'/feed/': { file: join(FEEDS, 'rss2.xml'), type: 'application/rss+xml; charset=utf-8' },
@@ -62,7 +46,7 @@ function jsonLines(stdout: string): NewsItem[] {
 }
 
 /** A failure: exit 1, nothing on stdout, one line on stderr and no stack trace. */
-function expectFailure(run: Run, message: string): void {
+function expectFailure(run: CliRun, message: string): void {
 	expect(run.code).toBe(1);
 	expect(run.stdout).toBe('');
 	expect(run.stderr.split('\n')).toEqual([expect.stringMatching(/^banditore: /), '']);

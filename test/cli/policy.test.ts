@@ -1,29 +1,19 @@
 // `banditore policy` as people run it: the built CLI in child processes, fed by `banditore feed --json`
 // through a real pipe, or by JSON lines written to its stdin.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLI, ROOT, runCliSync, type CliRun } from '../cli-runner';
 import { rss } from '../engine/feeds';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'banditore.js');
 const SITE = 'https://www.comune.meda.mb.it';
 const AT = '2026-04-01T12:00';
 
-interface Run {
-	code: number | null;
-	stdout: string;
-	stderr: string;
-}
-
-function banditore(args: string[], input = ''): Run {
-	const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, input, encoding: 'utf8', timeout: 15_000 });
-	return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const banditore = (args: string[], input = '') => runCliSync(args, { input });
 
 /** `banditore feed <file> --json | banditore policy …`, two processes joined by a pipe, no shell. */
-function pipeline(feedFile: string, policyArgs: string[]): Promise<Run & { feedCode: number | null }> {
+function pipeline(feedFile: string, policyArgs: string[]): Promise<CliRun & { feedCode: number | null }> {
 	return new Promise((resolve, reject) => {
 		const feed = spawn(process.execPath, [CLI, 'feed', feedFile, '--json'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
 		const policy = spawn(process.execPath, [CLI, 'policy', ...policyArgs], { cwd: ROOT, stdio: [feed.stdout, 'pipe', 'pipe'] });

@@ -1,17 +1,8 @@
 // banditore quota as IT staff run it: the built CLI in a child process, asking a real scheduler.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
+import { runCli } from '../cli-runner';
 import { startHarness, TOKEN, type Harness } from '../scheduler/helpers';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'banditore.js');
-
-function run(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-	return new Promise((resolve) => {
-		execFile(process.execPath, [CLI, ...args], { timeout: 15_000, encoding: 'utf8', env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-			resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-		);
-	});
-}
+const run = (args: string[], env: Record<string, string>) => runCli(args, { env });
 
 describe('banditore quota', () => {
 	let h: Harness;

@@ -1,15 +1,8 @@
 // `banditore rules check` as people run it: the built dist/cli/banditore.js in a child process (npm
 // test builds it first), on the shipped rules files and on broken ones under test/fixtures/rules/.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { runCliSync } from '../cli-runner';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'dist', 'cli', 'banditore.js');
-
-function banditore(...args: string[]) {
-	const run = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 15_000 });
-	return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+const banditore = (...args: string[]) => runCliSync(args);
 
 const fixture = (name: string) => `test/fixtures/rules/${name}.yaml`;
 const lines = (text: string) => text.split('\n').filter(Boolean);

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { parse, stringify } from 'yaml';
 import type { Config } from '../../scheduler/src/config';
@@ -128,25 +128,39 @@ export interface HarnessOptions {
 	leaseSeconds?: number;
 }
 
+/** The fixed clock a scheduler under test reads; tests move it. */
+export interface TestClock {
+	now(): Date;
+	set(iso: string): void;
+}
+
+export function testClock(at: string): TestClock {
+	let now = Date.parse(at);
+	return {
+		now: () => new Date(now),
+		set: (iso) => {
+			now = Date.parse(iso);
+		},
+	};
+}
+
 export async function startHarness(kind: Kind, options: HarnessOptions): Promise<Harness> {
 	const dir = tempDir();
 	const db = await freshDatabase(kind, dir);
 	const outbox = join(dir, 'outbox.jsonl');
-	let now = Date.parse(options.at);
+	const clock = testClock(options.at);
 	const config = testConfig(
 		db.database,
 		{ id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir, options.quota), delivery: options.delivery ?? { kind: 'outbox', file: outbox } },
 		{ dispatch: { intervalMs: 1000, leaseSeconds: options.leaseSeconds ?? 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 } },
 	);
-	const scheduler = await startScheduler(config, { clock: () => new Date(now), dispatch: false });
+	const scheduler = await startScheduler(config, { clock: clock.now, dispatch: false });
 	return {
 		scheduler,
 		dir,
 		outbox,
-		set: (iso) => {
-			now = Date.parse(iso);
-		},
-		now: () => new Date(now),
+		set: clock.set,
+		now: clock.now,
 		api: (method, path, body) => call(scheduler.url, method, path, body),
 		tick: () => scheduler.dispatcher.tick(),
 		close: async () => {
@@ -164,6 +178,22 @@ export async function call<T>(base: string, method: string, path: string, body?:
 	});
 	const text = await response.text();
 	return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
+export const APP_SECRET = ['meta', 'app', 'secret'].join('-');
+export const VERIFY = 'banditore-verifica';
+
+/** Meta's X-Hub-Signature-256 of a webhook body. */
+export const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+/** A Cloud API webhook delivery with one `messages` change carrying this value. */
+export function webhookBody(value: Record<string, unknown>): string {
+	return JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'WABA', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', ...value } }] }] });
+}
+
+/** POSTs a webhook body to the scheduler, with the signature header when one is given. */
+export function postWebhook(base: string, body: string, signature?: string): Promise<Response> {
+	return fetch(`${base}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body });
 }
 
 export function outboxIds(file: string): string[] {

@@ -1,45 +1,26 @@
 // The Cloud API status webhook of the scheduler: Meta's handshake, signatures, replays, out-of-order
 // statuses, the lookup the broadcast engine reconciles with, and no phone number kept.
-import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
 import Database from 'better-sqlite3';
 import { startScheduler } from '../../scheduler/src/index';
-import { call, freshDatabase, rulesFile, skipPostgres, tempDir, testConfig, type Kind, type TestDatabase } from './helpers';
+import { APP_SECRET, call, freshDatabase, postWebhook, rulesFile, sign, skipPostgres, tempDir, testConfig, VERIFY, webhookBody, type Kind, type TestDatabase } from './helpers';
 
-const APP_SECRET = ['meta', 'app', 'secret'].join('-');
-const VERIFY = 'banditore-verifica';
 const NUMBER = '393471234567';
 
 function statusPayload(statuses: Array<{ id: string; status: string; timestamp: number; key?: string; code?: number }>): string {
-	return JSON.stringify({
-		object: 'whatsapp_business_account',
-		entry: [
-			{
-				id: 'WABA',
-				changes: [
-					{
-						field: 'messages',
-						value: {
-							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: '390362000000', phone_number_id: 'PNID' },
-							statuses: statuses.map((s) => ({
-								id: s.id,
-								status: s.status,
-								timestamp: String(s.timestamp),
-								recipient_id: NUMBER,
-								...(s.key ? { biz_opaque_callback_data: `m42:${s.key}` } : {}),
-								...(s.code ? { errors: [{ code: s.code, title: 'Message undeliverable' }] } : {}),
-							})),
-						},
-					},
-				],
-			},
-		],
+	return webhookBody({
+		metadata: { display_phone_number: '390362000000', phone_number_id: 'PNID' },
+		statuses: statuses.map((s) => ({
+			id: s.id,
+			status: s.status,
+			timestamp: String(s.timestamp),
+			recipient_id: NUMBER,
+			...(s.key ? { biz_opaque_callback_data: `m42:${s.key}` } : {}),
+			...(s.code ? { errors: [{ code: s.code, title: 'Message undeliverable' }] } : {}),
+		})),
 	});
 }
-
-const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 
 describe.each<Kind>(['sqlite', 'postgres'])('scheduler on %s: WhatsApp status webhook', (kind) => {
 	let url: string;
@@ -63,8 +44,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler on %s: WhatsApp status we
 	afterAll(async () => close());
 
 
-	const post = (body: string, signature?: string) =>
-		fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body });
+	const post = (body: string, signature?: string) => postWebhook(url, body, signature);
 
 	it('answers Meta handshake with the challenge, and only with the right verify token', async () => {
 		if (skip) return; // skipPostgres said why; with CI set it fails instead
@@ -129,7 +109,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler on %s: WhatsApp status we
 		const other = await freshDatabase('sqlite', dir);
 		const channel = { id: 'meda', name: 'Meda', rules: rulesFile(dir), delivery: { kind: 'outbox' as const, file: `${dir}/o.jsonl` } };
 		const scheduler = await startScheduler(testConfig(other.database, channel), { dispatch: false });
-		const response = await fetch(`${scheduler.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		const response = await postWebhook(scheduler.url, '{}');
 		expect(response.status).toBe(503);
 		expect(((await response.json()) as { hint: string }).hint).toMatch(/WHATSAPP_APP_SECRET/);
 		await scheduler.close();

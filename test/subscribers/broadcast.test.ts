@@ -2,16 +2,9 @@
 // the dispatcher and nobody gets the message twice; without a template only the 24-hour window is used.
 import { graphError } from '../whatsapp/fake-graph';
 import { manual, skipPostgres, type Kind } from '../scheduler/helpers';
-import { CITIZENS, startSubscriberHarness, type SubscriberHarness } from './harness';
+import { CITIZENS, startSubscriberHarness, subscribeAll } from './harness';
 
 const [ANNA, BRUNO, CARLA] = CITIZENS;
-
-async function subscribeAll(h: SubscriberHarness, numbers: string[]): Promise<void> {
-	for (const n of numbers) {
-		await h.inbound(n, 'ISCRIVIMI');
-		await h.inbound(n, 'SI');
-	}
-}
 
 describe.each<Kind>(['sqlite', 'postgres'])('subscriber broadcasts on %s', (kind) => {
 	let skip = false;

@@ -1,23 +1,15 @@
 // banditore signup-link and banditore subscribers as IT staff run them: the built CLI in a child
 // process, asking a real scheduler; the number always on stdin or in the environment, never in argv.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { numberHash } from '../../scheduler/src/subscribers/crypto';
+import { runCli } from '../cli-runner';
 import { tempDir, TOKEN } from '../scheduler/helpers';
-import { CITIZENS, startSubscriberHarness, type SubscriberHarness } from './harness';
+import { CITIZENS, startSubscriberHarness, subscribeAll, type SubscriberHarness } from './harness';
 
-const CLI = join(__dirname, '..', '..', 'dist', 'cli', 'banditore.js');
 const [ANNA, BRUNO] = CITIZENS;
 
-function run(args: string[], env: Record<string, string>, stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-	return new Promise((resolve) => {
-		const child = execFile(process.execPath, [CLI, ...args], { timeout: 15_000, encoding: 'utf8', env: { ...process.env, BANDITORE_SUBSCRIBER_NUMBER: '', ...env } }, (error, stdout, stderr) =>
-			resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-		);
-		child.stdin?.end(stdin ?? '');
-	});
-}
+const run = (args: string[], env: Record<string, string>, input?: string) => runCli(args, { env: { BANDITORE_SUBSCRIBER_NUMBER: '', ...env }, input });
 
 describe('banditore signup-link and subscribers', () => {
 	let h: SubscriberHarness;
@@ -25,10 +17,7 @@ describe('banditore signup-link and subscribers', () => {
 	beforeAll(async () => {
 		h = await startSubscriberHarness('sqlite');
 		env = { BANDITORE_API_TOKEN: TOKEN, BANDITORE_URL: h.scheduler.url };
-		for (const n of [ANNA, BRUNO]) {
-			await h.inbound(n, 'ISCRIVIMI');
-			await h.inbound(n, 'SI');
-		}
+		await subscribeAll(h, [ANNA, BRUNO]);
 	});
 	afterAll(async () => h.close());
 

@@ -1,6 +1,6 @@
 // A real scheduler with one subscribers channel ("magenta"), the fake Graph API on 127.0.0.1 (every
 // body we send checked against the Cloud API spec), signed inbound webhooks, direct database reads.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
@@ -8,12 +8,11 @@ import type { Config } from '../../scheduler/src/config';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { parseSubscriberKeys, type SubscriberKeys } from '../../scheduler/src/subscribers/crypto';
 import type { SubscribersDelivery } from '../../scheduler/src/subscribers/settings';
-import { freshDatabase, rulesFile, tempDir, testConfig, call, type Kind, type TestDatabase } from '../scheduler/helpers';
+import { APP_SECRET, call, freshDatabase, postWebhook, rulesFile, sign, tempDir, testClock, testConfig, VERIFY, webhookBody, type Kind, type TestDatabase } from '../scheduler/helpers';
 import { startFakeGraph, type FakeGraph, type FakeGraphOptions } from '../whatsapp/fake-graph';
 import { cloudErrors } from '../whatsapp/spec';
 
-export const APP_SECRET = ['meta', 'app', 'secret'].join('-');
-export const VERIFY = 'banditore-verifica';
+export { APP_SECRET, sign, VERIFY };
 export const PHONE_NUMBER_ID = '1234567890';
 export const ACCESS = ['graph', 'token'].join('-');
 
@@ -67,27 +66,11 @@ export interface SubscriberHarness {
 	close(): Promise<void>;
 }
 
-export const sign = (body: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
 export function inboundPayload(from: string, text: string, id: string, timestamp: number): string {
-	return JSON.stringify({
-		object: 'whatsapp_business_account',
-		entry: [
-			{
-				id: 'WABA',
-				changes: [
-					{
-						field: 'messages',
-						value: {
-							messaging_product: 'whatsapp',
-							metadata: { display_phone_number: '390297351', phone_number_id: PHONE_NUMBER_ID },
-							contacts: [{ profile: { name: 'Maria Rossi' }, wa_id: from }],
-							messages: [{ from, id, timestamp: String(timestamp), type: 'text', text: { body: text } }],
-						},
-					},
-				],
-			},
-		],
+	return webhookBody({
+		metadata: { display_phone_number: '390297351', phone_number_id: PHONE_NUMBER_ID },
+		contacts: [{ profile: { name: 'Maria Rossi' }, wa_id: from }],
+		messages: [{ from, id, timestamp: String(timestamp), type: 'text', text: { body: text } }],
 	});
 }
 
@@ -110,31 +93,23 @@ export async function startSubscriberHarness(kind: Kind, options: { graph?: Fake
 	};
 	const graph = await startFakeGraph(graphOptions);
 	const keys = options.keys ?? parseSubscriberKeys(keysEnv().BANDITORE_SUBSCRIBER_KEYS, keysEnv().BANDITORE_SUBSCRIBER_HASH_KEY);
-	let now = Date.parse('2026-03-02T09:00:00Z');
+	const clock = testClock('2026-03-02T09:00:00Z');
 	const channel = { id: 'magenta', name: 'Comune di Magenta', rules: rulesFile(dir), delivery: magentaDelivery(graph.url, options.delivery) };
 	const config = testConfig(db.database, channel, { whatsapp: { appSecret: APP_SECRET, verifyToken: VERIFY }, subscribers: keys, ...options.extra });
-	const scheduler = await startScheduler(config, { clock: () => new Date(now), dispatch: false });
+	const scheduler = await startScheduler(config, { clock: clock.now, dispatch: false });
 	// Meta posts statuses to the same callback URL as messages.
 	graphOptions.webhookUrl = `${scheduler.url}/webhooks/whatsapp`;
-	const post = (body: string, signature?: string) =>
-		fetch(`${scheduler.url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body });
+	const post = (body: string, signature?: string) => postWebhook(scheduler.url, body, signature);
 	return {
 		scheduler,
 		graph,
 		db,
 		keys,
 		specErrors,
-		set: (iso) => {
-			now = Date.parse(iso);
-		},
-		now: () => now,
+		set: clock.set,
+		now: () => clock.now().getTime(),
 		post,
-		inbound: async (from, text, id = realisticWamid(from)) => {
-			const body = inboundPayload(from, text, id, Math.floor(now / 1000));
-			const response = await post(body, sign(body));
-			await response.arrayBuffer();
-			return response.status;
-		},
+		inbound: (from, text, id = realisticWamid(from)) => postInbound(scheduler.url, from, text, id, clock.now()),
 		repliesTo: (number) => graph.bodies.filter((b) => b.to === number && b.type === 'text').map((b) => (b.text as { body: string }).body),
 		api: (method, path, body) => call(scheduler.url, method, path, body),
 		close: async () => {
@@ -143,6 +118,22 @@ export async function startSubscriberHarness(kind: Kind, options: { graph?: Fake
 			if (!options.db) await db.drop();
 		},
 	};
+}
+
+/** Each citizen subscribes: the keyword, then yes to the terms. */
+export async function subscribeAll(h: { inbound(from: string, text: string): Promise<unknown> }, numbers: string[]): Promise<void> {
+	for (const n of numbers) {
+		await h.inbound(n, 'ISCRIVIMI');
+		await h.inbound(n, 'SI');
+	}
+}
+
+/** A signed inbound text through the scheduler's real webhook, sent at `at`; returns the HTTP status. */
+export async function postInbound(base: string, from: string, text: string, id: string, at: Date): Promise<number> {
+	const body = inboundPayload(from, text, id, Math.floor(at.getTime() / 1000));
+	const response = await postWebhook(base, body, sign(body));
+	await response.arrayBuffer();
+	return response.status;
 }
 
 /** Every row of every table, as text: what a dump of the database holds. */

@@ -4,9 +4,9 @@
 import { Writable } from 'node:stream';
 import { startScheduler } from '../../scheduler/src/index';
 import { parseSubscriberKeys } from '../../scheduler/src/subscribers/crypto';
-import { call, freshDatabase, manual, rulesFile, skipPostgres, tempDir, testConfig, type Kind } from '../scheduler/helpers';
+import { call, freshDatabase, manual, postWebhook, rulesFile, skipPostgres, tempDir, testConfig, type Kind } from '../scheduler/helpers';
 import { graphError, startFakeGraph, type FakeGraphOptions } from '../whatsapp/fake-graph';
-import { APP_SECRET, CITIZENS, inboundPayload, keysEnv, magentaDelivery, national, realisticWamid, sign, VERIFY } from './harness';
+import { APP_SECRET, CITIZENS, inboundPayload, keysEnv, magentaDelivery, national, realisticWamid, sign, subscribeAll, VERIFY } from './harness';
 
 const [ANNA, BRUNO, CARLA] = CITIZENS;
 
@@ -57,18 +57,15 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler logs on %s', (kind) => {
 		const dispatcher = scheduler.dispatcher;
 		const inbound = async (from: string, text: string) => {
 			const body = inboundPayload(from, text, realisticWamid(from), Math.floor(now / 1000));
-			await fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body) }, body });
+			await postWebhook(url, body, sign(body));
 			return body;
 		};
 		try {
 			await fetch(`${url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${VERIFY}&hub.challenge=7`);
-			for (const n of CITIZENS) {
-				await inbound(n, 'ISCRIVIMI');
-				await inbound(n, 'SI');
-			}
+			await subscribeAll({ inbound }, CITIZENS);
 			await inbound(ANNA, 'Quando apre la biblioteca?');
 			const unsigned = await inbound(CARLA, 'ancora io');
-			await fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(unsigned, 'wrong') }, body: unsigned });
+			await postWebhook(url, unsigned, sign(unsigned, 'wrong'));
 			now += 60_000;
 			await call(url, 'POST', '/v1/channels/magenta/messages', manual(1));
 			await dispatcher.tick();

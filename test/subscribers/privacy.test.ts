@@ -2,19 +2,12 @@
 // or its write-ahead log; GDPR export and erasure; key rotation and re-encryption; the retention purge.
 import { numberHash, parseSubscriberKeys } from '../../scheduler/src/subscribers/crypto';
 import { freshDatabase, manual, skipPostgres, tempDir, type Kind } from '../scheduler/helpers';
-import { CITIZENS, dumpTables, key, national, realisticWamid, sign, sqliteBytes, startSubscriberHarness, type SubscriberHarness } from './harness';
+import { CITIZENS, dumpTables, key, national, realisticWamid, sign, sqliteBytes, startSubscriberHarness, subscribeAll } from './harness';
 
 const [ANNA, BRUNO, CARLA] = CITIZENS;
 
 /** Every way a number can be written, for the checks below, and the base64 inside Meta's message ids. */
 const forms = (n: string) => [n, `+${n}`, `00${n}`, national(n), `${national(n).slice(0, 3)} ${national(n).slice(3)}`, Buffer.from(n).toString('base64')];
-
-async function subscribeAll(h: SubscriberHarness, numbers: string[]): Promise<void> {
-	for (const n of numbers) {
-		await h.inbound(n, 'ISCRIVIMI');
-		await h.inbound(n, 'SI');
-	}
-}
 
 describe.each<Kind>(['sqlite', 'postgres'])('subscriber data on %s', (kind) => {
 	let skip = false;

@@ -1,54 +1,17 @@
 // The audit log as the admin page reads it: filters (channel, type, actor, days), newest first,
-// paginated by id. audit.ts's listAudit serves the API (oldest first, no actor filter).
-import type { Param, Queryable } from '../store';
+// paginated by id, details redacted. The query itself is audit.ts's findAudit, shared with the API.
+import { findAudit, type AuditEntry, type AuditFilter } from '../audit';
+import type { Queryable } from '../store';
 import { redact } from './redact';
 
-export interface AuditFilter {
-	channel?: string;
-	type?: string;
-	actor?: string;
-	sinceMs?: number | null;
-	untilMs?: number | null;
-	/** Entries with an id below this one (the next page). */
-	before?: number | null;
-}
+export type { AuditFilter };
 
-export interface AuditRow {
-	id: number;
-	at: number;
-	channel: string | null;
-	type: string;
-	messageId: string | null;
-	actor: string;
-	details: Record<string, unknown>;
-}
+/** An entry with its details parsed and redacted for the page. */
+export type AuditRow = Omit<AuditEntry, 'details'> & { details: Record<string, unknown> };
 
 export async function queryAudit(q: Queryable, filter: AuditFilter, limit: number): Promise<AuditRow[]> {
-	const where: string[] = [];
-	const params: Param[] = [];
-	const add = (sql: string, value: Param) => {
-		where.push(sql);
-		params.push(value);
-	};
-	if (filter.channel) add('channel = ?', filter.channel);
-	if (filter.type) add('type = ?', filter.type);
-	if (filter.actor) add('actor = ?', filter.actor);
-	if (filter.sinceMs != null) add('at >= ?', filter.sinceMs);
-	if (filter.untilMs != null) add('at < ?', filter.untilMs);
-	if (filter.before != null) add('id < ?', filter.before);
-	const rows = await q.all<{ id: number; at: number; channel: string | null; type: string; message_id: string | null; actor: string; details: string }>(
-		`SELECT id, at, channel, type, message_id, actor, details FROM audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
-		[...params, limit],
-	);
-	return rows.map((r) => ({
-		id: Number(r.id),
-		at: Number(r.at),
-		channel: r.channel,
-		type: r.type,
-		messageId: r.message_id,
-		actor: r.actor,
-		details: redact(safeJson(r.details)) as Record<string, unknown>,
-	}));
+	const entries = await findAudit(q, filter, { limit, newestFirst: true });
+	return entries.map((e) => ({ ...e, details: redact(safeJson(e.details)) as Record<string, unknown> }));
 }
 
 function safeJson(text: string): unknown {
