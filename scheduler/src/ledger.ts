@@ -22,7 +22,7 @@ export interface LedgerCounts {
 const COUNTS_SQL = `SELECT
 	(SELECT count(*) FROM messages WHERE channel = ? AND emergency = 1 AND counted = 0
 		AND state IN ('sending', 'sent') AND claimed_at >= ? AND claimed_at < ?) AS emergencies,
-	(SELECT max(claimed_at) FROM messages WHERE channel = ? AND state IN ('sending', 'sent')) AS last_at,
+	(SELECT max(claimed_at) FROM messages WHERE channel = ? AND claimed_at IS NOT NULL AND state IN ('sending', 'sent')) AS last_at,
 	c.n, c.in_flight, c.oldest
 FROM (SELECT count(*) AS n, sum(CASE WHEN state = 'sending' THEN 1 ELSE 0 END) AS in_flight, min(claimed_at) AS oldest
 	FROM messages WHERE channel = ? AND counted = 1 AND claimed_at >= ? AND claimed_at < ?) c`;
