@@ -20,8 +20,9 @@ const lastIsoWeek = new Map<string, { key: string; start: number; end: number }>
 
 export function weekWindow(at: Date, quota: Pick<QuotaSettings, 'week'>, zone = DEFAULT_ZONE): WeekWindow {
 	if (quota.week === 'rolling') {
-		// The 7 days of elapsed time ending at `at`: a DST weekend does not stretch or shrink them.
-		return { key: 'rolling', start: new Date(at.getTime() - ROLLING_MS), end: new Date(at.getTime() + 1) };
+		// The 7 days of elapsed time ending at `at`, (at − 7 days, at]: a DST weekend does not stretch or
+		// shrink them, and a message sent at t leaves the window at t + 7 days, when nextReset says.
+		return { key: 'rolling', start: new Date(at.getTime() - ROLLING_MS + 1), end: new Date(at.getTime() + 1) };
 	}
 	const ms = at.getTime();
 	const hit = lastIsoWeek.get(zone);

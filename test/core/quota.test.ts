@@ -26,7 +26,9 @@ describe('weekWindow (ISO, Europe/Rome)', () => {
 
 	test('rolling: the 7 days of elapsed time ending at the instant', () => {
 		const w = weekWindow(iso('2026-03-30T10:00:00Z'), { week: 'rolling' });
-		expect(w.start.toISOString()).toBe('2026-03-23T10:00:00.000Z');
+		// Exactly 7 days: a message sent at 10:00 on the 23rd has left the window at 10:00 on the 30th.
+		expect(w.start.toISOString()).toBe('2026-03-23T10:00:00.001Z');
+		expect(w.end.getTime() - w.start.getTime()).toBe(7 * 86_400_000);
 		expect(nextReset(iso('2026-03-30T10:00:00Z'), { week: 'rolling' }, iso('2026-03-25T08:00:00Z')).toISOString()).toBe('2026-04-01T08:00:00.000Z');
 	});
 });
