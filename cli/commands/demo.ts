@@ -9,9 +9,10 @@ const ROOT = join(__dirname, '..', '..', '..');
 /** The demo comune's pages are a snapshot of mid-November 2026: its week starts the morning after its alert. */
 const DEMO_SITE_AT = '2026-11-20T07:00:00Z';
 
-const DEMO_HELP = `Usage: banditore demo [<url-or-file>] [--rules FILE] [--at DATE] [--dir FOLDER]
+const DEMO_HELP = `Usage: banditore demo [<url-or-file>…] [--rules FILE] [--at DATE] [--dir FOLDER]
 
-Reads the comune's site (default: the demo comune in demo/sito), puts every item through the rules
+Reads the comune's site: its home page, listings or feeds (default: the demo comune in demo/sito,
+its home page and its RSS of notices), puts every item through the rules
 (default: rules/meda.yaml) into a scheduler of its own, runs that scheduler over this week, and prints
 what would be posted and why the rest was held, deferred or rejected. Nothing is sent.
 
@@ -35,21 +36,24 @@ export async function demoCommand(args: string[]): Promise<number> {
 		process.stdout.write(`${DEMO_HELP}\n`);
 		return 0;
 	}
-	if (positionals.length > 1) throw new UsageError(`give at most one URL or file.\n${DEMO_HELP}`);
 	const rules = resolve(values.rules ?? join(ROOT, 'rules', 'meda.yaml'));
 	if (!existsSync(rules)) throw new UsageError(`the rules file ${rules} does not exist.`);
 	const module = join(ROOT, 'scheduler', 'dist', 'scheduler', 'src', 'demo.js');
 	if (!existsSync(module)) throw new UsageError('the scheduler is not built. Run "npm run build" first.');
-	const source = positionals[0] ?? join(ROOT, 'demo', 'sito', 'index.html');
-	const at = new Date(values.at ?? (positionals[0] ? Date.now() : DEMO_SITE_AT));
+	const sources = positionals.length ? positionals : ['index.html', 'avvisi.xml'].map((file) => join(ROOT, 'demo', 'sito', file));
+	const at = new Date(values.at ?? (positionals.length ? Date.now() : DEMO_SITE_AT));
 	if (Number.isNaN(at.getTime())) throw new UsageError(`--at must be a date and time like 2026-11-20T09:00:00+01:00, not "${values.at}".`);
-	const target = await resolveTarget(source);
-	const read = await readSource({ url: target.url }, { fetch: target.fetch ?? fetchWithFiles, now: at });
-	for (const warning of read.warnings) process.stderr.write(`warning: ${warning}\n`);
+	const items = [];
+	for (const source of sources) {
+		const target = await resolveTarget(source);
+		const read = await readSource({ url: target.url }, { fetch: target.fetch ?? fetchWithFiles, now: at });
+		for (const warning of read.warnings) process.stderr.write(`warning: ${warning}\n`);
+		items.push(...read.items);
+	}
 	const dir = resolve(values.dir ?? join('data', 'demo'));
 	mkdirSync(dir, { recursive: true });
 	const demo = (await import(module)) as DemoModule;
-	const report = await demo.simulateWeek({ items: read.items, rules, dir, now: at });
-	process.stdout.write(demo.formatDemoReport(report, source, basename(rules)));
+	const report = await demo.simulateWeek({ items, rules, dir, now: at });
+	process.stdout.write(demo.formatDemoReport(report, sources.map((source) => basename(source)).join(', '), basename(rules)));
 	return 0;
 }

@@ -34,19 +34,22 @@ describe('banditore demo', () => {
 		expect(run.stderr).toBe('');
 		expect(run.code).toBe(0);
 		expect(run.stdout).toMatch(/Settimana dal 16\/11\/2026 00:00 al 22\/11\/2026 23:59/);
-		const posted = section(run.stdout, /^Pubblicati questa settimana \(5 di 10\)/);
+		const posted = section(run.stdout, /^Pubblicati questa settimana \(7 di 10\)/);
 		expect(posted[0]).toMatch(/20\/11\/2026 \d\d:\d\d {2}EMERGENZA Allerta meteo arancione/);
-		expect(posted).toHaveLength(5);
-		const rejected = section(run.stdout, /^Scartati dalle regole \(3\)/).join('\n');
+		expect(posted).toHaveLength(7);
+		const rejected = section(run.stdout, /^Scartati dalle regole \(4\)/).join('\n');
 		expect(rejected).toMatch(/Il sindaco invita a votare la lista civica[\s\S]*Contenuto elettorale: contiene «lista civica»/);
 		expect(rejected).toMatch(/Sconto del 20%[\s\S]*Contenuto pubblicitario: contiene «nuovo negozio»/);
+		// From the site's RSS of notices, read alongside its pages.
+		expect(rejected).toMatch(/Cena elettorale del candidato sindaco[\s\S]*Contenuto elettorale/);
+		expect(run.stdout).toMatch(/Notizie lette: 11 da index\.html, avvisi\.xml/);
 		// What the report calls posted is exactly what reached the outbox, once each.
-		expect(run.outbox).toHaveLength(5);
+		expect(run.outbox).toHaveLength(7);
 		expect(run.outbox[0].text).toMatch(/Allerta meteo arancione/);
 		expect(run.stdout).toMatch(/Prova a secco: nessun messaggio è stato inviato a WhatsApp\./);
 	});
 
-	it('with a limit of 2 a week, the third and later non-emergency items are deferred to Monday, with the reason', () => {
+	it('with a limit of 2 a week, the third and later non-emergency items are deferred to Monday or expire, with the reason', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'banditore-demo-rules-'));
 		const rules = parse(readFileSync(join(ROOT, 'rules', 'meda.yaml'), 'utf8'));
 		rules.quota.perWeek = 2;
@@ -57,8 +60,10 @@ describe('banditore demo', () => {
 		// The alert is an emergency: Meda's rules let it pass beyond the limit without counting.
 		const posted = section(run.stdout, /^Pubblicati questa settimana \(3 di 2\)/);
 		expect(posted).toHaveLength(3);
-		const deferred = section(run.stdout, /^Rinviati: non c'è posto questa settimana \(2\)/).join('\n');
+		const deferred = section(run.stdout, /^Rinviati: non c'è posto questa settimana \(3\)/).join('\n');
 		expect(deferred).toMatch(/Limite di 2 messaggi della settimana raggiunto: rinviato al 23\/11\/2026 00:00/);
+		// A notice that would be stale by Monday is not kept waiting: it expires, with its reason.
+		expect(section(run.stdout, /^Scaduti prima di trovare posto \(1\)/).join('\n')).toMatch(/Uffici comunali chiusi[\s\S]*non lascia posto prima della scadenza/);
 		expect(run.outbox).toHaveLength(3);
 	});
 
