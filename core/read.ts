@@ -3,7 +3,7 @@ import { decodeDocument } from './encoding';
 import { BanditoreError } from './errors';
 import { looksLikeFeed, parseFeed, youtubeFeedUrl } from './feed';
 import type { Fetcher, FetchOptions, Validators } from './http/fetch';
-import { discoverSources, detectPreset, parseDetailPage, parseListing } from './html';
+import { discoverSources, detectPreset, mergeDetail, parseDetailPage, parseListing } from './html';
 import type { CustomSelectors, PresetName } from './html';
 import type { NewsItem, SourceKind } from './item';
 
@@ -156,12 +156,13 @@ function listingOrNull(text: string, ctx: { url: string; name?: string; now?: Da
 }
 
 const HOME_NAMES = /^(?:(?:index|home|default|home-page|homepage)(?:\.\w+)?|it)?$/i;
+const HTML_FILE = /\.x?html?$/i;
 
 /** A comune's home page: the root of its site, or the usual names for it; a saved copy by its file name. */
 function isSiteRoot(url: string): boolean {
 	try {
 		const { protocol, pathname } = new URL(url);
-		if (protocol === 'file:') return HOME_NAMES.test(pathname.slice(pathname.lastIndexOf('/') + 1)) && pathname.endsWith('.html');
+		if (protocol === 'file:') return HOME_NAMES.test(pathname.slice(pathname.lastIndexOf('/') + 1)) && HTML_FILE.test(pathname);
 		return HOME_NAMES.test(pathname.replace(/^\/|\/$/g, ''));
 	} catch {
 		return false;
@@ -179,14 +180,7 @@ async function withDetails(items: NewsItem[], options: ReadOptions, warnings: st
 				const page = await options.fetch(item.link, { ...options, validators: undefined });
 				const { text } = decodeDocument(page.body, { contentType: page.contentType });
 				const detail = parseDetailPage(text, { url: page.url, now: options.now, zone: options.zone });
-				out[index] = {
-					...item,
-					title: item.title || detail.title || '',
-					summary: longer(item.summary, detail.summary),
-					publishedAt: detail.publishedAt ?? item.publishedAt,
-					updatedAt: detail.updatedAt ?? detail.publishedAt ?? item.updatedAt,
-					image: item.image ?? detail.image ?? null,
-				};
+				out[index] = mergeDetail(item, detail, options.zone);
 			} catch (error) {
 				warnings.push(`Could not read the page of "${item.title}": ${describe(error)}`);
 			}
@@ -199,10 +193,6 @@ async function withDetails(items: NewsItem[], options: ReadOptions, warnings: st
 
 function describe(error: unknown): string {
 	return error instanceof BanditoreError ? error.message : String(error);
-}
-
-function longer(a: string, b: string | undefined): string {
-	return b && b.length > a.length ? b : a;
 }
 
 function sameUrl(a: string, b: string): boolean {

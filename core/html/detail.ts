@@ -3,7 +3,8 @@
 import { parseItalianDate, toInstant } from '../dates';
 import { foldWhitespace, htmlToText } from '../text';
 import { absoluteUrl } from '../url';
-import { loadHtml, type CheerioAPI, type Element } from '../vendor';
+import type { NewsItem } from '../item';
+import { DateTime, loadHtml, type CheerioAPI, type Element } from '../vendor';
 import { hasClass, imageSource, isElement, textOf } from './dom';
 
 export interface DetailInfo {
@@ -56,6 +57,34 @@ export function parseDetailPage(html: string, ctx: DetailContext): DetailInfo {
 
 	info.image = pageImage($, base) ?? absoluteUrl(meta($, 'og:image') ?? meta($, 'twitter:image'), base);
 	return info;
+}
+
+/**
+ * An item's own page merged into what its listing card said. The card's dates win (the page may show
+ * another date: of the event, of an edit, of a re-save); the page fills what the card lacks, and its
+ * date-time refines a card that shows only the same day.
+ */
+export function mergeDetail(item: NewsItem, detail: DetailInfo, zone = 'Europe/Rome'): NewsItem {
+	const publishedAt = !item.publishedAt ? (detail.publishedAt ?? null) : refines(item.publishedAt, detail.publishedAt, zone) ? detail.publishedAt! : item.publishedAt;
+	// Normalising copies publishedAt into a missing updatedAt: only a different one is the card's own.
+	const ownUpdate = item.updatedAt && item.updatedAt !== item.publishedAt ? item.updatedAt : null;
+	const pageUpdate = detail.updatedAt && (!publishedAt || detail.updatedAt >= publishedAt) ? detail.updatedAt : null;
+	return {
+		...item,
+		title: item.title || detail.title || '',
+		summary: detail.summary && detail.summary.length > item.summary.length ? detail.summary : item.summary,
+		publishedAt,
+		updatedAt: ownUpdate ?? pageUpdate ?? publishedAt,
+		image: item.image ?? detail.image ?? null,
+	};
+}
+
+/** A bare day (local midnight) and a time later that same day. */
+function refines(day: string, detailed: string | null | undefined, zone: string): boolean {
+	if (!detailed) return false;
+	const card = DateTime.fromISO(day, { zone });
+	const page = DateTime.fromISO(detailed, { zone });
+	return card.equals(card.startOf('day')) && !page.equals(card) && page.hasSame(card, 'day');
 }
 
 /**

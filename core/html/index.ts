@@ -5,5 +5,5 @@ export { detectPreset, PRESETS, PRESET_NAMES } from './presets';
 export type { PresetName, PresetSpec } from './presets';
 export { discoverSources } from './discover';
 export type { Discovery, DiscoveredFeed } from './discover';
-export { parseDetailPage } from './detail';
+export { mergeDetail, parseDetailPage } from './detail';
 export type { DetailContext, DetailInfo } from './detail';

@@ -8,6 +8,8 @@ import { BanditoreError } from '../errors';
 export interface Validators {
 	etag?: string;
 	lastModified?: string;
+	/** The address that gave them: they are sent back to it only (not to where it redirects). */
+	url?: string;
 }
 
 export interface FetchOptions {
@@ -47,7 +49,8 @@ export const fetchUrl: Fetcher = async (url, options = {}) => {
 	const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
 	let current = parseHttpUrl(url);
 	for (let hop = 0; ; hop++) {
-		const response = await get(current, options, deadline, url);
+		const sent = validatorsFor(current, hop, options.validators);
+		const response = await get(current, sent, options, deadline, url);
 		const location = response.headers.location;
 		if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location) {
 			response.resume();
@@ -61,9 +64,15 @@ export const fetchUrl: Fetcher = async (url, options = {}) => {
 			current = parseHttpUrl(new URL(location, current).href);
 			continue;
 		}
-		return await readResponse(response, current.href, options, deadline, url);
+		return await readResponse(response, current.href, sent, options, deadline, url);
 	}
 };
+
+/** Validators without an address (stored before they had one) belong to the address first asked. */
+function validatorsFor(url: URL, hop: number, validators: Validators | undefined): Validators | undefined {
+	if (!validators) return undefined;
+	return (validators.url === undefined ? hop === 0 : validators.url === url.href) ? validators : undefined;
+}
 
 function parseHttpUrl(url: string): URL {
 	let parsed: URL;
@@ -78,15 +87,15 @@ function parseHttpUrl(url: string): URL {
 	return parsed;
 }
 
-function get(url: URL, options: FetchOptions, deadline: number, original: string): Promise<IncomingMessage> {
+function get(url: URL, validators: Validators | undefined, options: FetchOptions, deadline: number, original: string): Promise<IncomingMessage> {
 	const headers: Record<string, string> = {
 		'user-agent': options.userAgent ?? DEFAULT_USER_AGENT,
 		accept: options.accept ?? ACCEPT,
 		'accept-encoding': 'gzip, deflate, br',
 		'accept-language': 'it-IT,it;q=0.9,en;q=0.5',
 	};
-	if (options.validators?.etag) headers['if-none-match'] = options.validators.etag;
-	if (options.validators?.lastModified) headers['if-modified-since'] = options.validators.lastModified;
+	if (validators?.etag) headers['if-none-match'] = validators.etag;
+	if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
 	const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
 	return new Promise((resolve, reject) => {
 		const req = send(url, { method: 'GET', headers }, resolve);
@@ -122,15 +131,15 @@ function armDeadline(
 async function readResponse(
 	response: IncomingMessage,
 	finalUrl: string,
+	sent: Validators | undefined,
 	options: FetchOptions,
 	deadline: number,
 	original: string,
 ): Promise<FetchResponse> {
 	const status = response.statusCode ?? 0;
-	const validators = {
-		etag: header(response, 'etag') ?? options.validators?.etag,
-		lastModified: header(response, 'last-modified') ?? options.validators?.lastModified,
-	};
+	// A 304 may omit the validators it confirms; a 200 without them means there are none any more.
+	const kept = status === 304 ? sent : undefined;
+	const validators = validatorsOf(finalUrl, header(response, 'etag') ?? kept?.etag, header(response, 'last-modified') ?? kept?.lastModified);
 	const contentType = header(response, 'content-type') ?? null;
 	if (status === 304) {
 		response.resume();
@@ -195,6 +204,11 @@ function decompress(raw: Buffer, encoding: string | undefined, maxBytes: number,
 		throw new BanditoreError('bad_encoding', `${original} sent a corrupt ${kind} body.`, 'Try again later; if it persists the site is misconfigured.', { cause: error });
 	}
 	return raw;
+}
+
+function validatorsOf(url: string, etag: string | undefined, lastModified: string | undefined): Validators {
+	if (etag === undefined && lastModified === undefined) return {};
+	return { ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }), url };
 }
 
 function header(response: IncomingMessage, name: string): string | undefined {

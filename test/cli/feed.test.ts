@@ -1,8 +1,9 @@
 // The CLI as people run it: the built dist/cli/banditore.js in a child process (npm test builds it
 // first), reading fixtures from disk or from a real HTTP server on 127.0.0.1.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NewsItem } from '../../core/item';
 import { ROOT, runCli, type CliRun } from '../cli-runner';
@@ -259,5 +260,28 @@ describe('banditore feed: failures', () => {
 		const run = await banditore('feed', `${base}/non-esiste`, '--debug');
 		expect(run.code).toBe(1);
 		expect(run.stderr).toMatch(new RegExp(`^BanditoreError: ${base.replace(/[.:/]/g, '\\$&')}/non-esiste answered HTTP 404\\.\n\\s+at `));
+	});
+});
+
+describe('banditore feed: a saved site, whatever the file extension', () => {
+	const DEMO = join(ROOT, 'demo', 'sito');
+	let dir: string;
+	beforeAll(() => {
+		dir = mkdtempSync(join(tmpdir(), 'banditore-saved-'));
+		for (const file of readdirSync(DEMO)) copyFileSync(join(DEMO, file), join(dir, file));
+	});
+
+	it.each(['index.htm', 'index.xhtml', 'INDEX.HTM'])('reads %s as the home page and follows its menu, like index.html', async (name) => {
+		copyFileSync(join(DEMO, 'index.html'), join(dir, name));
+		const [html, other] = await Promise.all([banditore('feed', join(dir, 'index.html')), banditore('feed', join(dir, name))]);
+		expect(html.stdout.split('\n')[0]).toBe('8 items from Eventi - Comune di Valmorena, Novità - Comune di Valmorena (html)');
+		expect(other).toEqual(html);
+	});
+
+	it.each(['feed.xml', 'feed.rss', 'feed.atom'])('reads %s as a feed', async (name) => {
+		copyFileSync(join(DEMO, 'feed.xml'), join(dir, name));
+		const run = await banditore('feed', join(dir, name));
+		expect(run.code).toBe(0);
+		expect(run.stdout.split('\n')[0]).toMatch(/ \(rss\)$/);
 	});
 });

@@ -56,7 +56,7 @@ describe('readSource recognises what it is given (kind auto)', () => {
 			publishedAt: '2025-02-28T17:00:00.000Z',
 		});
 		expect(result.warnings).toEqual([]);
-		expect(result.validators).toEqual({ etag: '"r1"' });
+		expect(result.validators).toEqual({ etag: '"r1"', url: `${CASTELNUOVO}/feed/` });
 	});
 
 	it('reads an Atom feed', async () => {
@@ -247,7 +247,7 @@ describe('readSource stays on a listing', () => {
 
 describe('readSource conditional GET', () => {
 	it('sends the validators it is given; a 304 is notModified with no items', async () => {
-		const validators = { etag: '"r1"', lastModified: 'Mon, 03 Mar 2025 09:00:00 GMT' };
+		const validators = { etag: '"r1"', lastModified: 'Mon, 03 Mar 2025 09:00:00 GMT', url: `${CASTELNUOVO}/feed/` };
 		const scope = nock(CASTELNUOVO, { reqheaders: { 'if-none-match': '"r1"', 'if-modified-since': validators.lastModified } })
 			.get('/feed/')
 			.reply(304);
@@ -263,7 +263,7 @@ describe('readSource conditional GET', () => {
 		const result = await read({ url: `${CASTELNUOVO}/feed/` }, { validators: { etag: '"r1"' } });
 		expect(result.notModified).toBe(false);
 		expect(result.items).toHaveLength(6);
-		expect(result.validators).toEqual({ etag: '"r2"', lastModified: 'Tue, 04 Mar 2025 09:00:00 GMT' });
+		expect(result.validators).toEqual({ etag: '"r2"', lastModified: 'Tue, 04 Mar 2025 09:00:00 GMT', url: `${CASTELNUOVO}/feed/` });
 	});
 });
 
@@ -386,6 +386,26 @@ describe('readSource with fetchDetails', () => {
 		scope.done();
 		expect(result.items.map((item) => item.publishedAt)).toEqual(['2023-07-13T22:00:00.000Z', null]);
 		expect(result.warnings.some((warning) => warning.startsWith('Could not read the page'))).toBe(false);
+	});
+
+	it("keeps the listing's dates: the page fills what is missing and may add the time to a bare day", async () => {
+		const days = ['20 LUG 2023', '14 LUG 2023'];
+		const listing = site('agid/notizie-senza-data.html').replace(/NOTIZIE<\/a>/g, (tag) => `${tag}<span class="data">${days.shift()}</span>`);
+		// Both pages: "Data: 14 luglio 2023", "Ultimo aggiornamento: 18/07/2023, 09:45"; the second at 10:30.
+		const page = site('agid/novita-dettaglio.html');
+		nock(VALMORENA)
+			.get('/novita/notizie')
+			.reply(200, listing, HTML)
+			.get('/novita/notizie/torna-il-mercato-contadino')
+			.reply(200, page, HTML)
+			.get('/novita/notizie/nuovi-orari-biblioteca')
+			.reply(200, page.replace('14 luglio 2023', '14 luglio 2023 10:30'), HTML);
+		const result = await read({ url: LIST, fetchDetails: true });
+		const [mercato, biblioteca] = result.items;
+		// Another day on the page than on the card, and an update older than the card's date: the card wins.
+		expect(mercato).toMatchObject({ publishedAt: '2023-07-19T22:00:00.000Z', updatedAt: '2023-07-19T22:00:00.000Z' });
+		// The same day with a time: the time is taken; the page's later update fills the gap.
+		expect(biblioteca).toMatchObject({ publishedAt: '2023-07-14T08:30:00.000Z', updatedAt: '2023-07-18T07:45:00.000Z' });
 	});
 
 	it('visits no page without fetchDetails', async () => {

@@ -87,6 +87,18 @@ describe('Banditore Feed Trigger through the n8n engine', () => {
 		conditional.done();
 	});
 
+	it('drops the remembered ETag once the site stops sending one', async () => {
+		const workflow = await makeWorkflow({ nodes: [triggerNode()], connections: {} });
+		serve([rifiuti], { etag: '"x1"' });
+		await poll(workflow, NAME);
+		nock(SITE, { reqheaders: { 'if-none-match': '"x1"' } }).get('/feed').reply(200, rss([allerta, rifiuti]));
+		expect(titles(await poll(workflow, NAME))).toEqual(['Allerta meteo arancione']);
+		// The last answer had no ETag: sending "x1" again could get a 304 for a feed that changed since.
+		const unconditional = nock(SITE, { badheaders: ['if-none-match'] }).get('/feed').reply(200, rss([strade, allerta, rifiuti]));
+		await poll(workflow, NAME);
+		unconditional.done();
+	});
+
 	it('holds back items over the per-poll limit and emits them on the next poll', async () => {
 		const workflow = await makeWorkflow({ nodes: [triggerNode({ maxItemsPerPoll: 1 })], connections: {} });
 		serve([strade], { etag: '"v1"' });

@@ -1,4 +1,5 @@
-import { parseDetailPage } from '../../../core/html';
+import { mergeDetail, parseDetailPage } from '../../../core/html';
+import type { NewsItem } from '../../../core/item';
 import { site } from './fixtures';
 
 const NOW = new Date('2023-12-10T09:00:00Z');
@@ -74,5 +75,46 @@ describe('parseDetailPage', () => {
 			updatedAt: null,
 			image: null,
 		});
+	});
+});
+
+describe('mergeDetail', () => {
+	const card: NewsItem = {
+		id: 'https://www.comune.valmorena.it/novita/1',
+		title: 'Avviso',
+		summary: 'Breve.',
+		link: 'https://www.comune.valmorena.it/novita/1',
+		publishedAt: null,
+		updatedAt: null,
+		categories: [],
+		image: null,
+		source: { name: 'Novità', url: 'https://www.comune.valmorena.it/novita', kind: 'html' },
+	};
+	// "14 luglio 2023, 10:30" and "18/07/2023, 09:45", summer time.
+	const page = { title: 'Avviso esteso', summary: 'Il testo più lungo della pagina.', publishedAt: '2023-07-14T08:30:00.000Z', updatedAt: '2023-07-18T07:45:00.000Z', image: 'https://www.comune.valmorena.it/a.jpg' };
+
+	it('fills what the card lacks from the page', () => {
+		expect(mergeDetail(card, page)).toEqual({ ...card, summary: page.summary, publishedAt: page.publishedAt, updatedAt: page.updatedAt, image: page.image });
+		expect(mergeDetail(card, { publishedAt: page.publishedAt })).toMatchObject({ publishedAt: page.publishedAt, updatedAt: page.publishedAt });
+	});
+
+	it("keeps the card's own update date, whatever the page says", () => {
+		const dated = { ...card, publishedAt: '2023-07-14T08:30:00.000Z', updatedAt: '2023-07-20T06:00:00.000Z' };
+		expect(mergeDetail(dated, page)).toMatchObject({ publishedAt: dated.publishedAt, updatedAt: dated.updatedAt });
+	});
+
+	it('takes the time of day from the page only for the same day the card shows', () => {
+		const sameDay = { ...card, publishedAt: '2023-07-13T22:00:00.000Z', updatedAt: '2023-07-13T22:00:00.000Z' };
+		expect(mergeDetail(sameDay, page)).toMatchObject({ publishedAt: page.publishedAt, updatedAt: page.updatedAt });
+		const otherDay = { ...card, publishedAt: '2023-07-12T22:00:00.000Z', updatedAt: '2023-07-12T22:00:00.000Z' };
+		expect(mergeDetail(otherDay, page).publishedAt).toBe(otherDay.publishedAt);
+		// A card with a time of its own is not refined.
+		const timed = { ...card, publishedAt: '2023-07-14T07:00:00.000Z', updatedAt: '2023-07-14T07:00:00.000Z' };
+		expect(mergeDetail(timed, page).publishedAt).toBe(timed.publishedAt);
+	});
+
+	it('ignores an update older than the publication', () => {
+		const later = { ...card, publishedAt: '2023-07-19T22:00:00.000Z', updatedAt: '2023-07-19T22:00:00.000Z' };
+		expect(mergeDetail(later, page)).toMatchObject({ publishedAt: later.publishedAt, updatedAt: later.publishedAt });
 	});
 });

@@ -30,7 +30,7 @@ describe('fetchUrl', () => {
 	it('remembers ETag and Last-Modified and sends them back; a 304 carries no body', async () => {
 		nock(SITE).get('/feed').reply(200, FEED, { etag: '"v1"', 'last-modified': 'Mon, 23 Nov 2026 08:00:00 GMT' });
 		const first = await fetchUrl(`${SITE}/feed`);
-		expect(first.validators).toEqual({ etag: '"v1"', lastModified: 'Mon, 23 Nov 2026 08:00:00 GMT' });
+		expect(first.validators).toEqual({ etag: '"v1"', lastModified: 'Mon, 23 Nov 2026 08:00:00 GMT', url: `${SITE}/feed` });
 
 		const conditional = nock(SITE, {
 			reqheaders: { 'if-none-match': '"v1"', 'if-modified-since': 'Mon, 23 Nov 2026 08:00:00 GMT' },
@@ -41,6 +41,41 @@ describe('fetchUrl', () => {
 		conditional.done();
 		expect(second.notModified).toBe(true);
 		expect(second.body.length).toBe(0);
+		expect(second.validators).toEqual(first.validators);
+	});
+
+	it('forgets the old validators when a 200 brings none', async () => {
+		nock(SITE).get('/feed').reply(200, FEED);
+		const changed = await fetchUrl(`${SITE}/feed`, { validators: { etag: '"v1"', lastModified: 'Mon, 23 Nov 2026 08:00:00 GMT' } });
+		expect(changed.validators).toEqual({});
+
+		nock(SITE).get('/feed').reply(200, FEED, { etag: '"v2"' });
+		const partly = await fetchUrl(`${SITE}/feed`, { validators: { etag: '"v1"', lastModified: 'Mon, 23 Nov 2026 08:00:00 GMT' } });
+		expect(partly.validators).toEqual({ etag: '"v2"', url: `${SITE}/feed` });
+	});
+
+	it('keeps the validators a 304 confirms without repeating them', async () => {
+		const validators = { etag: '"v1"', url: `${SITE}/feed` };
+		nock(SITE, { reqheaders: { 'if-none-match': '"v1"' } }).get('/feed').reply(304);
+		expect((await fetchUrl(`${SITE}/feed`, { validators })).validators).toEqual(validators);
+	});
+
+	it('sends validators only to the address that gave them, not where it redirects', async () => {
+		const OTHER = 'https://cdn.example.net';
+		nock(SITE).get('/rss').reply(301, '', { location: `${OTHER}/feed` });
+		const elsewhere = nock(OTHER, { badheaders: ['if-none-match', 'if-modified-since'] })
+			.get('/feed')
+			.reply(200, FEED, { etag: '"cdn-1"' });
+		const first = await fetchUrl(`${SITE}/rss`, { validators: { etag: '"site-1"', lastModified: 'Mon, 23 Nov 2026 08:00:00 GMT' } });
+		elsewhere.done();
+		expect(first.validators).toEqual({ etag: '"cdn-1"', url: `${OTHER}/feed` });
+
+		// Next time the first address gets none, the one that gave them gets them back.
+		nock(SITE, { badheaders: ['if-none-match'] }).get('/rss').reply(301, '', { location: `${OTHER}/feed` });
+		const back = nock(OTHER, { reqheaders: { 'if-none-match': '"cdn-1"' } }).get('/feed').reply(304);
+		const second = await fetchUrl(`${SITE}/rss`, { validators: first.validators });
+		back.done();
+		expect(second.notModified).toBe(true);
 		expect(second.validators).toEqual(first.validators);
 	});
 
