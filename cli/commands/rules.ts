@@ -1,7 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { BanditoreError } from '../../core/errors';
-import { formatProblems, loadRules, type Rules } from '../../core/rules';
+import { formatProblems, loadRules, readRulesFile, type Rules } from '../../core/rules';
 import { parseCommandArgs, UsageError } from '../usage';
 
 export const RULES_HELP = `Usage: banditore rules check <file>...
@@ -30,16 +28,6 @@ export async function loadRulesOrReport(file: string): Promise<Rules | null> {
 	if (result.ok) return result.rules;
 	for (const line of formatProblems(result.problems, basename(file))) process.stderr.write(`${line}\n`);
 	return null;
-}
-
-export async function readRulesFile(file: string): Promise<string> {
-	try {
-		return await readFile(file, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : code === 'EACCES' ? 'cannot be read (permissions)' : `cannot be read (${code})`;
-		throw new BanditoreError('not_found', `rules file ${file} ${why}.`, code === 'ENOENT' ? 'Check the path: the examples are rules/meda.yaml and rules/magenta.yaml.' : undefined);
-	}
 }
 
 function parse(args: string[]) {

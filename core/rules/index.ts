@@ -1,5 +1,6 @@
 // The rules of a channel: load and check a rules file, evaluate an item, format its WhatsApp text.
 export { loadRules, rulesFromObject, formatProblems } from './load';
+export { readRulesFile } from './read';
 export { evaluate, electionPeriodAt, type EvaluateOptions } from './evaluate';
 export { isRules } from './compile';
 export { escapeMarkup, PLACEHOLDERS } from './format';

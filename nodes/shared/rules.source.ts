@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { basename, isAbsolute, resolve } from 'node:path';
+import { basename, isAbsolute } from 'node:path';
 import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
-import { formatProblems, loadRules, rulesFromObject, type Rules, type RulesResult } from '../../core/rules';
+import { BanditoreError } from '../../core/errors';
+import { formatProblems, loadRules, readRulesFile, rulesFromObject, type Rules, type RulesResult } from '../../core/rules';
 
 /** Where a node's rules come from. "From Scheduler" comes with the scheduler (issue 4). */
 export type RulesSource =
@@ -35,7 +35,7 @@ async function compile(node: INode, source: RulesSource): Promise<Rules> {
 	if (source.kind === 'file') {
 		const path = source.path.trim();
 		name = basename(path);
-		result = loadRules(await readRulesFile(node, path));
+		result = loadRules(await readRulesText(node, path));
 	} else if (source.kind === 'yaml') {
 		name = 'Rules YAML';
 		result = loadRules(source.text);
@@ -50,7 +50,7 @@ async function compile(node: INode, source: RulesSource): Promise<Rules> {
 	});
 }
 
-async function readRulesFile(node: INode, path: string): Promise<string> {
+async function readRulesText(node: INode, path: string): Promise<string> {
 	if (!path) throw new NodeOperationError(node, 'No rules file: nothing passes', { description: 'Give the absolute path of a YAML rules file on the n8n host.' });
 	if (!isAbsolute(path)) {
 		throw new NodeOperationError(node, `The rules file path "${path}" is not absolute: nothing passes`, {
@@ -58,12 +58,11 @@ async function readRulesFile(node: INode, path: string): Promise<string> {
 		});
 	}
 	try {
-		return await readFile(resolve(path), 'utf8');
+		return await readRulesFile(path);
 	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read by n8n (permissions)' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(error)})`;
-		throw new NodeOperationError(node, `The rules file ${path} ${why}: nothing passes`, {
-			description: 'The file is read on the n8n host (inside its container, if n8n runs in Docker).',
+		const { message, hint } = error instanceof BanditoreError ? error : { message: String(error), hint: undefined };
+		throw new NodeOperationError(node, `${message.replace(/\.$/, '')}: nothing passes`, {
+			description: `${hint ? `${hint} ` : ''}The file is read on the n8n host (inside its container, if n8n runs in Docker).`,
 		});
 	}
 }

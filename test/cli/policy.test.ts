@@ -150,6 +150,6 @@ describe('banditore policy', () => {
 		expect(badTime.stderr).toMatch(/^banditore: --at "domani" is not an ISO 8601 time/);
 		const missing = banditore(['policy', '--rules', 'rules/nessuno.yaml'], '{}');
 		expect(missing.code).toBe(1);
-		expect(missing.stderr).toBe('banditore: rules file rules/nessuno.yaml does not exist. Check the path: the examples are rules/meda.yaml and rules/magenta.yaml.\n');
+		expect(missing.stderr).toBe('banditore: The rules file rules/nessuno.yaml does not exist. Check the path and the file name.\n');
 	});
 });

@@ -66,7 +66,7 @@ describe('banditore rules check', () => {
 		expect(run.code).toBe(1);
 		expect(run.stdout).toBe('');
 		expect(run.stderr).toBe(
-			'banditore: rules file rules/meda.yml does not exist. Check the path: the examples are rules/meda.yaml and rules/magenta.yaml.\n',
+			'banditore: The rules file rules/meda.yml does not exist. Check the path and the file name.\n',
 		);
 	});
 

@@ -297,6 +297,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 			serve();
 			const result = await feedThenPolicy(policyNode({ rulesSource: 'file', rulesFile: '/nonexistent/meda.yaml' }));
 			expect(result.error(POLICY)?.message).toBe('The rules file /nonexistent/meda.yaml does not exist: nothing passes');
+			expect((result.error(POLICY) as Error & { description?: string }).description).toBe('Check the path and the file name. The file is read on the n8n host (inside its container, if n8n runs in Docker).');
 			for (const output of [ACCEPTED, REJECTED, HELD]) expect(result.output(POLICY, output)).toEqual([]);
 		});
 
