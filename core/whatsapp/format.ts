@@ -96,10 +96,6 @@ export function headerParameter(text: string, headerText = ''): string {
 	return templateParameter(text, Math.max(1, LIMITS.header - length(headerText.replace(PLACEHOLDER, ''))));
 }
 
-export function limitFor(kind: TextKind): number {
-	return LIMITS[kind];
-}
-
 function findLastIndex<T>(values: T[], test: (value: T) => boolean): number {
 	for (let i = values.length - 1; i >= 0; i--) if (test(values[i])) return i;
 	return -1;

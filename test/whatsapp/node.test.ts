@@ -118,6 +118,33 @@ describe('Banditore WhatsApp through the n8n engine', () => {
 		}
 	});
 
+	it('subscribers: reports the lines it refused by number only, and refuses a file with no valid recipient', async () => {
+		const dir = await mkdtemp(join(tmpdir(), 'wa-subs-'));
+		const recipientsFile = join(dir, 'iscritti.csv');
+		await writeFile(recipientsFile, 'chiave,numero\nsub-1,+39 333 1111111\nsub-2,39 33\n\n# pausa\nsub-3,tre tre tre\n393334444444\n');
+		const graph = await startFakeGraph({ latencyMs: 1 });
+		try {
+			const parameters = { target: 'subscribers', recipientsFile, templateName: 'notizia_comune', imageUrl: '', options: { sendLogFolder: dir, rate: 100 } };
+			const workflow = await makeWorkflow({ nodes: [whatsAppNode(parameters, { whatsAppCloudApi: { id: '1', name: 'Cloud' } })], connections: {} });
+			const credentials = { whatsAppCloudApi: { accessToken: 't', phoneNumberId: '1234567890', baseUrl: graph.url, version: 'v23.0' } };
+			const result = await runWithCredentials(workflow, credentials, [{ json: { id: 'm8', text: `Allerta meteo\n\n${LINK}` } }]);
+			expect(result.error()).toBeUndefined();
+			const [out] = result.output();
+			// The header line is not a recipient; the blank and the comment are not lines to refuse.
+			expect(out).toMatchObject({ status: 'sent', report: { total: 2, sent: 2 }, warnings: ['Skipped 2 lines of the recipients file that are not a phone number: lines 3, 6.'] });
+			expect(JSON.stringify(out)).not.toContain('3933');
+			expect(graph.bodies.map((body) => body.to).sort()).toEqual(['393331111111', '393334444444']);
+
+			await writeFile(recipientsFile, 'sub-1,333\n\nsub-2,n/a\n');
+			const none = await runWithCredentials(workflow, credentials, [{ json: { id: 'm9', text: 'Avviso' } }]);
+			expect(none.error()?.message).toBe(`The recipients file ${recipientsFile} has no valid phone number`);
+			expect(none.error()?.description).toBe('2 lines are not a phone number: lines 1, 3. Write one subscriber a line, "key,number" or just the number, with the country code (39 for Italy).');
+			expect(graph.bodies).toHaveLength(2);
+		} finally {
+			await graph.close();
+		}
+	});
+
 	it('subscribers: error 190 stops with what to do', async () => {
 		const dir = await mkdtemp(join(tmpdir(), 'wa-subs-'));
 		await writeFile(join(dir, 'r.csv'), '393331111111\n');

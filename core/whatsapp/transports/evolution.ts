@@ -71,8 +71,3 @@ function toChatMessage(record: Record<string, unknown>): ChatMessage & { at: num
 		at: Number(record.messageTimestamp ?? 0),
 	};
 }
-
-/** The credential test: GET {base}/instance/connectionState/{instance}. */
-export function evolutionStateUrl(baseUrl: string, instance: string): string {
-	return joinUrl(baseUrl, 'instance', 'connectionState', instance);
-}

@@ -56,8 +56,3 @@ export function wahaGateway(config: GatewayConfig): Gateway {
 		},
 	};
 }
-
-/** The credential test: GET {base}/api/sessions/{session}. */
-export function wahaSessionUrl(baseUrl: string, session: string): string {
-	return joinUrl(baseUrl, 'api', 'sessions', session);
-}

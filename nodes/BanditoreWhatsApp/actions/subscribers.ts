@@ -20,7 +20,7 @@ interface Options {
  */
 export async function sendToSubscribers(context: IExecuteFunctions, itemIndex: number, post: Post, json: IDataObject): Promise<{ json: IDataObject; report: BroadcastReport }> {
 	const options = context.getNodeParameter('options', itemIndex, {}) as Options;
-	const recipients = await readRecipients(context, itemIndex, (context.getNodeParameter('recipientsFile', itemIndex) as string).trim());
+	const { recipients, warnings } = await readRecipients(context, itemIndex, (context.getNodeParameter('recipientsFile', itemIndex) as string).trim());
 	const message = cloudMessage(context, itemIndex, post, options);
 	const broadcastId = typeof json.id === 'string' && json.id ? json.id.replace(/[^\w-]/g, '_') : digest(JSON.stringify(message));
 	const folder = (options.sendLogFolder ?? '').trim() || dataFolder('broadcasts');
@@ -47,6 +47,7 @@ export async function sendToSubscribers(context: IExecuteFunctions, itemIndex: n
 			image: post.image,
 			...(message.kind === 'template' ? { template: message.name } : {}),
 			report: report as unknown as IDataObject,
+			...(warnings.length ? { warnings } : {}),
 		},
 	};
 }
@@ -65,7 +66,7 @@ function cloudMessage(context: IExecuteFunctions, itemIndex: number, post: Post,
 	};
 }
 
-async function readRecipients(context: IExecuteFunctions, itemIndex: number, path: string): Promise<Recipient[]> {
+async function readRecipients(context: IExecuteFunctions, itemIndex: number, path: string): Promise<{ recipients: Recipient[]; warnings: string[] }> {
 	if (!isAbsolute(path)) {
 		throw new NodeOperationError(context.getNode(), `The recipients file "${path}" is not an absolute path`, { description: 'Write the full path, starting with /.', itemIndex });
 	}
@@ -78,16 +79,37 @@ async function readRecipients(context: IExecuteFunctions, itemIndex: number, pat
 			itemIndex,
 		});
 	}
+	const { recipients, refused } = parseRecipients(text);
+	// Line numbers only: the refused text may be a number, and numbers never leave the engine.
+	const lines = refused.length === 1 ? `line ${refused[0]}` : `lines ${refused.slice(0, 20).join(', ')}${refused.length > 20 ? ` and ${refused.length - 20} more` : ''}`;
+	if (recipients.length === 0) {
+		const why = refused.length ? `${refused.length === 1 ? '1 line is' : `${refused.length} lines are`} not a phone number: ${lines}. ` : '';
+		throw new NodeOperationError(context.getNode(), `The recipients file ${path} has no valid phone number`, {
+			description: `${why}Write one subscriber a line, "key,number" or just the number, with the country code (39 for Italy).`,
+			itemIndex,
+		});
+	}
+	const warnings = refused.length ? [`Skipped ${refused.length === 1 ? '1 line' : `${refused.length} lines`} of the recipients file that ${refused.length === 1 ? 'is' : 'are'} not a phone number: ${lines}.`] : [];
+	return { recipients, warnings };
+}
+
+/** Blank lines and # comments are not recipients; a first line without digits is a header. */
+function parseRecipients(text: string): { recipients: Recipient[]; refused: number[] } {
 	const recipients: Recipient[] = [];
-	for (const line of text.split(/\r?\n/)) {
+	const refused: number[] = [];
+	text.split(/\r?\n/).forEach((line, index) => {
 		const cells = line.split(/[,;\t]/).map((cell) => cell.trim());
-		if (!cells[0] || cells[0].startsWith('#')) continue;
+		if (!line.trim() || cells[0].startsWith('#')) return;
+		if (index === 0 && !/\d/.test(line)) return;
 		const number = (cells.length > 1 ? cells[1] : cells[0]).replace(/[\s+().-]/g, '');
-		if (!/^\d{6,15}$/.test(number)) continue;
+		if (!/^\d{6,15}$/.test(number)) {
+			refused.push(index + 1);
+			return;
+		}
 		// Without a key of its own, a subscriber is known by a digest of the number, never the number.
 		recipients.push({ key: cells.length > 1 && cells[0] ? cells[0] : digest(number), to: number });
-	}
-	return recipients;
+	});
+	return { recipients, refused };
 }
 
 function digest(value: string): string {
