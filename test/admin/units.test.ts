@@ -3,7 +3,7 @@ import { bubble, whatsappHtml } from '../../scheduler/src/admin/bubble';
 import { csvCell, toCsv } from '../../scheduler/src/admin/csv';
 import { html, safe } from '../../scheduler/src/admin/html';
 import { maskPhones, redact } from '../../scheduler/src/admin/redact';
-import { applyForm } from '../../scheduler/src/admin/rules-edit';
+import { applyForm, categoryId } from '../../scheduler/src/admin/rules-edit';
 
 test('html`` escapes every interpolation unless it is Html', () => {
 	const title = '<script>alert("x")</script> & \'co\'';
@@ -54,4 +54,22 @@ test('rules forms change only the values in the text; comments and alignment sta
 	const noQuiet = applyForm(source, 'quota', { perWeek: '10', week: 'iso', emergenciesExempt: 'on', minSpacingMinutes: '0', quietFrom: '', quietTo: '' });
 	expect(noQuiet).not.toContain('quietHours');
 	expect(noQuiet).toContain('perWeek: 10 # limite');
+});
+
+test('a new category\'s id comes from its label: lowercase, ascii, dashes', () => {
+	expect(categoryId('  Città e Cultura! ')).toBe('citta-e-cultura');
+	expect(categoryId('Sport & tempo libero 2026')).toBe('sport-tempo-libero-2026');
+	expect(categoryId('🎉')).toBe('');
+});
+
+test('categories are added and removed in the text; the comments around them stay, flow lists too', () => {
+	const block = ['categories:', '  - id: a # prima', '    label: A', '', '  # la seconda', '  - id: b', '    label: B', '', '# dopo', 'fallbackCategory: b', ''].join('\n');
+	expect(applyForm(block, 'category-remove', { id: 'a' })).toBe(['categories:', '  # la seconda', '  - id: b', '    label: B', '', '# dopo', 'fallbackCategory: b', ''].join('\n'));
+	expect(applyForm(block, 'category-remove', { id: 'b' })).toBe(['categories:', '  - id: a # prima', '    label: A', '', '# dopo', 'fallbackCategory: b', ''].join('\n'));
+	expect(applyForm(block, 'category-add', { label: 'Sì: "C"', emoji: '#', words: 'uno\ndue' })).toBe(
+		block.replace('    label: B\n', '    label: B\n\n  - id: si-c\n    label: "Sì: \\"C\\""\n    emoji: "#"\n    match:\n      words:\n        - uno\n        - due\n'),
+	);
+	const flow = 'categories: [{ id: a, label: A }] # tutte\n';
+	expect(applyForm(flow, 'category-add', { label: 'B', words: 'b' })).toContain('# tutte');
+	expect(applyForm(flow, 'category-remove', { id: 'a' })).toBe('categories: [] # tutte\n');
 });

@@ -5,7 +5,7 @@ import { isMap, isScalar, isSeq, parseDocument, type YamlDocument } from '../../
 import type { RuleProblem } from '../../../core/rules';
 import type { FieldError } from './layout';
 
-export const SECTIONS = ['quota', 'categories', 'blocked', 'period-add', 'period-remove', 'persons', 'message'] as const;
+export const SECTIONS = ['quota', 'categories', 'category-add', 'category-remove', 'blocked', 'period-add', 'period-remove', 'persons', 'message'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 type Form = Record<string, string>;
@@ -107,6 +107,42 @@ class Editor {
 		this.doc.setIn(path, this.doc.createNode(items));
 	}
 
+	/** Appends a map to a block list as text after its last item (the comments around stay put). */
+	append(path: Array<string | number>, value: Block): void {
+		const node = this.doc.getIn(path, true);
+		const last = isSeq(node) && !node.flow ? rangeOf(node.items.at(-1)) : null;
+		if (!isSeq(node) || !last) {
+			this.structural = true;
+			this.doc.addIn(path, this.doc.createNode(value));
+			return;
+		}
+		const pad = ' '.repeat(last[0] - (this.source.lastIndexOf('\n', last[0] - 1) + 1));
+		const lines = blockLines(value, pad);
+		lines[0] = `${pad.slice(2)}- ${lines[0].trimStart()}`;
+		const before = this.source[last[1] - 1] === '\n' ? '' : '\n';
+		this.splices.push({ start: last[1], end: last[1], text: `${before}\n${lines.join('\n')}\n` });
+		node.items.push(this.doc.createNode(value));
+	}
+
+	/** Removes one item of a block list from the text, its own lines only. */
+	removeItem(path: Array<string | number>, index: number): void {
+		const node = this.doc.getIn(path, true);
+		if (!isSeq(node)) return;
+		const ranges = node.items.map(rangeOf);
+		const [previous, item, next] = [ranges[index - 1], ranges[index], ranges[index + 1]];
+		const lineOf = (at: number) => this.source.lastIndexOf('\n', at - 1) + 1;
+		if (node.flow || !item || ranges.length < 2 || ranges.some((r) => !r)) {
+			this.structural = true;
+			this.doc.deleteIn([...path, index]);
+			return;
+		}
+		// Its own lines and one blank line next to them; a comment above the next item stays.
+		const start = next ? lineOf(item[0]) : previous![1];
+		const blank = next && this.source[item[1]] === '\n';
+		this.splices.push({ start, end: item[1] + (blank ? 1 : 0), text: '' });
+		node.items.splice(index, 1);
+	}
+
 	remove(path: Array<string | number>): void {
 		if (!this.doc.hasIn(path)) return;
 		this.structural = true;
@@ -120,6 +156,38 @@ class Editor {
 		return out;
 	}
 }
+
+/** A map written as block YAML; an emoji is always quoted (YAML reads some symbols otherwise). */
+type Block = { [key: string]: Scalar | string[] | Block };
+
+function blockLines(value: Block, pad: string): string[] {
+	return Object.entries(value).flatMap(([key, v]): string[] => {
+		if (typeof v !== 'object') return [`${pad}${key}: ${yamlText(v, key === 'emoji')}`];
+		if (Array.isArray(v)) return v.length ? [`${pad}${key}:`, ...v.map((w) => `${pad}  - ${yamlText(w)}`)] : [`${pad}${key}: []`];
+		return [`${pad}${key}:`, ...blockLines(v, `${pad}  `)];
+	});
+}
+
+/** The id of a new category from its label: «Città e cultura» → citta-e-cultura. */
+export function categoryId(label: string): string {
+	return label
+		.normalize('NFD')
+		.replace(/\p{M}/gu, '')
+		.toLowerCase()
+		.replace(/[^a-z0-9]+/g, '-')
+		.replace(/^-+|-+$/g, '');
+}
+
+export function categoriesOf(doc: YamlDocument): Array<{ id: string; label: string }> {
+	const node = doc.getIn(['categories'], true);
+	const list = isSeq(node) ? (node.toJSON() as unknown[]) : [];
+	return list.map((c) => ({ id: String((c as { id?: unknown })?.id ?? ''), label: String((c as { label?: unknown })?.label ?? '') }));
+}
+
+const rangeOf = (node: unknown): [number, number] | null => {
+	const range = (node as { range?: [number, number, number] } | null)?.range;
+	return range ? [range[0], range[1]] : null;
+};
 
 function count(doc: YamlDocument, path: string[]): number {
 	const node = doc.getIn(path, true);
@@ -165,6 +233,28 @@ export function applyForm(source: string, section: Section, form: Form): string 
 			}
 			break;
 		}
+		case 'category-add': {
+			const category: Block = { id: categoryId(form.label ?? ''), label: (form.label ?? '').trim() };
+			if ((form.emoji ?? '').trim()) category.emoji = form.emoji.trim();
+			if ((form.priority ?? '').trim()) category.priority = numberOrText(form.priority);
+			if (checked(form.emergency)) category.emergency = true;
+			if (checked(form.approval)) category.approval = true;
+			category.match = { words: lines(form.words) };
+			e.append(['categories'], category);
+			break;
+		}
+		case 'category-remove': {
+			const index = categoriesOf(doc).findIndex((c) => c.id === form.id);
+			if (index < 0) break;
+			e.removeItem(['categories'], index);
+			// The election lists name categories: a removed one leaves them too.
+			for (const key of ['pass', 'reject']) {
+				const node = doc.getIn(['election', key], true);
+				const ids = isSeq(node) ? (node.toJSON() as unknown[]).map(String) : [];
+				if (ids.includes(form.id)) e.list(['election', key], ids.filter((id) => id !== form.id));
+			}
+			break;
+		}
 		case 'blocked': {
 			for (let i = 0; i < count(doc, ['blocked']); i++) {
 				if (form[`blocked-${i}`] !== undefined) e.list(['blocked', i, 'words'], lines(form[`blocked-${i}`]));
@@ -199,6 +289,8 @@ export function fieldOf(problem: RuleProblem, section: Section | 'import', perio
 	if (section === 'import') return 'import-text';
 	const p = problem.path;
 	let m: RegExpMatchArray | null;
+	// `periods` is the length of the list an add form grew: the new category's problems are its own.
+	if (section === 'category-add' && (m = p.match(/^categories\[(\d+)\](?:\.(label|emoji|priority))?/)) && Number(m[1]) === periods - 1) return `new-${m[2] ?? 'words'}`;
 	if (p.startsWith('quota.quietHours')) return 'quietFrom';
 	if ((m = p.match(/^quota\.(perWeek|week|minSpacingMinutes)/))) return m[1];
 	if ((m = p.match(/^categories\[(\d+)\]\.(label|emoji|priority)/))) return `${m[2]}-${m[1]}`;
@@ -215,12 +307,33 @@ export function fieldOf(problem: RuleProblem, section: Section | 'import', perio
 const FIRST_FIELD: Record<Section, string> = {
 	quota: 'perWeek',
 	categories: 'label-0',
+	'category-add': 'new-label',
+	'category-remove': 'main',
 	blocked: 'blocked-0',
 	'period-add': 'period-name',
 	'period-remove': 'periods',
 	persons: 'persons',
 	message: 'footer',
 };
+
+/** What an add or remove form gets wrong in its own terms, before the rules' checks. */
+export function formErrors(source: string, section: Section | 'import', form: Form): FieldError[] {
+	const doc = parseRules(source);
+	if (section === 'category-add') {
+		const label = (form.label ?? '').trim();
+		const id = categoryId(label);
+		const errors: FieldError[] = [];
+		if (!label) errors.push({ field: 'new-label', message: t('admin.rules.categoryNoLabel') });
+		else if (!id) errors.push({ field: 'new-label', message: t('admin.rules.categoryBadLabel') });
+		else if (categoriesOf(doc).some((c) => c.id === id)) errors.push({ field: 'new-label', message: t('admin.rules.categoryDuplicate', { label, id }) });
+		if (!lines(form.words).length) errors.push({ field: 'new-words', message: t('admin.rules.categoryNoWords') });
+		return errors;
+	}
+	if (section === 'category-remove' && form.id && doc.get('fallbackCategory') === form.id) {
+		return [{ field: 'main', message: t('admin.rules.categoryFallbackKept', { label: categoriesOf(doc).find((c) => c.id === form.id)?.label ?? form.id }) }];
+	}
+	return [];
+}
 
 /** Plain Italian: the problem and its hint; a line number only for a pasted file. */
 export function problemErrors(problems: RuleProblem[], section: Section | 'import', periods: number): FieldError[] {

@@ -67,6 +67,51 @@ export async function saveUser(store: Store, username: string, role: Role, passw
 	});
 }
 
+export type UserRefusal = 'unknown' | 'self' | 'lastAdmin';
+
+/** Would this leave no administrator? Checked inside the change's transaction. */
+async function lastAdministrator(q: Queryable, username: string): Promise<boolean> {
+	// Locks every administrator row first (a no-op write, portable to both stores), so two
+	// administrators demoting or deleting each other at once on PostgreSQL cannot both pass the count.
+	await q.run("UPDATE admin_users SET role = role WHERE role = 'administrator'");
+	const row = await q.get<{ n: number }>("SELECT count(*) AS n FROM admin_users WHERE role = 'administrator' AND username <> ?", [username]);
+	return Number(row?.n ?? 0) === 0;
+}
+
+/** Sets a user's role (it applies at their next request); never takes the last administrator away. */
+export async function setRole(store: Store, username: string, role: Role, actor: string, now: number): Promise<UserRefusal | null> {
+	return store.tx(async (q) => {
+		const row = await q.get<{ role: string }>('SELECT role FROM admin_users WHERE username = ?', [username]);
+		if (!row) return 'unknown';
+		if (row.role === role) return null;
+		if (row.role === 'administrator' && (await lastAdministrator(q, username))) return 'lastAdmin';
+		await q.run('UPDATE admin_users SET role = ?, updated_at = ? WHERE username = ?', [role, now, username]);
+		await audit(q, now, { channel: null, type: 'admin.user.role', actor, details: { username, role, previous: row.role } });
+		return null;
+	});
+}
+
+/** Deletes a user and ends their sessions; nobody deletes themselves or the last administrator. */
+export async function deleteUser(store: Store, username: string, by: string, now: number): Promise<UserRefusal | null> {
+	if (username === by) return 'self';
+	return store.tx(async (q) => {
+		const row = await q.get<{ role: string }>('SELECT role FROM admin_users WHERE username = ?', [username]);
+		if (!row) return 'unknown';
+		if (row.role === 'administrator' && (await lastAdministrator(q, username))) return 'lastAdmin';
+		await q.run('DELETE FROM admin_sessions WHERE username = ?', [username]);
+		await q.run('DELETE FROM admin_users WHERE username = ?', [username]);
+		await audit(q, now, { channel: null, type: 'admin.user.deleted', actor: `admin:${by}`, details: { username, role: row.role } });
+		return null;
+	});
+}
+
+/** Would saving this user with this role demote the last administrator? */
+export async function demotesLastAdmin(q: Queryable, username: string, role: Role): Promise<boolean> {
+	if (role === 'administrator') return false;
+	const row = await q.get<{ role: string }>('SELECT role FROM admin_users WHERE username = ?', [username]);
+	return row?.role === 'administrator' && (await lastAdministrator(q, username));
+}
+
 /** The user when the password is right; the same work is done for an unknown name (no timing hint). */
 export async function checkLogin(q: Queryable, username: string, password: string): Promise<AdminUser | null> {
 	const row = await q.get<{ username: string; password_hash: string; role: string; created_at: number }>('SELECT * FROM admin_users WHERE username = ?', [username]);

@@ -7,7 +7,7 @@ import { listRulesVersions, rulesSource, saveRules, type Channel } from '../../c
 import { html, type Html } from '../html';
 import { errorSummary, fieldError, invalid, type FieldError } from '../layout';
 import { actorOf, AdminError, formOf, frame, pickChannel, sendPage, sessionOf, withChannel, type Pages } from '../request';
-import { applyForm, parseRules, problemErrors, SECTIONS, type Section } from '../rules-edit';
+import { applyForm, categoriesOf, formErrors, parseRules, problemErrors, SECTIONS, type Section } from '../rules-edit';
 import type { Session } from '../sessions';
 import { when } from '../time';
 
@@ -17,6 +17,7 @@ type Data = {
 	blocked?: Array<{ id?: unknown; reason?: unknown; words?: unknown[] }>;
 	election?: { persons?: unknown[]; periods?: Array<{ name?: unknown; start?: unknown; end?: unknown }> };
 	message?: { footer?: unknown; template?: unknown };
+	fallbackCategory?: unknown;
 };
 
 const text = (value: unknown, fallback = ''): string => (value === undefined || value === null ? fallback : String(value));
@@ -30,8 +31,9 @@ interface View {
 	source: string;
 	errors: FieldError[];
 	importText?: string;
-	/** The fields of a period that could not be added. */
+	/** The fields of a period or a category that could not be added. */
 	period?: Record<string, string>;
+	added?: Record<string, string>;
 }
 
 function hidden(v: View, section: Section | 'import'): Html {
@@ -44,13 +46,13 @@ function input(v: View, id: string, label: string, value: string, extra: { type?
 	${extra.help ? html`<small id="${id}-help" class="form-text">${extra.help}</small>` : ''}${fieldError(v.errors, id)}</div>`;
 }
 
-function textarea(v: View, id: string, label: string, value: string, rows = 4): Html {
+function textarea(v: View, id: string, label: string, value: string, rows = 4, name = id): Html {
 	return html`<div class="form-group mb-3"><label for="${id}" class="active">${label}</label>
-	<textarea id="${id}" name="${id}" rows="${rows}"${invalid(v.errors, id)}>${value}</textarea>${fieldError(v.errors, id)}</div>`;
+	<textarea id="${id}" name="${name}" rows="${rows}"${invalid(v.errors, id)}>${value}</textarea>${fieldError(v.errors, id)}</div>`;
 }
 
-function checkbox(id: string, label: string, on: unknown): Html {
-	return html`<div class="form-check mb-3"><input type="checkbox" id="${id}" name="${id}"${on === true ? html` checked` : ''}><label for="${id}">${label}</label></div>`;
+function checkbox(id: string, label: string, on: unknown, name = id): Html {
+	return html`<div class="form-check mb-3"><input type="checkbox" id="${id}" name="${name}"${on === true ? html` checked` : ''}><label for="${id}">${label}</label></div>`;
 }
 
 const submit = (): Html => html`<button type="submit" class="btn btn-primary">${t('admin.rules.save')}</button>`;
@@ -93,15 +95,30 @@ function electionForms(v: View, d: Data): Html {
 
 function categoriesForm(v: View, d: Data): Html {
 	const categories = d.categories ?? [];
+	const remove = (c: { id?: unknown; label?: unknown }): Html =>
+		c.id === d.fallbackCategory
+			? html`<small class="ms-2">${t('admin.rules.categoryFallback')}</small>`
+			: html`<a class="btn btn-outline-danger btn-sm ms-2" id="remove-${text(c.id)}" href="/admin/rules/category-remove?channel=${encodeURIComponent(v.channel.id)}&amp;id=${encodeURIComponent(text(c.id))}">${t('admin.rules.categoryRemove', { label: text(c.label) })}</a>`;
 	return html`<form method="post" action="/admin/rules" novalidate><fieldset id="s-categories"><legend>${t('admin.rules.categories')}</legend>${hidden(v, 'categories')}
 	${categories.map(
-		(c, i) => html`<div class="border rounded p-3 mb-3"><h3 class="h6">${text(c.emoji)} ${text(c.label)} <code>${text(c.id)}</code></h3>
+		(c, i) => html`<div class="border rounded p-3 mb-3"><h3 class="h6">${text(c.emoji)} ${text(c.label)} <code>${text(c.id)}</code>${remove(c)}</h3>
 		<div class="row"><div class="col-md-5">${input(v, `label-${i}`, t('admin.rules.categoryLabel'), text(c.label))}</div>
 		<div class="col-md-3">${input(v, `emoji-${i}`, t('admin.rules.categoryEmoji'), text(c.emoji))}</div>
 		<div class="col-md-4">${input(v, `priority-${i}`, t('admin.rules.categoryPriority'), text(c.priority, '0'))}</div></div>
 		${textarea(v, `words-${i}`, t('admin.rules.categoryWords'), list(c.match?.words), 4)}
 		${checkbox(`emergency-${i}`, t('admin.rules.categoryEmergency'), c.emergency)}${checkbox(`approval-${i}`, t('admin.rules.categoryApproval'), c.approval)}</div>`,
 	)}${submit()}</fieldset></form>`;
+}
+
+function addCategoryForm(v: View): Html {
+	const a = v.added ?? {};
+	return html`<form method="post" action="/admin/rules" novalidate><fieldset id="s-category-add"><legend>${t('admin.rules.categoryAdd')}</legend>${hidden(v, 'category-add')}
+	<div class="row"><div class="col-md-5">${input(v, 'new-label', t('admin.rules.categoryLabel'), a.label ?? '', { name: 'label', help: t('admin.rules.categoryAddHelp') })}</div>
+	<div class="col-md-3">${input(v, 'new-emoji', t('admin.rules.categoryEmoji'), a.emoji ?? '', { name: 'emoji' })}</div>
+	<div class="col-md-4">${input(v, 'new-priority', t('admin.rules.categoryPriority'), a.priority ?? '0', { name: 'priority' })}</div></div>
+	${textarea(v, 'new-words', t('admin.rules.categoryWords'), a.words ?? '', 4, 'words')}
+	${checkbox('new-emergency', t('admin.rules.categoryEmergency'), a.emergency === 'on', 'emergency')}${checkbox('new-approval', t('admin.rules.categoryApproval'), a.approval === 'on', 'approval')}
+	<button type="submit" class="btn btn-primary">${t('admin.rules.categoryAddSubmit')}</button></fieldset></form>`;
 }
 
 function blockedForm(v: View, d: Data): Html {
@@ -160,6 +177,10 @@ function labelled(errors: FieldError[], source: string): FieldError[] {
 		footer: 'admin.rules.footer',
 		template: 'admin.rules.template',
 		'import-text': 'admin.rules.yaml',
+		'new-label': 'admin.rules.categoryAdd',
+		'new-emoji': 'admin.rules.categoryAdd',
+		'new-priority': 'admin.rules.categoryAdd',
+		'new-words': 'admin.rules.categoryAdd',
 		periods: 'admin.rules.election',
 	};
 	return errors.map((e) => {
@@ -174,6 +195,7 @@ const TOC: Array<[string, MessageKey]> = [
 	['s-quota', 'admin.rules.quota'],
 	['s-election', 'admin.rules.election'],
 	['s-categories', 'admin.rules.categories'],
+	['s-category-add', 'admin.rules.categoryAdd'],
 	['s-blocked', 'admin.rules.blocked'],
 	['s-message', 'admin.rules.message'],
 	['s-yaml', 'admin.rules.yaml'],
@@ -190,8 +212,15 @@ export function rulesPages({ ctx }: Pages) {
 		}
 		const body = html`${errorSummary(v.errors)}<p>${t('admin.rules.intro')}</p><p><strong>${t('admin.rules.version', { version: v.version })}</strong></p>
 		<nav aria-label="${t('admin.rules.toc')}"><ul class="page-toc mb-4">${TOC.map(([id, key]) => html`<li><a href="#${id}">${t(key)}</a></li>`)}</ul></nav>
-		${quotaForm(v, data)}${electionForms(v, data)}${categoriesForm(v, data)}${blockedForm(v, data)}${messageForm(v, data)}${yamlForms(v)}${await versionsTable(v, ctx)}`;
+		${quotaForm(v, data)}${electionForms(v, data)}${categoriesForm(v, data)}${addCategoryForm(v)}${blockedForm(v, data)}${messageForm(v, data)}${yamlForms(v)}${await versionsTable(v, ctx)}`;
 		return sendPage(reply, { ...frame(ctx, request, '/admin/rules', v.channel), title: t('admin.rules.title'), body }, status);
+	}
+
+	/** The label of a category the source has; any other id is a page that does not exist. */
+	function removable(source: string, id: string): string {
+		const category = categoriesOf(parseRules(source)).find((c) => c.id === id);
+		if (!id || !category) throw new AdminError(404, t('admin.error.notFound'));
+		return category.label;
 	}
 
 	async function current(channel: Channel): Promise<string> {
@@ -218,6 +247,25 @@ export function rulesPages({ ctx }: Pages) {
 				.send(source);
 		});
 
+		app.get<{ Querystring: { channel?: string; id?: string } }>('/rules/category-remove', admin, async (request, reply) => {
+			const channel = pickChannel(ctx, request.query.channel);
+			const v: View = { session: sessionOf(request), channel, version: channel.rulesVersion, source: await current(channel), errors: [] };
+			const id = request.query.id ?? '';
+			const label = removable(v.source, id);
+			const errors = formErrors(v.source, 'category-remove', { id });
+			const data = (parseRules(v.source).toJS() ?? {}) as Data & { election?: { pass?: unknown[]; reject?: unknown[] } };
+			const fallback = data.categories?.find((c) => c.id === data.fallbackCategory);
+			const inElection = [...(data.election?.pass ?? []), ...(data.election?.reject ?? [])].includes(id);
+			const back = withChannel('/admin/rules', channel);
+			const body = html`${errorSummary(errors)}<p>${t('admin.rules.categoryRemoveOthers', { label })}
+			${fallback ? t('admin.rules.categoryRemoveFallback', { fallback: text(fallback.label) }) : t('admin.rules.categoryRemoveHeld')}</p>
+			${inElection ? html`<p>${t('admin.rules.categoryRemoveElection')}</p>` : ''}<p>${t('admin.rules.categoryRemoveVersion')}</p>
+			${errors.length ? '' : html`<form method="post" action="/admin/rules" class="d-inline">${hidden(v, 'category-remove')}<input type="hidden" name="id" value="${id}">
+			<button type="submit" class="btn btn-danger">${t('admin.rules.categoryRemoveConfirm')}</button></form>`}
+			<a class="btn btn-outline-primary ms-2" href="${back}#s-categories">${t('admin.rules.cancel')}</a>`;
+			return sendPage(reply, { ...frame(ctx, request, '/admin/rules', channel), title: t('admin.rules.categoryRemoveTitle', { label }), body }, errors.length ? 422 : 200);
+		});
+
 		app.post('/rules', admin, async (request, reply) => {
 			const session = sessionOf(request);
 			const form = formOf(request);
@@ -226,17 +274,33 @@ export function rulesPages({ ctx }: Pages) {
 			if (section !== 'import' && !(SECTIONS as readonly string[]).includes(section)) throw new AdminError(400, t('admin.error.badRequest'));
 			const base = Number(form.version);
 			const before = await current(channel);
+			if (section === 'category-remove') removable(before, form.id ?? '');
+			const early = formErrors(before, section, form);
+			if (early.length) {
+				const v: View = { session, channel, version: channel.rulesVersion, source: before, errors: early, added: section === 'category-add' ? form : undefined };
+				return render(request, reply, { ...v, errors: labelled(early, before) }, 422);
+			}
 			const source = section === 'import' ? (form.yaml ?? '') : applyForm(before, section, form);
 			const result = await saveRules(ctx, channel.id, source, actorOf(session), Number.isInteger(base) ? base : null);
 			// After a mistake the forms show what was typed; a pasted file or a new period stay in their own form.
-			const shown = section === 'import' || section === 'period-add' ? before : source;
-			const view: View = { session, channel, version: channel.rulesVersion, source: shown, errors: [], importText: section === 'import' ? source : undefined, period: section === 'period-add' ? form : undefined };
+			const own = section === 'import' || section === 'period-add' || section === 'category-add' || section === 'category-remove';
+			const view: View = {
+				session,
+				channel,
+				version: channel.rulesVersion,
+				source: own ? before : source,
+				errors: [],
+				importText: section === 'import' ? source : undefined,
+				period: section === 'period-add' ? form : undefined,
+				added: section === 'category-add' ? form : undefined,
+			};
 			if (!result.ok && 'conflict' in result) {
 				return render(request, reply, { ...view, source: await current(pickChannel(ctx, channel.id)), version: result.conflict, errors: [{ field: 'main', message: t('admin.rules.conflict', { version: result.conflict }) }] }, 409);
 			}
 			if (!result.ok) {
-				const periods = ((parseRules(source).toJS() ?? {}) as Data).election?.periods?.length ?? 0;
-				return render(request, reply, { ...view, errors: labelled(problemErrors(result.problems, section, periods), source) }, 422);
+				const data = (parseRules(source).toJS() ?? {}) as Data;
+				const added = section === 'category-add' ? (data.categories?.length ?? 0) : (data.election?.periods?.length ?? 0);
+				return render(request, reply, { ...view, errors: labelled(problemErrors(result.problems, section, added), source) }, 422);
 			}
 			return reply.redirect(`${withChannel('/admin/rules', channel, result.changed ? 'saved' : 'unchanged')}`, 303);
 		});
