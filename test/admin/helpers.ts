@@ -162,6 +162,14 @@ export class Client {
 		return this.post('/admin/login', { _csrf: Client.csrf(form), username: user, password });
 	}
 
+	/** Posts one section of the rules page of a channel, with the page's CSRF token and rules version. */
+	async saveRules(fields: Record<string, string>, channel = 'meda'): Promise<Page> {
+		const page = await this.get(`/admin/rules?channel=${channel}`);
+		if (page.status !== 200) throw new Error(`the rules page answered ${page.status}`);
+		const version = (page.text.match(/name="version" value="(\d+)"/) as RegExpMatchArray)[1];
+		return this.post('/admin/rules', { _csrf: Client.csrf(page), channel, version, ...fields });
+	}
+
 	/** The session's token, read from any page. */
 	async token(): Promise<string> {
 		return Client.csrf(await this.get('/admin'));

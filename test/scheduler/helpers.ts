@@ -110,6 +110,34 @@ export function testConfig(database: Config['database'], channel: Config['channe
 	};
 }
 
+/**
+ * Schedulers sharing one fresh database, as processes sharing it would (each its own store and
+ * caches), with channel `meda`; `closeAll` (in afterEach) closes them and drops the database.
+ */
+export function sharedDatabase(kind: Kind) {
+	let db: TestDatabase | null = null;
+	const running: Scheduler[] = [];
+	return {
+		/** A fresh database and a configuration for it; `rules` is the channel's rules file. */
+		async open(quota: QuotaPatch = {}): Promise<{ config: Config; rules: string }> {
+			const dir = tempDir();
+			db = await freshDatabase(kind, dir);
+			const rules = rulesFile(dir, quota);
+			return { config: testConfig(db.database, { id: 'meda', name: 'Meda', rules, delivery: { kind: 'outbox', file: join(dir, 'outbox.jsonl') } }), rules };
+		},
+		async start(config: Config, clock: () => Date): Promise<Scheduler> {
+			const s = await startScheduler(config, { clock, dispatch: false });
+			running.push(s);
+			return s;
+		},
+		async closeAll(): Promise<void> {
+			for (const s of running.splice(0)) await s.close();
+			await db?.drop();
+			db = null;
+		},
+	};
+}
+
 export interface Harness {
 	scheduler: Scheduler;
 	dir: string;

@@ -1,38 +1,26 @@
 // The ledger cache (ledger.ts, migration 0005): a decision reuses the counts of the last one only
 // while the channel's ledger version is unchanged. These tests change the ledger behind a process's
 // back (another process, a rolled-back transaction) and check the next decision sees the change.
-import { join } from 'node:path';
 import { decideInTx } from '../../scheduler/src/ledger';
-import { startScheduler, type Scheduler } from '../../scheduler/src/index';
+import type { Scheduler } from '../../scheduler/src/index';
 import { reserve, release } from '../../scheduler/src/slots';
 import { enqueue } from '../../scheduler/src/outbox';
-import { freshDatabase, rulesFile, skipPostgres, tempDir, testConfig, type Kind, type TestDatabase } from './helpers';
+import { sharedDatabase, skipPostgres, type Kind } from './helpers';
 
 const AT = new Date('2026-05-12T09:00:00Z');
 
 describe.each<Kind>(['sqlite', 'postgres'])('ledger cache on %s', (kind) => {
 	let skip = false;
-	let db: TestDatabase | null = null;
-	const running: Scheduler[] = [];
+	const shared = sharedDatabase(kind);
 	beforeAll(async () => {
 		skip = await skipPostgres(kind);
 	});
-	afterEach(async () => {
-		for (const s of running.splice(0)) await s.close();
-		await db?.drop();
-		db = null;
-	});
+	afterEach(() => shared.closeAll());
 
 	/** Two scheduler processes' worth of state (store, cache) on one database, limit 1 a week. */
 	async function twoSchedulers(): Promise<[Scheduler, Scheduler]> {
-		const dir = tempDir();
-		db = await freshDatabase(kind, dir);
-		const config = testConfig(db.database, { id: 'meda', name: 'Meda', rules: rulesFile(dir, { perWeek: 1 }), delivery: { kind: 'outbox', file: join(dir, 'outbox.jsonl') } });
-		const a = await startScheduler(config, { clock: () => AT, dispatch: false });
-		running.push(a);
-		const b = await startScheduler(config, { clock: () => AT, dispatch: false });
-		running.push(b);
-		return [a, b];
+		const { config } = await shared.open({ perWeek: 1 });
+		return [await shared.start(config, () => AT), await shared.start(config, () => AT)];
 	}
 
 	const version = async (s: Scheduler) => String((await s.ctx.store.get<{ v: unknown }>('SELECT ledger_version AS v FROM channels WHERE id = ?', ['meda']))?.v);

@@ -1,10 +1,8 @@
 // The other ways a week is kept, through the API on a real SQLite file and the real PostgreSQL:
 // a rolling window, minimum spacing, pacing through the week, and rules versions across restarts.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { startScheduler, type Scheduler } from '../../scheduler/src/index';
-import { call, countBy, freshDatabase, manual, messages, rulesFile, skipPostgres, startHarness, tempDir, testClock, testConfig, type Harness, type Kind, type TestDatabase } from './helpers';
+import { call, countBy, manual, messages, sharedDatabase, skipPostgres, startHarness, testClock, type Harness, type Kind } from './helpers';
 
 describe.each<Kind>(['sqlite', 'postgres'])('weeks on %s', (kind) => {
 	let skip = false;
@@ -78,29 +76,17 @@ describe.each<Kind>(['sqlite', 'postgres'])('weeks on %s', (kind) => {
 
 describe.each<Kind>(['sqlite', 'postgres'])('rules versions on %s', (kind) => {
 	let skip = false;
-	let db: TestDatabase | null = null;
-	const running: Scheduler[] = [];
+	const shared = sharedDatabase(kind);
 	beforeAll(async () => {
 		skip = await skipPostgres(kind);
 	});
-	afterEach(async () => {
-		for (const s of running.splice(0)) await s.close();
-		await db?.drop();
-		db = null;
-	});
+	afterEach(() => shared.closeAll());
 
 	test('a changed rules file is a new version at the next start, audited; each decision records the version it was made under', async () => {
 		if (skip) return;
-		const dir = tempDir();
-		db = await freshDatabase(kind, dir);
-		const rules = rulesFile(dir, { perWeek: 10 });
-		const config = testConfig(db.database, { id: 'meda', name: 'Meda', rules, delivery: { kind: 'outbox', file: join(dir, 'outbox.jsonl') } });
+		const { config, rules } = await shared.open({ perWeek: 10 });
 		const clock = testClock('2026-09-09T08:00:00Z');
-		const start = async () => {
-			const s = await startScheduler(config, { clock: clock.now, dispatch: false });
-			running.push(s);
-			return s;
-		};
+		const start = () => shared.start(config, clock.now);
 		let s = await start();
 		await call(s.url, 'POST', '/v1/channels/meda/messages', manual(1));
 		// The same file again: no new version.
