@@ -2,7 +2,8 @@
 // against a real scheduler on 127.0.0.1 with a SQLite file: log in, read the quota, change the weekly
 // limit (a bad value first), add an election period, approve a held item, send an emergency with its
 // justification and find it in the audit log; then, with a subscribers channel, read the counts and take
-// the sign-up link and its QR code. Screenshots go to docs/screenshots/ for the README.
+// the sign-up link and its QR code. Screenshots go to test-output/screenshots/, or with
+// BANDITORE_UPDATE_SCREENSHOTS=1 to docs/screenshots/ for the README (so a test run leaves git clean).
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,7 +12,7 @@ import { ADMIN, startAdmin, startSubscribersAdmin, type AdminHarness } from '../
 import { CITIZENS, national } from '../subscribers/harness';
 
 const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+const SHOTS = join(__dirname, '..', '..', process.env.BANDITORE_UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-output', 'screenshots');
 const NOW = '2026-06-10T08:00:00Z';
 const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing and CI is set: install Debian's "chromium" package.`);
