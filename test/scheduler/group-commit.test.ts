@@ -42,6 +42,15 @@ describe('SQLite group commit', () => {
 		db.close();
 	});
 
+	test('a checkpointer thread that died does not hang close, and SQLite checkpoints itself again', async () => {
+		const own = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'banditore-gc-')), 'dead.sqlite'));
+		const worker = (own as unknown as { checkpointer: import('node:worker_threads').Worker }).checkpointer;
+		worker.emit('error', new Error('driver not loadable in a worker'));
+		await worker.terminate();
+		await own.tx(async (q) => expect(await q.get('PRAGMA wal_autocheckpoint')).toEqual({ wal_autocheckpoint: 1000 }));
+		await own.close();
+	});
+
 	test('the writer is durable: WAL with synchronous = FULL', () => {
 		expect(SQLITE_WRITER_PRAGMAS).toContain('synchronous = FULL');
 		expect(SQLITE_WRITER_PRAGMAS).toContain('journal_mode = WAL');

@@ -90,6 +90,8 @@ export class SqliteStore implements Store {
 	private draining: Promise<void> | null = null;
 
 	private readonly checkpointer: Worker;
+	/** Settles when the checkpointer thread has ended, for whatever reason. */
+	private readonly checkpointerEnded: Promise<void>;
 
 	constructor(readonly file: string) {
 		mkdirSync(dirname(file), { recursive: true });
@@ -100,6 +102,9 @@ export class SqliteStore implements Store {
 			workerData: { driver: require.resolve('better-sqlite3'), file, pragmas: ['busy_timeout = 10000', 'synchronous = FULL'], intervalMs: CHECKPOINT_MS },
 		});
 		this.checkpointer.unref();
+		this.checkpointerEnded = new Promise((done) => this.checkpointer.once('exit', () => done()));
+		// Should the thread fail (the driver not loading in a worker, say), SQLite checkpoints itself again.
+		this.checkpointer.on('error', () => this.writer.db.open && this.writer.db.pragma('wal_autocheckpoint = 1000'));
 	}
 
 	private get read(): Connection {
@@ -215,11 +220,10 @@ export class SqliteStore implements Store {
 
 	async close(): Promise<void> {
 		while (this.draining) await this.draining;
-		const stopped = new Promise((done) => this.checkpointer.once('exit', done));
 		// Referenced again while it closes: an unreferenced worker would let the process exit mid-close.
 		this.checkpointer.ref();
 		this.checkpointer.postMessage('close');
-		await stopped;
+		await this.checkpointerEnded;
 		this.reader?.db.close();
 		this.writer.db.close();
 	}
