@@ -3,6 +3,7 @@
 // ten-minute steps, so limits, quiet hours, spacing and pacing act as they would for real; then the
 // report says what was posted and why the rest was not. Nothing is sent: delivery is the outbox file.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NewsItem } from '../../core/item';
 import { t } from '../../core/messages';
@@ -15,7 +16,7 @@ export interface DemoOptions {
 	items: NewsItem[];
 	/** The rules file of the channel. */
 	rules: string;
-	/** A folder for the demo's database and outbox file (kept, so the texts can be read afterwards). */
+	/** A folder for the demo's database and outbox file (replaced at each run, kept after it so the texts can be read). */
 	dir: string;
 	now?: Date;
 	channel?: string;
@@ -35,6 +36,9 @@ const STEP_MS = 10 * 60_000;
 export async function simulateWeek(options: DemoOptions): Promise<DemoReport> {
 	const channel = options.channel ?? 'demo';
 	const outbox = join(options.dir, 'outbox.jsonl');
+	const database = join(options.dir, 'demo.sqlite');
+	// Every run simulates its week from nothing: no ledger nor outbox lines left by the previous one.
+	for (const file of [outbox, database, `${database}-wal`, `${database}-shm`]) rmSync(file, { force: true });
 	let now = (options.now ?? new Date()).getTime();
 	const scheduler = await startScheduler(
 		{
@@ -42,7 +46,7 @@ export async function simulateWeek(options: DemoOptions): Promise<DemoReport> {
 			host: '127.0.0.1',
 			port: 0,
 			publicUrl: null,
-			database: { kind: 'sqlite', file: join(options.dir, `demo-${now}.sqlite`) },
+			database: { kind: 'sqlite', file: database },
 			logLevel: 'silent',
 			channels: [{ id: channel, name: channel, rules: options.rules, delivery: { kind: 'outbox', file: outbox } }],
 			dispatch: { intervalMs: 1000, leaseSeconds: 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },

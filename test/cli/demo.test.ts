@@ -7,7 +7,10 @@ import { parse, stringify } from 'yaml';
 import { ROOT, runCliSync } from '../cli-runner';
 
 function demo(...args: string[]) {
-	const dir = mkdtempSync(join(tmpdir(), 'banditore-demo-'));
+	return demoIn(mkdtempSync(join(tmpdir(), 'banditore-demo-')), ...args);
+}
+
+function demoIn(dir: string, ...args: string[]) {
 	const run = runCliSync(['demo', '--dir', dir, ...args], { timeout: 60_000 });
 	const outbox = (() => {
 		try {
@@ -65,6 +68,15 @@ describe('banditore demo', () => {
 		// A notice that would be stale by Monday is not kept waiting: it expires, with its reason.
 		expect(section(run.stdout, /^Scaduti prima di trovare posto \(1\)/).join('\n')).toMatch(/Uffici comunali chiusi[\s\S]*non lascia posto prima della scadenza/);
 		expect(run.outbox).toHaveLength(3);
+	});
+
+	it('a second run in the same folder simulates its week afresh: the same report, no outbox lines left from the first', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'banditore-demo-again-'));
+		const first = demoIn(dir);
+		const second = demoIn(dir);
+		expect(second.code).toBe(0);
+		expect(second.stdout).toBe(first.stdout);
+		expect(second.outbox).toHaveLength(7);
 	});
 
 	it('says what is wrong with a bad date or a missing rules file', () => {
