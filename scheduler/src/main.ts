@@ -26,6 +26,10 @@ export async function main(): Promise<void> {
 			process.stderr.write(`banditore scheduler: ${error.message}\n`);
 			process.exit(2);
 		}
+		if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+			process.stderr.write(`banditore scheduler: ${config.host}:${config.port} is already in use by another program: stop it, or start the scheduler on another port (PORT=8788).\n`);
+			process.exit(2);
+		}
 		throw error;
 	}
 	process.stdout.write(`${JSON.stringify({ msg: 'listening', url: scheduler.url })}\n`);

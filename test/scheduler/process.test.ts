@@ -159,3 +159,22 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler processes on %s', (kind) 
 		expect((await call<Record<string, number>>(second.url, 'GET', '/v1/channels/meda/quota')).body).toMatchObject({ used: 5 });
 	}, 60_000);
 });
+
+test('a port already in use: exit 2 and one sentence that says what to do, not a stack trace', async () => {
+	const taken = createServer();
+	await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+	const port = (taken.address() as { port: number }).port;
+	const dir = tempDir();
+	try {
+		const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+			const child = spawn(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', BANDITORE_API_TOKEN: TOKEN, PORT: String(port), LOG_LEVEL: 'silent', BANDITORE_DB: join(dir, 'b.sqlite') } });
+			let stderr = '';
+			child.stderr?.on('data', (chunk) => (stderr += chunk));
+			child.on('exit', (code) => resolve({ code, stderr }));
+		});
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe(`banditore scheduler: 127.0.0.1:${port} is already in use by another program: stop it, or start the scheduler on another port (PORT=8788).\n`);
+	} finally {
+		taken.close();
+	}
+});
