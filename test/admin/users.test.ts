@@ -1,6 +1,6 @@
 // Users changed on the admin page: a role changed, a user deleted (after a confirmation) with their
 // sessions ended, nobody deleting themselves or the last administrator, every change in the audit log.
-import { saveUser } from '../../scheduler/src/admin/users';
+import { saveUser, setRole } from '../../scheduler/src/admin/users';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
 import { ADMIN, Client, startAdmin, type AdminHarness } from './helpers';
 
@@ -125,5 +125,22 @@ describe.each<Kind>(['sqlite', 'postgres'])('users changed on the admin page on 
 			expect((await anna.post('/admin/users/role', { ...fields, role: 'administrator' })).status).toBe(403);
 		}
 		expect(await roleOf('giulia')).toBe('editor');
+	});
+	test('two administrators demoting each other at once through the user form and the role form: one is refused, an administrator remains', async () => {
+		if (skip) return;
+		await saveUser(ctx().store, 'anna', 'administrator', PASSWORD, 'test', Date.now());
+		await saveUser(ctx().store, 'bruno', 'administrator', PASSWORD, 'test', Date.now());
+		for (const user of (await ctx().store.all<{ username: string }>("SELECT username FROM admin_users WHERE role = 'administrator'")).map((r) => r.username)) {
+			if (user !== 'anna' && user !== 'bruno') await setRole(ctx().store, user, 'editor', 'test', Date.now());
+		}
+		const [saved, changed] = await Promise.all([
+			saveUser(ctx().store, 'bruno', 'editor', PASSWORD, 'admin:anna', Date.now()),
+			setRole(ctx().store, 'anna', 'editor', 'admin:bruno', Date.now()),
+		]);
+		expect([saved, changed].filter((r) => r === 'lastAdmin')).toHaveLength(1);
+		const admins = await ctx().store.all("SELECT username FROM admin_users WHERE role = 'administrator'");
+		expect(admins).toHaveLength(1);
+		// Put things back for the tests after this one.
+		await saveUser(ctx().store, ADMIN.user, 'administrator', ADMIN.password, 'test', Date.now());
 	});
 });

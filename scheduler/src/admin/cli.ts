@@ -16,7 +16,9 @@ export async function addUser(env: NodeJS.ProcessEnv, cwd: string, username: str
 	const store = openStore(config.database);
 	try {
 		await store.migrate();
-		return await saveUser(store, username, role as Role, password, 'cli', Date.now());
+		const saved = await saveUser(store, username, role as Role, password, 'cli', Date.now());
+		if (saved === 'lastAdmin') throw new UserInputError(`"${username}" is the last administrator: make another user administrator first.`);
+		return saved;
 	} finally {
 		await store.close();
 	}

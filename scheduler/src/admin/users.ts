@@ -50,9 +50,12 @@ export function checkUser(username: string, role: string, password: string): Use
 }
 
 /** Creates the user or sets its role and password; audited without the password. */
-export async function saveUser(store: Store, username: string, role: Role, password: string, actor: string, now: number): Promise<'created' | 'updated'> {
+/** Creates or updates a user; refused ('lastAdmin') when it would demote the last administrator. */
+export async function saveUser(store: Store, username: string, role: Role, password: string, actor: string, now: number): Promise<'created' | 'updated' | 'lastAdmin'> {
 	const hash = await hashPassword(password);
 	return store.tx(async (q) => {
+		// Checked in the same transaction as the write, so no concurrent change can slip between them.
+		if (await demotesLastAdmin(q, username, role)) return 'lastAdmin';
 		const existing = await q.get('SELECT username FROM admin_users WHERE username = ?', [username]);
 		if (existing) {
 			await q.run('UPDATE admin_users SET password_hash = ?, role = ?, updated_at = ? WHERE username = ?', [hash, role, now, username]);
@@ -105,8 +108,8 @@ export async function deleteUser(store: Store, username: string, by: string, now
 	});
 }
 
-/** Would saving this user with this role demote the last administrator? */
-export async function demotesLastAdmin(q: Queryable, username: string, role: Role): Promise<boolean> {
+/** Would saving this user with this role demote the last administrator? Call inside the change's transaction. */
+async function demotesLastAdmin(q: Queryable, username: string, role: Role): Promise<boolean> {
 	if (role === 'administrator') return false;
 	const row = await q.get<{ role: string }>('SELECT role FROM admin_users WHERE username = ?', [username]);
 	return row?.role === 'administrator' && (await lastAdministrator(q, username));

@@ -7,7 +7,7 @@ import { errorSummary, fieldError, invalid, type FieldError } from '../layout';
 import { actorOf, formOf, frame, sendPage, sessionOf, type Pages } from '../request';
 import type { Session } from '../sessions';
 import { when } from '../time';
-import { checkUser, deleteUser, demotesLastAdmin, isRole, listUsers, MIN_PASSWORD, ROLES, saveUser, setRole, type AdminUser, type Role, type UserRefusal } from '../users';
+import { checkUser, deleteUser, isRole, listUsers, MIN_PASSWORD, ROLES, saveUser, setRole, type AdminUser, type Role, type UserRefusal } from '../users';
 
 const FIELD = { badName: 'new-username', badRole: 'new-role', shortPassword: 'new-password' } as const;
 
@@ -64,8 +64,8 @@ export function usersPages({ ctx }: Pages) {
 			const username = (form.username ?? '').trim();
 			const problem = checkUser(username, form.role ?? '', form.password ?? '');
 			if (problem) return render(request, reply, form, [{ field: FIELD[problem], message: t(`admin.users.${problem}`, { min: MIN_PASSWORD }) }], null, 422);
-			if (await demotesLastAdmin(ctx.store, username, form.role as Role)) return render(request, reply, form, [{ field: 'new-role', message: t('admin.users.lastAdmin', { username }) }], null, 422);
-			await saveUser(ctx.store, username, form.role as Role, form.password, actorOf(session), ctx.clock().getTime());
+			const saved = await saveUser(ctx.store, username, form.role as Role, form.password, actorOf(session), ctx.clock().getTime());
+			if (saved === 'lastAdmin') return render(request, reply, form, [{ field: 'new-role', message: t('admin.users.lastAdmin', { username }) }], null, 422);
 			return render(request, reply, {}, [], t('admin.users.saved', { username }));
 		});
 
