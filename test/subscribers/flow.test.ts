@@ -126,9 +126,17 @@ describe.each<Kind>(['sqlite', 'postgres'])('subscribers on %s', (kind) => {
 		if (skip) return; // skipPostgres said why; with CI set it fails instead
 		h.set('2026-03-04T09:00:00Z');
 		optedOut.add(BRUNO);
+		const before = await subscribers();
 		await h.api('POST', '/v1/channels/magenta/messages', manual(2, { text: 'Allerta meteo arancione' }));
 		await h.scheduler.dispatcher.tick();
 		expect(await count('confirmed')).toBe(1);
+		// Nothing of the removed subscriber stays behind under their id: not the sends of the first broadcast either.
+		const keptUnder = async (id: string) =>
+			Number((await h.scheduler.ctx.store.get<{ n: number }>('SELECT (SELECT count(*) FROM subscriber_sends WHERE subscriber_id = ?) + (SELECT count(*) FROM whatsapp_statuses WHERE recipient_key = ?) AS n', [id, id]))?.n);
+		const remaining = new Set((await subscribers()).map((r) => r.id));
+		const bruno = before.find((r) => !remaining.has(r.id)) as Row;
+		expect(await keptUnder(before.find((r) => remaining.has(r.id))!.id)).toBeGreaterThan(0);
+		expect(await keptUnder(bruno.id)).toBe(0);
 		expect((await consents()).filter((c) => c.event === 'withdrawn')).toHaveLength(1);
 
 		// A failed status with 131050 for Anna (the broadcast took the send; WhatsApp refused later).
@@ -139,6 +147,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('subscribers on %s', (kind) => {
 		});
 		expect((await h.post(status, sign(status))).status).toBe(200);
 		expect(await count('confirmed')).toBe(0);
+		expect(await keptUnder(anna.id)).toBe(0);
 		optedOut.clear();
 	});
 

@@ -8,7 +8,7 @@ import { decryptNumber, encryptNumber, keyIdOf, maskedId, numberHash } from './c
 import { INBOUND_MEMORY_MS } from './inbound';
 import { PENDING_MS } from './machine';
 import { normaliseNumber } from './number';
-import { keysOf, subscriberChannel, subscriberChannels, type SubscriberRow } from './store';
+import { deleteSubscribers, keysOf, subscriberChannel, subscriberChannels, type SubscriberRow } from './store';
 
 const DAY = 24 * 3600_000;
 /** Send-log rows outlive any retry of their message (messages expire long before). */
@@ -88,12 +88,9 @@ export async function erasePerson(ctx: Context, input: string, channel?: string)
 	const now = ctx.clock().getTime();
 	return ctx.store.tx(async (q) => {
 		const ids = (await rowsOf(q, p)).map((r) => r.id);
-		const byId = async (sql: string): Promise<number> => (ids.length ? q.run(`${sql} (${marks(ids)})`, ids) : 0);
 		const params: Param[] = [p.hash, ...p.channels];
 		const deleted = {
-			deliveryStatuses: await byId('DELETE FROM whatsapp_statuses WHERE recipient_key IN'),
-			sends: await byId('DELETE FROM subscriber_sends WHERE subscriber_id IN'),
-			subscribers: await q.run(`DELETE FROM subscribers WHERE number_hash = ? AND channel IN (${marks(p.channels)})`, params),
+			...(await deleteSubscribers(q, ids)),
 			consents: await q.run(`DELETE FROM subscriber_consents WHERE number_hash = ? AND channel IN (${marks(p.channels)})`, params),
 			replies: await q.run(`DELETE FROM subscriber_replies WHERE number_hash = ? AND channel IN (${marks(p.channels)})`, params),
 		};

@@ -60,7 +60,8 @@ export function stateOf(row: SubscriberRow | undefined): SubscriberState {
 export async function applyTransition(q: Queryable, keys: SubscriberKeys, channel: SubscriberChannel, hash: string, number: string, step: Transition, now: number): Promise<void> {
 	if (step.consent) await recordConsent(q, channel, hash, step.consent, now);
 	if (step.forget) {
-		await q.run('DELETE FROM subscribers WHERE channel = ? AND number_hash = ?', [channel.id, hash]);
+		const row = await q.get<{ id: string }>('SELECT id FROM subscribers WHERE channel = ? AND number_hash = ?', [channel.id, hash]);
+		if (row) await deleteSubscribers(q, [row.id]);
 		return;
 	}
 	if (step.state.kind === 'pending') {
@@ -100,9 +101,23 @@ export async function removeOptedOut(q: Queryable, ctx: Context, ids: string[], 
 		const channel = row && subscriberChannels(ctx).find((c) => c.id === row.channel);
 		if (!row || !channel) continue;
 		await recordConsent(q, channel, row.number_hash, 'withdrawn', now);
-		removed += await q.run('DELETE FROM subscribers WHERE id = ?', [id]);
+		removed += (await deleteSubscribers(q, [id])).subscribers;
 	}
 	return removed;
+}
+
+/**
+ * Deletes subscribers with what is kept under their id (sends, delivery statuses): on STOP, an
+ * opt-out or an erasure nothing of theirs stays behind. Returns the rows deleted per table.
+ */
+export async function deleteSubscribers(q: Queryable, ids: string[]): Promise<{ deliveryStatuses: number; sends: number; subscribers: number }> {
+	if (ids.length === 0) return { deliveryStatuses: 0, sends: 0, subscribers: 0 };
+	const marks = ids.map(() => '?').join(', ');
+	return {
+		deliveryStatuses: await q.run(`DELETE FROM whatsapp_statuses WHERE recipient_key IN (${marks})`, ids),
+		sends: await q.run(`DELETE FROM subscriber_sends WHERE subscriber_id IN (${marks})`, ids),
+		subscribers: await q.run(`DELETE FROM subscribers WHERE id IN (${marks})`, ids),
+	};
 }
 
 export async function subscriberCounts(ctx: Context): Promise<Array<{ channel: string; confirmed: number; pending: number }>> {
