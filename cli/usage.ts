@@ -11,3 +11,10 @@ export function parseCommandArgs<T extends ParseArgsConfig>(config: T, help: str
 		throw new UsageError(`${(error as Error).message}\n${help}`);
 	}
 }
+
+/** Everything piped on stdin, as text. */
+export async function readStdin(): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+	return Buffer.concat(chunks).toString('utf8');
+}

@@ -3,7 +3,7 @@
 // shell history and the process list).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCommandArgs, UsageError } from '../usage';
+import { parseCommandArgs, readStdin, UsageError } from '../usage';
 
 export const ADMIN_HELP = `Usage: banditore admin user add <name> --role editor|administrator
 
@@ -20,12 +20,10 @@ interface AdminModule {
 	UserInputError: new (...args: never[]) => Error;
 }
 
-async function readStdin(): Promise<string> {
+async function readPassword(): Promise<string> {
 	if (process.stdin.isTTY) throw new UsageError('no password: set BANDITORE_PASSWORD or pipe the password on stdin.');
-	const chunks: Buffer[] = [];
-	for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
 	// One trailing newline (echo, a file) is not part of the password.
-	return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+	return (await readStdin()).replace(/\r?\n$/, '');
 }
 
 export async function adminCommand(args: string[]): Promise<number> {
@@ -45,7 +43,7 @@ export async function adminCommand(args: string[]): Promise<number> {
 		process.stderr.write('banditore: the scheduler is not built. Run "npm run build" (or "npm run build -w scheduler") first.\n');
 		return 1;
 	}
-	const password = process.env.BANDITORE_PASSWORD || (await readStdin());
+	const password = process.env.BANDITORE_PASSWORD || (await readPassword());
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const admin = require(module) as AdminModule;
 	try {

@@ -3,7 +3,7 @@ import { missingNewsFields, type NewsItem } from '../../core/item';
 import { evaluate, type Decision, type Rules, type Verdict } from '../../core/rules';
 import { localDateTime } from '../../core/rules/time';
 import { DateTime } from '../../core/vendor';
-import { parseCommandArgs, UsageError } from '../usage';
+import { parseCommandArgs, readStdin, UsageError } from '../usage';
 import { loadRulesOrReport } from './rules';
 
 export const POLICY_HELP = `Usage: banditore policy --rules <file> [--at <time>] [--json]
@@ -70,12 +70,6 @@ function parseTime(text: string, zone: string): Date {
 	const at = DateTime.fromISO(text.trim(), { zone });
 	if (!at.isValid) throw new UsageError(`--at "${text}" is not an ISO 8601 time; write it as 2026-05-25T10:00 or 2026-05-25T08:00Z.`);
 	return at.toJSDate();
-}
-
-async function readStdin(): Promise<string> {
-	const chunks: Buffer[] = [];
-	for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks).toString('utf8');
 }
 
 export function parseLines(text: string): { items: NewsItem[]; problems: string[] } {

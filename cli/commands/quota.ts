@@ -1,6 +1,6 @@
 // banditore quota: this week's budget of each channel, asked of the running scheduler.
-import { BanditoreError } from '../../core/errors';
-import { parseCommandArgs, UsageError } from '../usage';
+import { schedulerRequest } from '../scheduler-api';
+import { parseCommandArgs } from '../usage';
 
 export const QUOTA_HELP = `Usage: banditore quota [--channel ID] [--url URL] [--json]
 
@@ -42,12 +42,9 @@ export async function quotaCommand(args: string[]): Promise<number> {
 		process.stdout.write(`${QUOTA_HELP}\n`);
 		return 0;
 	}
-	const base = (values.url ?? process.env.BANDITORE_URL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
-	const token = process.env.BANDITORE_API_TOKEN;
-	if (!token) throw new UsageError('BANDITORE_API_TOKEN is not set: export the scheduler API token first.');
-	const ids = values.channel ? [values.channel] : ((await get(base, token, '/v1/channels')) as { channels: Array<{ id: string }> }).channels.map((c) => c.id);
+	const ids = values.channel ? [values.channel] : ((await schedulerRequest(values.url, 'GET', '/v1/channels')) as { channels: Array<{ id: string }> }).channels.map((c) => c.id);
 	for (const id of ids) {
-		const quota = (await get(base, token, `/v1/channels/${encodeURIComponent(id)}/quota`)) as Quota;
+		const quota = (await schedulerRequest(values.url, 'GET', `/v1/channels/${encodeURIComponent(id)}/quota`)) as Quota;
 		process.stdout.write(values.json ? `${JSON.stringify(quota)}\n` : `${line(quota)}\n`);
 	}
 	return 0;
@@ -57,16 +54,4 @@ function line(q: Quota): string {
 	const reset = q.nextReset ? new Date(q.nextReset).toLocaleString('sv-SE', { timeZone: 'Europe/Rome' }).slice(0, 16) : 'rolling';
 	const state = q.paused ? ', PAUSED' : '';
 	return `${q.channel}: ${q.used} / ${q.limit} used, ${q.inFlight} in flight, ${q.remaining} left, ${q.emergencies} emergencies; resets ${reset} Europe/Rome${state}`;
-}
-
-async function get(base: string, token: string, path: string): Promise<unknown> {
-	let response: Response;
-	try {
-		response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) });
-	} catch {
-		throw new BanditoreError('unreachable', `The scheduler at ${base} cannot be reached.`, 'Start it with "banditore scheduler", or give its address with --url.');
-	}
-	const body = (await response.json().catch(() => ({}))) as { message?: string; hint?: string };
-	if (!response.ok) throw new BanditoreError('scheduler_error', body.message ?? `The scheduler answered HTTP ${response.status}.`, body.hint);
-	return body;
 }

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { signupQr, signupUrl } from '../../core/signup';
 import { parseCommandArgs, UsageError } from '../usage';
-import { schedulerRequest } from './subscribers';
+import { schedulerRequest } from '../scheduler-api';
 
 export const SIGNUP_HELP = `Usage: banditore signup-link --channel ID [--out DIR] [--url URL]
        banditore signup-link --channel ID --number DIGITS [--keyword WORD] [--out DIR]

@@ -1,6 +1,6 @@
 // banditore subscribers: GDPR requests and key maintenance, asked of the running scheduler. The
 // number comes from stdin or $BANDITORE_SUBSCRIBER_NUMBER, never from the arguments (`ps` shows those).
-import { BanditoreError } from '../../core/errors';
+import { schedulerRequest } from '../scheduler-api';
 import { parseCommandArgs, UsageError } from '../usage';
 
 export const SUBSCRIBERS_HELP = `Usage: banditore subscribers <export|delete|purge|reencrypt> [--channel ID] [--url URL]
@@ -51,25 +51,4 @@ async function firstLine(): Promise<string> {
 		if (text.includes('\n')) break;
 	}
 	return text.split('\n')[0];
-}
-
-/** A call to the scheduler's API with $BANDITORE_API_TOKEN; its error message and hint on failure. */
-export async function schedulerRequest(url: string | undefined, method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-	const base = (url ?? process.env.BANDITORE_URL ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
-	const token = process.env.BANDITORE_API_TOKEN;
-	if (!token) throw new UsageError('BANDITORE_API_TOKEN is not set: export the scheduler API token first.');
-	let response: Response;
-	try {
-		response = await fetch(`${base}${path}`, {
-			method,
-			headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-			body: body === undefined ? undefined : JSON.stringify(body),
-			signal: AbortSignal.timeout(30_000),
-		});
-	} catch {
-		throw new BanditoreError('unreachable', `The scheduler at ${base} cannot be reached.`, 'Start it with "banditore scheduler", or give its address with --url.');
-	}
-	const answer = (await response.json().catch(() => ({}))) as { message?: string; hint?: string };
-	if (!response.ok) throw new BanditoreError('scheduler_error', answer.message ?? `The scheduler answered HTTP ${response.status}.`, answer.hint);
-	return answer;
 }

@@ -141,6 +141,10 @@ describe.each<Kind>(['sqlite', 'postgres'])('rules on the admin page on %s', (ki
 		expect(result.status).toBe(409);
 		expect(result.text).toContain('Nel frattempo qualcuno ha salvato la versione');
 		expect(channel().rules.quota.perWeek).toBe(9);
+		// A form without the version it was filled on is refused too, not saved blindly.
+		const blind = await c.post('/admin/rules', { _csrf: Client.csrf(page), channel: 'meda', ...quota('3') });
+		expect(blind.status).toBe(400);
+		expect(channel().rules.quota.perWeek).toBe(9);
 	});
 
 	test('another process on the same database picks up the new version', async () => {

@@ -272,7 +272,9 @@ export function rulesPages({ ctx }: Pages) {
 			const channel = pickChannel(ctx, form.channel);
 			const section = form.section as Section | 'import';
 			if (section !== 'import' && !(SECTIONS as readonly string[]).includes(section)) throw new AdminError(400, t('admin.error.badRequest'));
+			// The version the form was filled on: without it a concurrent edit could be overwritten unseen.
 			const base = Number(form.version);
+			if (!Number.isInteger(base)) throw new AdminError(400, t('admin.error.badRequest'));
 			const before = await current(channel);
 			if (section === 'category-remove') removable(before, form.id ?? '');
 			const early = formErrors(before, section, form);
@@ -281,7 +283,7 @@ export function rulesPages({ ctx }: Pages) {
 				return render(request, reply, { ...v, errors: labelled(early, before) }, 422);
 			}
 			const source = section === 'import' ? (form.yaml ?? '') : applyForm(before, section, form);
-			const result = await saveRules(ctx, channel.id, source, actorOf(session), Number.isInteger(base) ? base : null);
+			const result = await saveRules(ctx, channel.id, source, actorOf(session), base);
 			// After a mistake the forms show what was typed; a pasted file or a new period stay in their own form.
 			const own = section === 'import' || section === 'period-add' || section === 'category-add' || section === 'category-remove';
 			const view: View = {
