@@ -1,6 +1,7 @@
 // banditore demo: a week of the channel, simulated on the comune's site with the real scheduler.
 import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import type { NewsItem } from '../../core/item';
 import { readSource } from '../../core/read';
 import { fetchWithFiles, resolveTarget } from '../target';
 import { parseCommandArgs, UsageError } from '../usage';
@@ -43,7 +44,7 @@ export async function demoCommand(args: string[]): Promise<number> {
 	const sources = positionals.length ? positionals : ['index.html', 'avvisi.xml'].map((file) => join(ROOT, 'demo', 'sito', file));
 	const at = new Date(values.at ?? (positionals.length ? Date.now() : DEMO_SITE_AT));
 	if (Number.isNaN(at.getTime())) throw new UsageError(`--at must be a date and time like 2026-11-20T09:00:00+01:00, not "${values.at}".`);
-	const items = [];
+	const items: NewsItem[] = [];
 	for (const source of sources) {
 		const target = await resolveTarget(source);
 		const read = await readSource({ url: target.url }, { fetch: target.fetch ?? fetchWithFiles, now: at });
