@@ -3,8 +3,8 @@
 //   node load.mjs <url> <clients> <seconds> decisions|healthz <token>
 // decisions: POST /v1/channels/bench/messages then POST /v1/channels/bench/slots (a decision: a 201
 // slot or a 409 refusal); healthz: GET /healthz, the empty round trip on the same server.
-// Prints one JSON line: { count, rate, p50, p99, requestP50, requestP99 } (latency of one decision /
-// one round trip, and of each HTTP request on its own, ms).
+// Prints one JSON line: { count, rate, p50, p99, requestP50, requestP99, cpu } (latency of one decision /
+// one round trip, and of each HTTP request on its own, ms; cpu: cores this process used while measuring).
 import http from 'node:http';
 
 const [url, clientsArg, secondsArg, mode, token] = process.argv.slice(2);
@@ -63,11 +63,13 @@ await run(Math.min(1000, seconds * 200), null); // warm-up: connections open, JI
 const latencies = [];
 requestLatencies = [];
 const start = performance.now();
+const cpuStart = process.cpuUsage();
 await run(seconds * 1000, latencies);
 const elapsed = (performance.now() - start) / 1000;
+const cpuUsed = process.cpuUsage(cpuStart);
 latencies.sort((a, b) => a - b);
 requestLatencies.sort((a, b) => a - b);
 const pct = (list, p) => list[Math.min(list.length - 1, Math.floor((p / 100) * list.length))];
-const result = { count: latencies.length, rate: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), requestP50: pct(requestLatencies, 50), requestP99: pct(requestLatencies, 99) };
+const result = { count: latencies.length, rate: latencies.length / elapsed, p50: pct(latencies, 50), p99: pct(latencies, 99), requestP50: pct(requestLatencies, 50), requestP99: pct(requestLatencies, 99), cpu: (cpuUsed.user + cpuUsed.system) / 1e6 / elapsed };
 process.stdout.write(`${JSON.stringify(result)}\n`);
 agent.destroy();

@@ -11,6 +11,7 @@
 // over keep-alive connections. BENCH_SECONDS (default 3) per run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -20,7 +21,7 @@ const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const { startScheduler } = require('../dist/index.js');
-const { SQLITE_WRITER_PRAGMAS } = require('../dist/scheduler/src/store/index.js');
+const { SQLITE_DURABLE_PRAGMAS } = require('../dist/scheduler/src/store/index.js');
 const { enqueue } = require('../dist/scheduler/src/outbox.js');
 const { reserve } = require('../dist/scheduler/src/slots.js');
 const Database = require('better-sqlite3');
@@ -61,7 +62,7 @@ async function runClients(n, op) {
 
 async function rawSqlite(n) {
 	const db = new Database(join(dir, `raw-${n}.sqlite`));
-	for (const pragma of SQLITE_WRITER_PRAGMAS) db.pragma(pragma);
+	for (const pragma of SQLITE_DURABLE_PRAGMAS) db.pragma(pragma);
 	db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
 	const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
 	// Same shape as the service: a promise per transaction, BEGIN IMMEDIATE … COMMIT.
@@ -154,6 +155,7 @@ function startService(database) {
 				child.removeAllListeners('exit');
 				resolve({
 					url: m[1],
+					pid: child.pid,
 					stop: () => new Promise((done) => (child.exitCode !== null ? done() : (child.on('exit', done), child.kill('SIGTERM')))),
 				});
 			}
@@ -170,15 +172,27 @@ function load(url, n, mode) {
 	});
 }
 
+/** CPU seconds a process has used so far (Linux /proc; null elsewhere). */
+function cpuSeconds(pid) {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+	} catch {
+		return null;
+	}
+}
+
 const f = (x, w = 9) => x.toFixed(0).padStart(w);
 const ms = (x, w = 7) => x.toFixed(2).padStart(w);
 const percent = (x) => `${(x * 100).toFixed(1)}%`.padStart(7);
 console.log(`banditore scheduler bench: ${SECONDS} s per run on ${require('node:os').cpus().length} CPUs; a decision = enqueue + reserve, 2 HTTP requests`);
-console.log('service and clients in separate processes, keep-alive; SQLite durability:', SQLITE_WRITER_PRAGMAS.filter((p) => !p.startsWith('busy') && !p.startsWith('foreign')).join(', '));
+console.log('service and clients in separate processes, keep-alive; SQLite durability:', SQLITE_DURABLE_PRAGMAS.filter((p) => !p.startsWith('busy') && !p.startsWith('foreign')).join(', '));
 console.log('raw = single-row tx/s of the driver, in-process; core = enqueue+reserve/s in-process (no HTTP); http = empty GET /healthz round trips/s, same clients');
 console.log('vs raw = decisions/s ÷ raw; vs http = decisions/s ÷ (http ÷ 2), a decision being two round trips\n');
 console.log('p50/p99 = latency of a decision (both requests); req p99 = of one request on its own\n');
-console.log('database   clients  decisions/s  p50 ms   p99 ms  req p99    raw tx/s   vs raw   core/s    http rt/s  http p99  vs http');
+console.log('cpu = cores used during the decisions run by the service (its main thread is one core at most) and by the clients');
+console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine skews every figure)\n`);
+console.log('database   clients  decisions/s  p50 ms   p99 ms  req p99    raw tx/s   vs raw   core/s    http rt/s  http p99  vs http  svc cpu  load cpu');
 const misses = [];
 for (const kind of KINDS) {
 	for (const n of CLIENTS) {
@@ -208,7 +222,11 @@ for (const kind of KINDS) {
 		let svc;
 		let http;
 		try {
+			const cpu0 = cpuSeconds(service.pid);
+			const t0 = performance.now();
 			svc = await load(service.url, n, 'decisions');
+			const cpu1 = cpuSeconds(service.pid);
+			svc.serviceCpu = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / ((performance.now() - t0) / 1000);
 			http = await load(service.url, n, 'healthz');
 		} finally {
 			await service.stop();
@@ -217,7 +235,7 @@ for (const kind of KINDS) {
 		const vsRaw = svc.rate / raw.rate;
 		const vsHttp = svc.rate / (http.rate / 2);
 		console.log(
-			`${kind.padEnd(10)} ${String(n).padStart(7)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(raw.rate, 11)}  ${percent(vsRaw)} ${f(coreResult.rate, 8)} ${f(http.rate, 12)}  ${ms(http.p99, 8)}  ${percent(vsHttp)}`,
+			`${kind.padEnd(10)} ${String(n).padStart(7)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(raw.rate, 11)}  ${percent(vsRaw)} ${f(coreResult.rate, 8)} ${f(http.rate, 12)}  ${ms(http.p99, 8)}  ${percent(vsHttp)}  ${svc.serviceCpu === null ? '    n/a' : svc.serviceCpu.toFixed(2).padStart(7)}  ${svc.cpu.toFixed(2).padStart(8)}`,
 		);
 		if (kind === 'sqlite' && n === TARGET.clients) {
 			if (vsRaw < TARGET.ratio) misses.push(`sqlite ${n} clients: ${(vsRaw * 100).toFixed(1)}% of the raw rate, target ≥ ${TARGET.ratio * 100}%`);
@@ -225,7 +243,7 @@ for (const kind of KINDS) {
 		}
 	}
 }
-console.log('');
+console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 if (!KINDS.includes('sqlite') || !CLIENTS.includes(TARGET.clients)) console.log('target (sqlite, 64 clients) not measured in this run');
 else if (misses.length === 0) console.log(`TARGET MET: sqlite ${TARGET.clients} clients ≥ ${TARGET.ratio * 100}% of raw and p99 < ${TARGET.p99} ms`);
 else for (const m of misses) console.log(`TARGET NOT MET: ${m}`);

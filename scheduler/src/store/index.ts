@@ -3,7 +3,7 @@ import { SqliteStore } from './sqlite';
 import type { Store } from './store';
 
 export type { Store, Queryable, Param, Row, TxOptions } from './store';
-export { SqliteStore, SQLITE_WRITER_PRAGMAS } from './sqlite';
+export { SqliteStore, SQLITE_DURABLE_PRAGMAS, SQLITE_WRITER_PRAGMAS } from './sqlite';
 export { PostgresStore } from './postgres';
 
 export type Database = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
