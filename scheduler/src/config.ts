@@ -8,11 +8,36 @@ import { subscribersDelivery, type SubscribersDelivery } from './subscribers/set
 
 export const DEFAULT_CONFIG_FILE = 'banditore.config.yaml';
 
+const wahaDelivery = gatewayDelivery('waha', { session: z.string().min(1).default('default'), apiKeyEnv: z.string().min(1).default('WAHA_API_KEY') });
+const evolutionDelivery = gatewayDelivery('evolution', { instance: z.string().min(1), apiKeyEnv: z.string().min(1).default('EVOLUTION_API_KEY') });
+
 const delivery = z.discriminatedUnion('kind', [
 	z.object({ kind: z.literal('outbox'), file: z.string().min(1).default('data/outbox.jsonl') }).strict(),
 	z.object({ kind: z.literal('webhook'), url: z.string().url() }).strict(),
 	subscribersDelivery,
+	wahaDelivery,
+	evolutionDelivery,
 ]);
+
+/** Direct posts to a WhatsApp Channel through WAHA or Evolution API; the API key is read from `apiKeyEnv`. */
+function gatewayDelivery<K extends 'waha' | 'evolution', S extends z.ZodRawShape>(kind: K, own: S) {
+	return z
+		.object({
+			kind: z.literal(kind),
+			baseUrl: z.string().url(),
+			chatId: z.string().regex(/^[\w.-]+@(newsletter|g\.us)$/, 'the channel id as the gateway lists it, e.g. 120363012345678901@newsletter (a Community announcement group ends in @g.us)'),
+			/** Read-backs of the channel before a post counts as not there, and the pause before the first. */
+			confirmAttempts: z.number().int().min(1).max(20).default(4),
+			confirmDelayMs: z.number().int().min(0).default(1500),
+			...own,
+		})
+		.strict();
+}
+
+type Keyed<T> = Omit<T, 'apiKeyEnv'> & { apiKeyEnv?: string; apiKey: string };
+export type WahaDelivery = Keyed<z.infer<typeof wahaDelivery>>;
+export type EvolutionDelivery = Keyed<z.infer<typeof evolutionDelivery>>;
+export type GatewayDelivery = WahaDelivery | EvolutionDelivery;
 
 const channel = z
 	.object({
@@ -46,7 +71,7 @@ const fileSchema = z
 	})
 	.strict();
 
-export type ChannelConfig = { id: string; name: string; rules: string; delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } | SubscribersDelivery };
+export type ChannelConfig = { id: string; name: string; rules: string; delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } | SubscribersDelivery | GatewayDelivery };
 
 export interface Config {
 	apiToken: string;
@@ -132,7 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 				? { kind: 'outbox', file: at(c.delivery.file, base) }
 				: c.delivery.kind === 'subscribers'
 					? { ...c.delivery, accessToken: accessToken(env, c.id, c.delivery.accessTokenEnv) }
-					: c.delivery,
+					: c.delivery.kind === 'waha' || c.delivery.kind === 'evolution'
+						? { ...c.delivery, apiKey: gatewayKey(env, c.id, c.delivery.kind, c.delivery.apiKeyEnv) }
+						: c.delivery,
 	}));
 	let subscribers: SubscriberKeys | null = null;
 	if (channels.some((c) => c.delivery.kind === 'subscribers')) {
@@ -185,6 +212,13 @@ function accessToken(env: NodeJS.ProcessEnv, channel: string, name: string): str
 	const token = env[name];
 	if (!token) throw new ConfigInvalid(`channel "${channel}": ${name} is not set; it holds the Cloud API access token (a System User token of the Meta app) that sends to subscribers.`);
 	return token;
+}
+
+function gatewayKey(env: NodeJS.ProcessEnv, channel: string, kind: 'waha' | 'evolution', name: string): string {
+	const key = env[name];
+	if (key) return key;
+	const what = kind === 'waha' ? 'the WAHA API key (WHATSAPP_API_KEY of the WAHA server)' : 'the Evolution API key (AUTHENTICATION_API_KEY of the server, or the instance token)';
+	throw new ConfigInvalid(`channel "${channel}": ${name} is not set; it holds ${what}. Set it in the environment: the key is never written in the config file.`);
 }
 
 function demoRules(cwd: string): string {

@@ -3,6 +3,7 @@
 import { t } from '../../core/messages';
 import type { Channel } from './channels';
 import type { Context } from './context';
+import type { Recovery } from './delivery';
 import { decideInTx } from './ledger';
 import { localDate, WAITING, type Message, type MessageRow } from './model';
 import { applyAck } from './outbox';
@@ -136,7 +137,11 @@ export class Dispatcher {
 		}, { lockChannel: channel.id });
 	}
 
-	/** Messages still `sending` after their lease: a crash, a lost ack, or a slot never confirmed. */
+	/**
+	 * Messages still `sending` after their lease: a crash, a lost ack, or a slot never confirmed. The
+	 * transport that sent it is asked first (outside the transaction: a channel read back over the
+	 * network must not hold the channel lock); what it cannot answer is an unknown outcome.
+	 */
 	private async settleLeases(): Promise<void> {
 		const { store, clock } = this.ctx;
 		const nowMs = clock().getTime();
@@ -148,26 +153,33 @@ export class Dispatcher {
 		);
 		for (const candidate of stale) {
 			const transport = this.ctx.transports.get(candidate.channel);
+			let found: Recovery | null = null;
+			if (transport && candidate.via === transport.kind) {
+				const [message] = await withHistory(store, [candidate]);
+				found = await transport.recover(message).catch((error: unknown) => ({ sent: false as const, known: false, note: (error as Error).message }));
+			}
 			await store.tx(async (q) => {
 				const row = await messageRow(q, candidate.id);
-				if (!row || row.state !== 'sending' || row.lease_until === null || row.lease_until > nowMs) return;
-				if (row.via === 'outbox' && transport?.kind === 'outbox') {
-					const [message] = await withHistory(q, [row]);
-					const found = await transport.recover(message);
-					if (found.sent) {
-						await applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: found.providerMessageId }, nowMs, ACTOR);
-						await audit(q, nowMs, { channel: row.channel, type: 'message.recovered', messageId: row.id, actor: ACTOR, details: { note: t('scheduler.recovered') } });
-					} else {
-						await changeState(q, row, nowMs, ['sending'], { state: 'queued', note: t('scheduler.requeued'), set: { counted: 0, claimed_at: null, lease_until: null, earliest_at: nowMs } });
-						await audit(q, nowMs, { channel: row.channel, type: 'message.requeued', messageId: row.id, actor: ACTOR, details: { note: t('scheduler.requeued') } });
-					}
+				// Settled meanwhile (a late ack, another process) or claimed again: nothing to do.
+				if (!row || row.state !== 'sending' || row.lease_until === null || row.lease_until > nowMs || row.attempts !== candidate.attempts) return;
+				if (found?.sent) {
+					const note = found.note ?? t('scheduler.recovered');
+					await applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: found.providerMessageId }, nowMs, ACTOR);
+					await audit(q, nowMs, { channel: row.channel, type: 'message.recovered', messageId: row.id, actor: ACTOR, details: { note } });
 					return;
 				}
-				// Webhook or slot: it may have been posted. It keeps counting and waits for a person.
+				if (found?.known) {
+					const note = found.note ?? t('scheduler.requeued');
+					await changeState(q, row, nowMs, ['sending'], { state: 'queued', note, set: { counted: 0, claimed_at: null, lease_until: null, earliest_at: nowMs } });
+					await audit(q, nowMs, { channel: row.channel, type: 'message.requeued', messageId: row.id, actor: ACTOR, details: { note } });
+					return;
+				}
+				// Webhook, slot, subscribers, or a read-back that failed: it may have been posted. It keeps counting and waits for a person.
 				const reason = t('scheduler.unknownOutcome');
 				await changeState(q, row, nowMs, ['sending'], { state: 'failed', note: t('scheduler.unknownOutcomeNote'), reason, set: { lease_until: null } });
 				if (row.via === 'slot') await q.run("UPDATE slots SET state = 'expired' WHERE message_id = ? AND state = 'active'", [row.id]);
-				await audit(q, nowMs, { channel: row.channel, type: 'message.unknown_outcome', messageId: row.id, actor: ACTOR, details: { reason, via: row.via, note: t('scheduler.unknownOutcomeNote') } });
+				const details = { reason, via: row.via, note: t('scheduler.unknownOutcomeNote'), ...(found?.note ? { recovery: found.note } : {}) };
+				await audit(q, nowMs, { channel: row.channel, type: 'message.unknown_outcome', messageId: row.id, actor: ACTOR, details });
 			}, { lockChannel: candidate.channel });
 		}
 	}

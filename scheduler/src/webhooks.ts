@@ -24,6 +24,9 @@ interface WebhookRow {
 	created_at: number | string;
 }
 
+/** Transports that post by themselves: a registered n8n flow does not take their channels over. */
+const DIRECT: ReadonlySet<Transport['kind']> = new Set(['subscribers', 'waha', 'evolution']);
+
 const toWebhook = (row: WebhookRow): Webhook => ({
 	id: row.id,
 	url: row.url,
@@ -90,8 +93,9 @@ export class Transports {
 	}
 
 	get(channel: string): Transport | undefined {
-		// A channel for subscribers sends to them itself, whatever n8n flows are registered.
-		if (this.configured.get(channel)?.kind === 'subscribers') return this.configured.get(channel);
+		// A channel that posts by itself (to subscribers, or to a channel through a gateway) keeps doing so, whatever n8n flows are registered.
+		const configured = this.configured.get(channel);
+		if (configured && DIRECT.has(configured.kind)) return configured;
 		const hook = this.webhooks.find((webhook) => webhook.channels?.includes(channel)) ?? this.webhooks.find((webhook) => !webhook.channels);
 		if (!hook) return this.configured.get(channel);
 		let transport = this.registered.get(hook.url);

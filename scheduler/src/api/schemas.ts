@@ -37,7 +37,7 @@ export const messageSchema = {
 
 export const channelSchema = {
 	type: 'object',
-	properties: { id: str, name: str, paused: { type: 'boolean' }, rulesVersion: { type: 'integer' }, delivery: { type: 'string', enum: ['outbox', 'webhook', 'subscribers'] } },
+	properties: { id: str, name: str, paused: { type: 'boolean' }, rulesVersion: { type: 'integer' }, delivery: { type: 'string', enum: ['outbox', 'webhook', 'subscribers', 'waha', 'evolution'] } },
 } as const;
 
 export const slotSchema = {

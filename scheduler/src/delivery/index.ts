@@ -1,16 +1,22 @@
 import type { ChannelConfig } from '../config';
+import { GatewayTransport } from './gateway';
 import { OutboxTransport } from './outbox';
 import { SubscribersTransport } from './subscribers';
 import type { Transport } from './transport';
 import { WebhookTransport } from './webhook';
 
-export type { Transport, DeliveryResult } from './transport';
+export type { Transport, DeliveryResult, Recovery } from './transport';
 export { OutboxTransport } from './outbox';
 export { WebhookTransport } from './webhook';
 export { SubscribersTransport } from './subscribers';
+export { GatewayTransport } from './gateway';
 
 export function transportFor(config: ChannelConfig, leaseSeconds: number, token: string): Transport {
-	if (config.delivery.kind === 'subscribers') return new SubscribersTransport(config.id);
-	if (config.delivery.kind === 'webhook') return new WebhookTransport(config.delivery.url, Math.min(30_000, (leaseSeconds * 1000) / 2), token);
-	return new OutboxTransport(config.delivery.file);
+	// A request may take at most half the lease, so that the lease never ends while one is still waiting.
+	const timeoutMs = Math.min(30_000, (leaseSeconds * 1000) / 2);
+	const delivery = config.delivery;
+	if (delivery.kind === 'subscribers') return new SubscribersTransport(config.id);
+	if (delivery.kind === 'webhook') return new WebhookTransport(delivery.url, timeoutMs, token);
+	if (delivery.kind === 'waha' || delivery.kind === 'evolution') return new GatewayTransport(delivery, timeoutMs);
+	return new OutboxTransport(delivery.file);
 }

@@ -1,18 +1,25 @@
 import type { Message } from '../model';
 
 export type DeliveryResult =
-	/** Posted, with the provider's id (the outbox file). */
+	/** Posted, with the provider's id (the outbox file, the channel read back). */
 	| { kind: 'sent'; providerMessageId: string }
 	/** n8n has it: the message stays `sending` until the acknowledgement. */
 	| { kind: 'handedOver' }
-	/** Known not to have reached the flow: safe to retry. */
+	/** Known not to have reached the flow or the channel: safe to retry. */
 	| { kind: 'notHandedOver'; reason: string; retry: boolean }
-	/** May or may not have reached the flow: stays `sending`; the lease decides (unknown outcome). */
+	/** May or may not have reached the flow or the channel: stays `sending`; the lease decides. */
 	| { kind: 'unknown'; reason: string };
 
+/**
+ * What a transport knows after a lease ran out (a crash mid-delivery): sent, known not sent (queued
+ * again), or not known (an unknown outcome: it keeps counting and waits for a person). `note` says
+ * how it was found out, in Italian, for the message's history.
+ */
+export type Recovery = { sent: true; providerMessageId: string; note?: string } | { sent: false; known: boolean; note?: string };
+
 export interface Transport {
-	readonly kind: 'outbox' | 'webhook' | 'subscribers';
+	readonly kind: 'outbox' | 'webhook' | 'subscribers' | 'waha' | 'evolution';
 	deliver(message: Message, ackUrl: string): Promise<DeliveryResult>;
 	/** After a lease ran out (a crash mid-delivery): did the message go out? */
-	recover(message: Message): Promise<{ sent: true; providerMessageId: string } | { sent: false; known: boolean }>;
+	recover(message: Message): Promise<Recovery>;
 }

@@ -1,0 +1,157 @@
+// Direct delivery to a WhatsApp Channel (…@newsletter) or Community announcement group through WAHA
+// or Evolution API, without n8n. The post is formatted as the n8n WhatsApp node formats a message of
+// the scheduler, and counts as sent only once the channel read back shows it (core postAndConfirm).
+//
+// Crash choice (a lease that ran out while `sending`): the channel is read back, by the post's text.
+// - the post is there → sent with its id; never posted a second time;
+// - the gateway answers and the post is not there → queued again: the read-back is what the channel
+//   shows, so posting again cannot make a duplicate there;
+// - the read-back fails → unknown outcome: it keeps counting and waits for a person.
+// A message tried before (a retry after an error, or after an explicit decision) is looked for in the
+// channel first, for the same reason: gateways may post and still answer an error.
+import { t } from '../../../core/messages';
+import { BanditoreError } from '../../../core/errors';
+import {
+	createHttpClient,
+	evolutionGateway,
+	findPost,
+	fitText,
+	LIMITS,
+	NetworkError,
+	postAndConfirm,
+	RETRYING,
+	wahaGateway,
+	type ClosableHttpClient,
+	type ErrorClass,
+	type Gateway,
+	type GatewayPost,
+	type HttpClient,
+} from '../../../core/whatsapp';
+import type { GatewayDelivery } from '../config';
+import type { Message } from '../model';
+import type { DeliveryResult, Recovery, Transport } from './transport';
+
+/** Messages of the channel read back: a comune posts far fewer than this between a post and its check. */
+const READ_BACK = 20;
+
+/** Where a delivery was when it failed: before the post, while posting, or after the gateway took it. */
+type Phase = 'before' | 'posting' | 'posted';
+
+export class GatewayTransport implements Transport {
+	readonly kind: 'waha' | 'evolution';
+	private readonly http: ClosableHttpClient;
+
+	constructor(
+		readonly settings: GatewayDelivery,
+		private readonly timeoutMs: number,
+	) {
+		this.kind = settings.kind;
+		this.http = createHttpClient({ maxSockets: 4, timeoutMs });
+	}
+
+	get name(): string {
+		return this.settings.kind === 'waha' ? 'WAHA' : 'Evolution API';
+	}
+
+	async deliver(message: Message): Promise<DeliveryResult> {
+		const post = postOf(message);
+		const seen = { status: 0 };
+		let phase: Phase = 'before';
+		const client = this.gateway(async (request) => {
+			const response = await this.http(request);
+			seen.status = response.status;
+			return response;
+		});
+		// The phase is known from the gateway's own send: postAndConfirm reads, sends, then reads again.
+		const tracked: Gateway = {
+			...client,
+			async send(chatId, content) {
+				phase = 'posting';
+				const id = await client.send(chatId, content);
+				phase = 'posted';
+				return id;
+			},
+		};
+		try {
+			if (message.attempts > 1) {
+				const there = findPost(await client.recent(this.settings.chatId, READ_BACK), null, post.text);
+				if (there) return { kind: 'sent', providerMessageId: there.id };
+			}
+			const posted = await postAndConfirm(tracked, this.settings.chatId, post, { attempts: this.settings.confirmAttempts, delayMs: this.settings.confirmDelayMs });
+			return { kind: 'sent', providerMessageId: posted.id };
+		} catch (error) {
+			return this.failure(error, phase, seen.status);
+		}
+	}
+
+	async recover(message: Message): Promise<Recovery> {
+		try {
+			const found = findPost(await this.gateway(this.http).recent(this.settings.chatId, READ_BACK), null, postOf(message).text);
+			if (found) return { sent: true, providerMessageId: found.id, note: t('scheduler.gateway.recovered') };
+			return { sent: false, known: true, note: t('scheduler.gateway.requeued', { gateway: this.name }) };
+		} catch (error) {
+			return { sent: false, known: false, note: t('scheduler.gateway.readBackFailed', { gateway: this.name, detail: (error as Error).message }) };
+		}
+	}
+
+	close(): void {
+		this.http.close();
+	}
+
+	/** The same core gateways the n8n WhatsApp node builds from its credential. */
+	private gateway(http: HttpClient): Gateway {
+		const s = this.settings;
+		const config = { kind: s.kind, baseUrl: s.baseUrl, apiKey: s.apiKey, session: s.kind === 'waha' ? s.session : s.instance, http, timeoutMs: this.timeoutMs };
+		return s.kind === 'evolution' ? evolutionGateway(config) : wahaGateway(config);
+	}
+
+	/** Not posted (retry or not, by the error's class) or unknown (it may be in the channel). */
+	private failure(error: unknown, phase: Phase, status: number): DeliveryResult {
+		const gateway = this.name;
+		if (phase === 'posted') {
+			// The gateway took the post; the read-back is what failed or did not find it.
+			if (error instanceof BanditoreError && error.code === 'not_confirmed') {
+				return { kind: 'notHandedOver', reason: t('scheduler.gateway.notConfirmed', { gateway, attempts: this.settings.confirmAttempts }), retry: false };
+			}
+			return { kind: 'unknown', reason: t('scheduler.gateway.unconfirmed', { gateway }) };
+		}
+		if (error instanceof NetworkError) {
+			// A request written and then cut (a timeout): the gateway may have posted it.
+			if (phase === 'posting' && error.maybeDelivered) return { kind: 'unknown', reason: t('scheduler.gateway.noAnswer', { gateway }) };
+			return { kind: 'notHandedOver', reason: t('scheduler.gateway.unreachable', { gateway, url: this.settings.baseUrl }), retry: true };
+		}
+		if (error instanceof BanditoreError && error.code === 'http_status' && status >= 300) {
+			const { errorClass, key } = statusClass(status);
+			const s = this.settings;
+			const reason = t(key, { gateway, status, env: s.apiKeyEnv ?? (s.kind === 'waha' ? 'WAHA_API_KEY' : 'EVOLUTION_API_KEY'), session: s.kind === 'waha' ? s.session : s.instance, chatId: s.chatId });
+			return { kind: 'notHandedOver', reason, retry: RETRYING.has(errorClass) };
+		}
+		// Anything else (a malformed answer): if it happened while posting, nobody can tell.
+		const reason = `${gateway}: ${(error as Error).message}`;
+		return phase === 'posting' ? { kind: 'unknown', reason } : { kind: 'notHandedOver', reason, retry: true };
+	}
+}
+
+/** The text and image as the n8n WhatsApp node sends a scheduler message: the text cut to the limit of its kind. */
+export function postOf(message: Pick<Message, 'text' | 'image'>): GatewayPost {
+	const kind = message.image ? 'caption' : 'text';
+	return { text: fitText(message.text, LIMITS[kind]), image: message.image ? { url: message.image } : null };
+}
+
+type GatewayKey =
+	| 'scheduler.gateway.auth'
+	| 'scheduler.gateway.notFound'
+	| 'scheduler.gateway.refused'
+	| 'scheduler.gateway.disconnected'
+	| 'scheduler.gateway.unavailable';
+
+/** An HTTP error of a gateway in the classes of core/whatsapp/errors.ts: only RETRYING ones are tried again. */
+export function statusClass(status: number): { errorClass: ErrorClass; key: GatewayKey } {
+	if (status === 401 || status === 403) return { errorClass: 'auth', key: 'scheduler.gateway.auth' };
+	if (status === 404) return { errorClass: 'config', key: 'scheduler.gateway.notFound' };
+	// WAHA and Evolution answer 409/422 while the session is not connected: it may come back.
+	if (status === 409 || status === 422) return { errorClass: 'transient', key: 'scheduler.gateway.disconnected' };
+	if (status === 429) return { errorClass: 'throttle', key: 'scheduler.gateway.unavailable' };
+	if (status >= 500) return { errorClass: 'transient', key: 'scheduler.gateway.unavailable' };
+	return { errorClass: 'recipient', key: 'scheduler.gateway.refused' };
+}
