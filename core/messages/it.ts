@@ -80,6 +80,11 @@ export const it = {
 	'scheduler.pausedWhy': 'Canale sospeso: {reason}',
 	'scheduler.resumed': 'Canale riattivato',
 	'scheduler.rulesChanged': 'Regole del canale aggiornate (versione {version})',
+	'scheduler.digest.created': 'Riepilogo settimanale di {count} notizie a bassa priorità: conta come un solo messaggio',
+	'scheduler.digest.bundled': 'Inviato nel riepilogo settimanale (messaggio {id}): non conta nel limite',
+	'scheduler.digest.returned': 'Il riepilogo settimanale (messaggio {id}) non è stato inviato: di nuovo in coda',
+	'scheduler.digest.partsReturned': 'Riepilogo non inviato: le sue {count} notizie tornano in coda',
+	'digest.heading': 'Riepilogo della settimana',
 
 	// Labels of the built-in lists of content that is never posted
 	'blocked.elettorale': 'Contenuto elettorale',

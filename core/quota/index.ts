@@ -3,3 +3,4 @@ export { weekWindow, nextReset, nextMidnight, DEFAULT_ZONE, type WeekWindow } fr
 export { inQuietHours, quietHoursEnd } from './quiet';
 export { pacingAllowance } from './pacing';
 export { decide, type DecideInput, type DecideResult, type RefusalCode } from './decide';
+export { planDigest, bundleable, digestLine, type DigestCandidate, type DigestPlan } from './digest';

@@ -13,6 +13,7 @@ export type {
 	Decision,
 	Verdict,
 	QuotaSettings,
+	DigestSettings,
 	QuietHours,
 	CategoryRule,
 	BlockedRule,

@@ -10,6 +10,21 @@ export const WEEK_KINDS = ['iso', 'rolling'] as const;
 
 const quietHours = z.object({ from: z.string(), to: z.string() }).strict();
 
+/** Low-priority overflow bundled in one message that counts once (core/quota/digest.ts). */
+export const digestSchema = z
+	.object({
+		enabled: z.boolean().default(false),
+		maxPriority: z.number().int().min(0).max(1000).default(10),
+		minItems: z.number().int().min(2).max(50).default(2),
+		maxItems: z.number().int().min(2).max(50).default(10),
+		title: z.string().trim().min(1).max(200).optional(),
+	})
+	.strict()
+	// minItems above maxItems would never make a digest: said at minItems, with the usual Italian text.
+	.superRefine((d, ctx) => {
+		if (d.minItems > d.maxItems) ctx.addIssue({ code: 'too_big', type: 'number', maximum: d.maxItems, inclusive: true, path: ['minItems'] });
+	});
+
 export const quotaSchema = z
 	.object({
 		perWeek: z.number().int().min(0).max(1000).default(10),
@@ -18,6 +33,7 @@ export const quotaSchema = z
 		minSpacingMinutes: z.number().int().min(0).max(1440).default(0),
 		quietHours: quietHours.nullable().default(null),
 		pacing: z.boolean().default(false),
+		digest: digestSchema.default({}),
 	})
 	.strict();
 

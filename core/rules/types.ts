@@ -31,6 +31,17 @@ export interface QuotaSettings {
 	minSpacingMinutes: number;
 	quietHours: QuietHours | null;
 	pacing: boolean;
+	/** Absent in settings built by hand: no digest. */
+	digest?: DigestSettings;
+}
+
+export interface DigestSettings {
+	enabled: boolean;
+	/** Messages with this priority or lower may be bundled. */
+	maxPriority: number;
+	minItems: number;
+	maxItems: number;
+	title?: string;
 }
 
 export interface CategoryRule {

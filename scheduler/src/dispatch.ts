@@ -7,6 +7,7 @@ import type { Recovery } from './delivery';
 import { decideInTx } from './ledger';
 import { localDate, WAITING, type Message, type MessageRow } from './model';
 import { applyAck } from './outbox';
+import { digestInTx, returnPartsInTx } from './digest';
 import { audit, changeState, messageRow, withHistory } from './repo';
 
 type Step = { kind: 'claimed'; message: Message } | { kind: 'again' } | { kind: 'idle' } | { kind: 'wait'; code: string; until: Date | null };
@@ -66,7 +67,8 @@ export class Dispatcher {
 		const transport = this.ctx.transports.get(channel.id);
 		if (!transport) return { kind: 'idle' };
 		return store.tx(async (q): Promise<Step> => {
-			const row = await q.get<MessageRow>(
+			await returnPartsInTx(q, channel.id, nowMs, ACTOR);
+			let row = await q.get<MessageRow>(
 				`SELECT * FROM messages WHERE channel = ? AND state IN ('queued', 'scheduled', 'deferred') AND earliest_at <= ?
 				ORDER BY emergency DESC, priority DESC, created_at, id LIMIT 1`,
 				[channel.id, nowMs],
@@ -78,6 +80,8 @@ export class Dispatcher {
 			}
 			const decision = await decideInTx(q, channel.id, quota, now, row.emergency === 1, this.ctx.ledger);
 			if (decision.allow) {
+				// The week's last slot may go to a digest of the low-priority messages waiting (scheduler/src/digest.ts).
+				if (decision.counts) row = (await digestInTx(q, channel, row, now, ACTOR)) ?? row;
 				const attempt = row.attempts + 1;
 				await changeState(q, row, nowMs, WAITING, {
 					state: 'sending',

@@ -38,6 +38,7 @@ describe('i file distribuiti', () => {
 			minSpacingMinutes: 60,
 			quietHours: { from: '21:00', to: '07:30', fromMinute: 1260, toMinute: 450 },
 			pacing: true,
+			digest: { enabled: false, maxPriority: 10, minItems: 2, maxItems: 10 },
 		});
 		expect(result.rules.categories.map((c) => c.id)).toEqual(['emergenza', 'allerta-meteo', 'ordinanza', 'avviso', 'evento', 'notizia']);
 		expect(result.rules.digest).toMatch(/^[0-9a-f]{64}$/);
@@ -56,7 +57,7 @@ describe('valori predefiniti', () => {
 		const result = loadRules(BASE);
 		if (!result.ok) throw new Error(JSON.stringify(result.problems));
 		const rules = result.rules;
-		expect(rules.quota).toEqual({ perWeek: 10, week: 'iso', emergenciesExempt: true, minSpacingMinutes: 0, quietHours: null, pacing: false });
+		expect(rules.quota).toEqual({ perWeek: 10, week: 'iso', emergenciesExempt: true, minSpacingMinutes: 0, quietHours: null, pacing: false, digest: { enabled: false, maxPriority: 10, minItems: 2, maxItems: 10 } });
 		expect([rules.timezone, rules.channel, rules.message.maxLength]).toEqual(['Europe/Rome', 'Comune di Prova', 1000]);
 		expect(rules.blocked.map((b) => b.id)).toEqual(['elettorale', 'politico', 'commerciale']);
 	});

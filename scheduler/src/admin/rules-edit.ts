@@ -211,6 +211,8 @@ export function applyForm(source: string, section: Section, form: Form): string 
 			e.scalar(['quota', 'emergenciesExempt'], checked(form.emergenciesExempt), true);
 			if (form.minSpacingMinutes !== undefined) e.scalar(['quota', 'minSpacingMinutes'], numberOrText(form.minSpacingMinutes), 0);
 			e.scalar(['quota', 'pacing'], checked(form.pacing), false);
+			e.scalar(['quota', 'digest', 'enabled'], checked(form.digestEnabled), false);
+			if (form.digestMaxPriority !== undefined) e.scalar(['quota', 'digest', 'maxPriority'], numberOrText(form.digestMaxPriority), 10);
 			const from = (form.quietFrom ?? '').trim();
 			const to = (form.quietTo ?? '').trim();
 			if (!from && !to) e.remove(['quota', 'quietHours']);
@@ -293,6 +295,7 @@ export function fieldOf(problem: RuleProblem, section: Section | 'import', perio
 	if (section === 'category-add' && (m = p.match(/^categories\[(\d+)\](?:\.(label|emoji|priority))?/)) && Number(m[1]) === periods - 1) return `new-${m[2] ?? 'words'}`;
 	if (p.startsWith('quota.quietHours')) return 'quietFrom';
 	if ((m = p.match(/^quota\.(perWeek|week|minSpacingMinutes)/))) return m[1];
+	if (p.startsWith('quota.digest')) return 'digestMaxPriority';
 	if ((m = p.match(/^categories\[(\d+)\]\.(label|emoji|priority)/))) return `${m[2]}-${m[1]}`;
 	if ((m = p.match(/^categories\[(\d+)\]/))) return `words-${m[1]}`;
 	if ((m = p.match(/^blocked\[(\d+)\]/))) return `blocked-${m[1]}`;

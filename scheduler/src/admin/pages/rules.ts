@@ -12,7 +12,7 @@ import type { Session } from '../sessions';
 import { when } from '../time';
 
 type Data = {
-	quota?: { perWeek?: unknown; week?: unknown; emergenciesExempt?: unknown; minSpacingMinutes?: unknown; pacing?: unknown; quietHours?: { from?: unknown; to?: unknown } | null };
+	quota?: { perWeek?: unknown; week?: unknown; emergenciesExempt?: unknown; minSpacingMinutes?: unknown; pacing?: unknown; quietHours?: { from?: unknown; to?: unknown } | null; digest?: { enabled?: unknown; maxPriority?: unknown } };
 	categories?: Array<{ id?: unknown; label?: unknown; emoji?: unknown; priority?: unknown; emergency?: unknown; approval?: unknown; match?: { words?: unknown[] } }>;
 	blocked?: Array<{ id?: unknown; reason?: unknown; words?: unknown[] }>;
 	election?: { persons?: unknown[]; periods?: Array<{ name?: unknown; start?: unknown; end?: unknown }> };
@@ -69,6 +69,8 @@ function quotaForm(v: View, d: Data): Html {
 	<div class="col-md-4">${input(v, 'quietTo', t('admin.rules.quietTo'), text(q.quietHours?.to))}</div></div>
 	${checkbox('emergenciesExempt', t('admin.rules.emergenciesExempt'), q.emergenciesExempt ?? true)}
 	${checkbox('pacing', t('admin.rules.pacing'), q.pacing ?? false)}
+	${checkbox('digestEnabled', t('admin.rules.digest'), q.digest?.enabled ?? false)}
+	<div class="row"><div class="col-md-4">${input(v, 'digestMaxPriority', t('admin.rules.digestMaxPriority'), text(q.digest?.maxPriority, '10'), { help: t('admin.rules.digestHelp') })}</div></div>
 	${submit()}</fieldset></form>`;
 }
 
@@ -169,6 +171,7 @@ function labelled(errors: FieldError[], source: string): FieldError[] {
 		perWeek: 'admin.rules.perWeek',
 		week: 'admin.rules.week',
 		minSpacingMinutes: 'admin.rules.minSpacing',
+		digestMaxPriority: 'admin.rules.digestMaxPriority',
 		quietFrom: 'admin.rules.quietFrom',
 		'period-name': 'admin.rules.periodName',
 		'period-start': 'admin.rules.periodStart',
