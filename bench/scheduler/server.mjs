@@ -2,8 +2,8 @@
 // config given as argv[2]; prints `bench-service-url <url>` and serves until SIGTERM. Run with --cpu-prof to profile.
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
-const { startScheduler } = require('../dist/index.js');
+const require = createRequire(new URL('../../scheduler/package.json', import.meta.url));
+const { startScheduler } = require('./dist/index.js');
 
 const config = JSON.parse(process.argv[2]);
 const s = await startScheduler(config, { dispatch: false });

@@ -7,7 +7,7 @@
 //           server's synchronous_commit, as the service uses it), in-process, no HTTP;
 //   core    the same enqueue + reserve called in-process (the ledger path without HTTP);
 //   http    an empty keep-alive round trip (GET /healthz) on the same server with the same clients.
-// The service runs in its own process (bench/server.mjs), the clients in another (bench/load.mjs)
+// The service runs in its own process (bench/scheduler/server.mjs), the clients in another (bench/scheduler/load.mjs)
 // over keep-alive connections. BENCH_SECONDS (default 3) per run.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,13 +17,14 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(import.meta.url);
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const { startScheduler } = require('../dist/index.js');
-const { SQLITE_DURABLE_PRAGMAS } = require('../dist/scheduler/src/store/index.js');
-const { enqueue } = require('../dist/scheduler/src/outbox.js');
-const { reserve } = require('../dist/scheduler/src/slots.js');
+// Resolved from the scheduler workspace: its dependencies (better-sqlite3, pg) and its build.
+const require = createRequire(join(root, 'scheduler', 'package.json'));
+const { startScheduler } = require('./dist/index.js');
+const { SQLITE_DURABLE_PRAGMAS } = require('./dist/scheduler/src/store/index.js');
+const { enqueue } = require('./dist/scheduler/src/outbox.js');
+const { reserve } = require('./dist/scheduler/src/slots.js');
 const Database = require('better-sqlite3');
 const pg = require('pg');
 const YAML = require('yaml');
