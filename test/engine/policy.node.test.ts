@@ -257,9 +257,11 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 
 	describe('a broken rules file stops everything', () => {
 		const broken = () => tempFile('meda.yaml', medaText.replace('perWeek: 10', 'perWeeek: 10').replace('  pass: [emergenza,', '  pass: [emergenze,'));
+		/** Line of the shipped file where `text` is: the problems point there, wherever the file puts it. */
+		const lineOf = (text: string) => medaText.split('\n').findIndex((line) => line.includes(text)) + 1;
 		const problems = [
-			'meda.yaml:13:3 quota.perWeeek: Chiave sconosciuta «perWeeek». Forse intendevi «perWeek»?',
-			'meda.yaml:141:10 election.pass[0]: Categoria sconosciuta «emergenze». Forse intendevi «emergenza»?',
+			`meda.yaml:${lineOf('perWeek: 10')}:3 quota.perWeeek: Chiave sconosciuta «perWeeek». Forse intendevi «perWeek»?`,
+			`meda.yaml:${lineOf('  pass: [emergenza,')}:10 election.pass[0]: Categoria sconosciuta «emergenze». Forse intendevi «emergenza»?`,
 		];
 
 		it('with the problems listed and nothing on any output', async () => {

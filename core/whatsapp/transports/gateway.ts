@@ -96,6 +96,19 @@ function normalise(text: string): string {
 	return text.replace(/\s+/g, ' ').trim();
 }
 
+/** What an HTTP error of a gateway means: the n8n node's hints and the scheduler's retry decision both follow it. */
+export type GatewayFault = 'auth' | 'notFound' | 'disconnected' | 'throttled' | 'unavailable' | 'refused';
+
+export function gatewayFault(status: number): GatewayFault {
+	if (status === 401 || status === 403) return 'auth';
+	if (status === 404) return 'notFound';
+	// WAHA and Evolution answer 409/422 while the session is not connected: it may come back.
+	if (status === 409 || status === 422) return 'disconnected';
+	if (status === 429) return 'throttled';
+	if (status >= 500) return 'unavailable';
+	return 'refused';
+}
+
 /** An error answer of a gateway as a BanditoreError with what to do. */
 export function gatewayError(name: string, what: string, response: HttpResponse): BanditoreError {
 	const body = response.body as { message?: unknown; error?: unknown; response?: { message?: unknown } } | string | null;
@@ -103,12 +116,13 @@ export function gatewayError(name: string, what: string, response: HttpResponse)
 		typeof body === 'string'
 			? body.slice(0, 200)
 			: [body?.message, body?.error, body?.response?.message].flat().filter((part) => typeof part === 'string' && part).join(': ');
+	const fault = gatewayFault(response.status);
 	const hint =
-		response.status === 401 || response.status === 403
+		fault === 'auth'
 			? `Check the API key in the WhatsApp Gateway credential.`
-			: response.status === 404
+			: fault === 'notFound'
 				? `Check the ${name === 'WAHA' ? 'session' : 'instance'} name and the chat id.`
-				: response.status === 422 || response.status === 409
+				: fault === 'disconnected'
 					? `The ${name} session is not connected: open the gateway and scan the QR code again.`
 					: `See the ${name} log.`;
 	return new BanditoreError('http_status', `${name} answered HTTP ${response.status} to ${what}${detail ? `: ${detail}` : ''}.`, hint);

@@ -9,13 +9,14 @@
 // - the read-back fails → unknown outcome: it keeps counting and waits for a person.
 // A message tried before (a retry after an error, or after an explicit decision) is looked for in the
 // channel first, for the same reason: gateways may post and still answer an error.
-import { t } from '../../../core/messages';
+import { t, type MessageKey } from '../../../core/messages';
 import { BanditoreError } from '../../../core/errors';
 import {
 	createHttpClient,
 	evolutionGateway,
 	findPost,
 	fitText,
+	gatewayFault,
 	LIMITS,
 	NetworkError,
 	postAndConfirm,
@@ -23,6 +24,7 @@ import {
 	wahaGateway,
 	type ClosableHttpClient,
 	type ErrorClass,
+	type GatewayFault,
 	type Gateway,
 	type GatewayPost,
 	type HttpClient,
@@ -121,7 +123,7 @@ export class GatewayTransport implements Transport {
 			return { kind: 'notHandedOver', reason: t('scheduler.gateway.unreachable', { gateway, url: this.settings.baseUrl }), retry: true };
 		}
 		if (error instanceof BanditoreError && error.code === 'http_status' && status >= 300) {
-			const { errorClass, key } = statusClass(status);
+			const { errorClass, key } = FAULTS[gatewayFault(status)];
 			const s = this.settings;
 			const reason = t(key, { gateway, status, env: s.apiKeyEnv ?? (s.kind === 'waha' ? 'WAHA_API_KEY' : 'EVOLUTION_API_KEY'), session: s.kind === 'waha' ? s.session : s.instance, chatId: s.chatId });
 			return { kind: 'notHandedOver', reason, retry: RETRYING.has(errorClass) };
@@ -138,20 +140,12 @@ export function postOf(message: Pick<Message, 'text' | 'image'>): GatewayPost {
 	return { text: fitText(message.text, LIMITS[kind]), image: message.image ? { url: message.image } : null };
 }
 
-type GatewayKey =
-	| 'scheduler.gateway.auth'
-	| 'scheduler.gateway.notFound'
-	| 'scheduler.gateway.refused'
-	| 'scheduler.gateway.disconnected'
-	| 'scheduler.gateway.unavailable';
-
-/** An HTTP error of a gateway in the classes of core/whatsapp/errors.ts: only RETRYING ones are tried again. */
-export function statusClass(status: number): { errorClass: ErrorClass; key: GatewayKey } {
-	if (status === 401 || status === 403) return { errorClass: 'auth', key: 'scheduler.gateway.auth' };
-	if (status === 404) return { errorClass: 'config', key: 'scheduler.gateway.notFound' };
-	// WAHA and Evolution answer 409/422 while the session is not connected: it may come back.
-	if (status === 409 || status === 422) return { errorClass: 'transient', key: 'scheduler.gateway.disconnected' };
-	if (status === 429) return { errorClass: 'throttle', key: 'scheduler.gateway.unavailable' };
-	if (status >= 500) return { errorClass: 'transient', key: 'scheduler.gateway.unavailable' };
-	return { errorClass: 'recipient', key: 'scheduler.gateway.refused' };
-}
+/** A gateway's HTTP error in the classes of core/whatsapp/errors.ts (only RETRYING ones are tried again), and its Italian reason. */
+const FAULTS: Record<GatewayFault, { errorClass: ErrorClass; key: MessageKey }> = {
+	auth: { errorClass: 'auth', key: 'scheduler.gateway.auth' },
+	notFound: { errorClass: 'config', key: 'scheduler.gateway.notFound' },
+	disconnected: { errorClass: 'transient', key: 'scheduler.gateway.disconnected' },
+	throttled: { errorClass: 'throttle', key: 'scheduler.gateway.unavailable' },
+	unavailable: { errorClass: 'transient', key: 'scheduler.gateway.unavailable' },
+	refused: { errorClass: 'recipient', key: 'scheduler.gateway.refused' },
+};
