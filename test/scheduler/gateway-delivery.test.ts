@@ -2,8 +2,8 @@
 // fake gateways on 127.0.0.1, request bodies checked against the providers' OpenAPI specs, on a
 // real SQLite file and on PostgreSQL. Crashes: a lease that ran out while `sending`, and a real
 // SIGKILL of a scheduler process.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer as createNetServer, connect, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { postOf } from '../../scheduler/src/delivery/gateway';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { startFakeGateway, type FakeGateway } from '../whatsapp/gateway-fake';
 import { evolutionErrors, wahaErrors } from '../whatsapp/spec';
-import { call, freshDatabase, manual, rulesFile, skipPostgres, tempDir, testClock, testConfig, TOKEN, type Kind, type TestClock, type TestDatabase } from './helpers';
+import { buildScheduler, call, freshDatabase, manual, rulesFile, skipPostgres, spawnScheduler, tempDir, testClock, testConfig, TOKEN, until, type Kind, type SchedulerProcess, type TestClock, type TestDatabase } from './helpers';
 
 const CHANNEL = '120363012345678901@newsletter';
 const T0 = '2026-06-10T08:00:00Z';
@@ -346,8 +346,6 @@ describe('gateway delivery settings', () => {
 });
 
 // A real process killed with SIGKILL while it waits to read the channel back after its post.
-const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'scheduler', 'dist', 'main.js');
 
 describe.each<Kind>(['sqlite', 'postgres'])('a scheduler process killed mid-delivery on %s', (kind) => {
 	let skip = false;
@@ -356,7 +354,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('a scheduler process killed mid-deli
 	const children: ChildProcess[] = [];
 	beforeAll(async () => {
 		skip = await skipPostgres(kind);
-		if (!existsSync(MAIN)) execFileSync('npm', ['run', 'build', '-w', 'scheduler'], { cwd: ROOT, stdio: 'inherit' });
+		buildScheduler();
 	}, 120_000);
 	afterEach(async () => {
 		for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
@@ -364,34 +362,10 @@ describe.each<Kind>(['sqlite', 'postgres'])('a scheduler process killed mid-deli
 		await db?.drop();
 	});
 
-	function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-		const child = spawn(process.execPath, [MAIN], {
-			cwd: ROOT,
-			env: { PATH: process.env.PATH ?? '', BANDITORE_API_TOKEN: TOKEN, PORT: '0', LOG_LEVEL: 'silent', BANDITORE_DISPATCH_MS: '50', WAHA_API_KEY: 'secret-key', ...env },
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		children.push(child);
-		return new Promise((resolve, reject) => {
-			let out = '';
-			let err = '';
-			child.stderr?.on('data', (d) => (err += d));
-			child.stdout?.on('data', (d) => {
-				out += d;
-				const m = /"msg":"listening","url":"([^"]+)"/.exec(out);
-				if (m) resolve({ child, url: m[1] });
-			});
-			child.on('exit', (code) => reject(new Error(`scheduler exited with ${code}: ${err}`)));
-		});
-	}
-
-	async function until<T>(what: string, probe: () => Promise<T | null> | T | null, timeoutMs = 30_000): Promise<T> {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const value = await probe();
-			if (value !== null) return value;
-			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-			await new Promise((r) => setTimeout(r, 25));
-		}
+	async function startProcess(env: Record<string, string>): Promise<SchedulerProcess> {
+		const started = await spawnScheduler({ WAHA_API_KEY: 'secret-key', ...env });
+		children.push(started.child);
+		return started;
 	}
 
 	test('restarted, it finds the post in the channel and marks it sent: one post, counted once', async () => {

@@ -51,6 +51,24 @@ describe('SQLite group commit', () => {
 		await own.close();
 	});
 
+	test('a pragma answered "database is locked" at start (another process switching the file to WAL) is tried again', async () => {
+		const real = Database.prototype.pragma;
+		let refused = 0;
+		const spy = jest.spyOn(Database.prototype, 'pragma').mockImplementation(function (this: Database.Database, ...args: Parameters<typeof real>) {
+			if (args[0] === 'journal_mode = WAL' && refused < 3) {
+				refused++;
+				throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+			}
+			return real.apply(this, args);
+		});
+		const other = new SqliteStore(join(mkdtempSync(join(tmpdir(), 'banditore-gc-')), 'busy.sqlite'));
+		spy.mockRestore();
+		expect(refused).toBe(3);
+		await other.tx((q) => q.run('CREATE TABLE x (id INTEGER)'));
+		expect(await other.get('PRAGMA journal_mode')).toEqual({ journal_mode: 'wal' });
+		await other.close();
+	});
+
 	test('the writer runs in WAL with synchronous = NORMAL, and the benchmark ceiling with FULL', () => {
 		expect(SQLITE_WRITER_PRAGMAS).toEqual(expect.arrayContaining(['journal_mode = WAL', 'synchronous = NORMAL']));
 		expect(SQLITE_DURABLE_PRAGMAS).toEqual(expect.arrayContaining(['journal_mode = WAL', 'synchronous = FULL']));

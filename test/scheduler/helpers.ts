@@ -1,6 +1,7 @@
 // Shared harness of the scheduler tests: a fresh database per test (a temp SQLite file or a fresh
 // PostgreSQL schema), a rules file with the quota under test, a fixed clock, HTTP helpers.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -261,4 +262,49 @@ export function countBy(list: Msg[]): Record<string, number> {
 
 export function manual(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
 	return { dedupeKey: `avviso-${i}`, text: `Avviso numero ${i}`, category: 'avviso', priority: 60, ...extra };
+}
+
+/** The built scheduler, `node scheduler/dist/main.js`: for tests that start and kill real processes. */
+const ROOT = join(__dirname, '..', '..');
+export const SCHEDULER_MAIN = join(ROOT, 'scheduler', 'dist', 'main.js');
+
+/** Builds the scheduler if it is not built yet (call in a beforeAll with a long timeout). */
+export function buildScheduler(): void {
+	if (!existsSync(SCHEDULER_MAIN)) execFileSync('npm', ['run', 'build', '-w', 'scheduler'], { cwd: ROOT, stdio: 'inherit' });
+}
+
+export interface SchedulerProcess {
+	child: ChildProcess;
+	url: string;
+}
+
+/** A real scheduler process on a free port, silent, dispatching every 50 ms; resolves once it listens. */
+export function spawnScheduler(env: Record<string, string>): Promise<SchedulerProcess> {
+	const child = spawn(process.execPath, [SCHEDULER_MAIN], {
+		cwd: ROOT,
+		env: { PATH: process.env.PATH ?? '', BANDITORE_API_TOKEN: TOKEN, PORT: '0', LOG_LEVEL: 'silent', BANDITORE_DISPATCH_MS: '50', ...env },
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	return new Promise((resolve, reject) => {
+		let out = '';
+		let err = '';
+		child.stderr?.on('data', (d) => (err += d));
+		child.stdout?.on('data', (d) => {
+			out += d;
+			const m = /"msg":"listening","url":"([^"]+)"/.exec(out);
+			if (m) resolve({ child, url: m[1] });
+		});
+		child.on('exit', (code) => reject(new Error(`scheduler exited with ${code}: ${err}`)));
+	});
+}
+
+/** Polls `probe` until it gives something other than null. */
+export async function until<T>(what: string, probe: () => Promise<T | null> | T | null, timeoutMs = 30_000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await probe();
+		if (value !== null) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((r) => setTimeout(r, 25));
+	}
 }

@@ -1,18 +1,14 @@
 // Real processes (node scheduler/dist/main.js): two schedulers sharing one database, and one killed
 // with SIGKILL mid-dispatch then restarted. A fake n8n records every message it receives.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { call, freshDatabase, rulesFile, skipPostgres, tempDir, TOKEN, type Kind, type TestDatabase } from './helpers';
+import { buildScheduler, call, freshDatabase, rulesFile, SCHEDULER_MAIN, skipPostgres, spawnScheduler, tempDir, TOKEN, until, type Kind, type SchedulerProcess, type TestDatabase } from './helpers';
 
-const ROOT = join(__dirname, '..', '..');
-const MAIN = join(ROOT, 'scheduler', 'dist', 'main.js');
 const BASE = Date.parse('2026-06-10T08:00:00Z');
 
-beforeAll(() => {
-	if (!existsSync(MAIN)) execFileSync('npm', ['run', 'build', '-w', 'scheduler'], { cwd: ROOT, stdio: 'inherit' });
-}, 120_000);
+beforeAll(buildScheduler, 120_000);
 
 interface FakeN8n {
 	url: string;
@@ -43,39 +39,10 @@ async function fakeN8n(delayMs: number): Promise<FakeN8n> {
 	return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, received, close: () => server.close() };
 }
 
-interface Proc {
-	child: ChildProcess;
-	url: string;
-}
+type Proc = SchedulerProcess;
 
-function startProcess(env: Record<string, string>, t0: number): Promise<Proc> {
-	const child = spawn(process.execPath, [MAIN], {
-		cwd: ROOT,
-		env: { PATH: process.env.PATH ?? '', BANDITORE_API_TOKEN: TOKEN, PORT: '0', LOG_LEVEL: 'silent', BANDITORE_DISPATCH_MS: '50', BANDITORE_CLOCK: new Date(BASE + Date.now() - t0).toISOString(), ...env },
-		stdio: ['ignore', 'pipe', 'pipe'],
-	});
-	return new Promise((resolve, reject) => {
-		let out = '';
-		let err = '';
-		child.stderr?.on('data', (d) => (err += d));
-		child.stdout?.on('data', (d) => {
-			out += d;
-			const m = /"msg":"listening","url":"([^"]+)"/.exec(out);
-			if (m) resolve({ child, url: m[1] });
-		});
-		child.on('exit', (code) => reject(new Error(`scheduler exited with ${code}: ${err}`)));
-	});
-}
-
-async function until<T>(what: string, probe: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== null) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((r) => setTimeout(r, 50));
-	}
-}
+/** A real process whose clock starts at BASE plus the time since t0. */
+const startProcess = (env: Record<string, string>, t0: number): Promise<Proc> => spawnScheduler({ BANDITORE_CLOCK: new Date(BASE + Date.now() - t0).toISOString(), ...env });
 
 type M = { id: string; state: string; reasons: string[] };
 async function states(url: string): Promise<M[]> {
@@ -167,7 +134,7 @@ test('a port already in use: exit 2 and one sentence that says what to do, not a
 	const dir = tempDir();
 	try {
 		const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-			const child = spawn(process.execPath, [MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', BANDITORE_API_TOKEN: TOKEN, PORT: String(port), LOG_LEVEL: 'silent', BANDITORE_DB: join(dir, 'b.sqlite') } });
+			const child = spawn(process.execPath, [SCHEDULER_MAIN], { cwd: dir, env: { PATH: process.env.PATH ?? '', BANDITORE_API_TOKEN: TOKEN, PORT: String(port), LOG_LEVEL: 'silent', BANDITORE_DB: join(dir, 'b.sqlite') } });
 			let stderr = '';
 			child.stderr?.on('data', (chunk) => (stderr += chunk));
 			child.on('exit', (code) => resolve({ code, stderr }));

@@ -53,8 +53,26 @@ export const SQLITE_WRITER_PRAGMAS: readonly string[] = ['busy_timeout = 10000',
 function open(file: string, readonly: boolean): Database.Database {
 	const db = new Database(file, { readonly, fileMustExist: readonly });
 	if (readonly) db.pragma('busy_timeout = 10000');
-	else for (const pragma of SQLITE_WRITER_PRAGMAS) db.pragma(pragma);
+	else for (const pragma of SQLITE_WRITER_PRAGMAS) pragmaWhenFree(db, pragma);
 	return db;
+}
+
+/**
+ * Processes starting together on a new file: one switching it to WAL can make the other's pragma
+ * answer "database is locked" at once, without waiting for busy_timeout. It is tried again for as
+ * long as busy_timeout would have waited (this runs once, at start).
+ */
+function pragmaWhenFree(db: Database.Database, pragma: string, waitMs = 10_000): void {
+	const deadline = Date.now() + waitMs;
+	for (;;) {
+		try {
+			db.pragma(pragma);
+			return;
+		} catch (error) {
+			if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+		}
+	}
 }
 
 /**
