@@ -89,7 +89,8 @@ export async function ensureN8n({ version = N8N_VERSION, log = console.log } = {
 		try {
 			await run('npm', ['install', '--no-audit', '--no-fund', '--omit=dev', '--loglevel=error'], {
 				cwd: dir,
-				env: cleanEnv(),
+				// @scarf/scarf (a dependency of n8n's) reports installs to scarf.sh unless told not to.
+				env: cleanEnv({ SCARF_ANALYTICS: 'false', DO_NOT_TRACK: '1' }),
 				maxBuffer: 64 * 1024 * 1024,
 			});
 		} catch (error) {
