@@ -120,6 +120,17 @@ describe.each<Kind>(['sqlite', 'postgres'])('admin page on %s', (kind) => {
 		expect((await c.login('bersaglio', 'password-giusta')).status).toBe(303);
 	});
 
+	test('twenty wrong passwords sent at once: five failures recorded, the rest refused as locked', async () => {
+		if (skip) return;
+		await saveUser(ctx().store, 'assediato', 'editor', 'password-giusta', 'test', Date.parse(NOW));
+		const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => client().login('assediato', `sbagliata-${i}`).then((r) => r.status)));
+		expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+		expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+		const failures = await ctx().store.all("SELECT id FROM audit WHERE type = 'admin.login.failed' AND actor = 'admin:assediato'");
+		expect(failures).toHaveLength(5);
+		expect((await client().login('assediato', 'password-giusta')).status).toBe(429);
+	});
+
 	test('login never redirects outside the admin page', async () => {
 		if (skip) return;
 		const c = client();

@@ -11,10 +11,24 @@ import { audit } from '../../repo';
 
 export const LOGIN_COOKIE = 'banditore_login';
 
+/** Runs the tasks given for one key one after another, in order; different keys run side by side. */
+class KeyedQueue {
+	private readonly tails = new Map<string, Promise<unknown>>();
+
+	run<T>(key: string, task: () => Promise<T>): Promise<T> {
+		const result = (this.tails.get(key) ?? Promise.resolve()).then(task, task);
+		const tail = result.catch(() => undefined);
+		this.tails.set(key, tail);
+		void tail.then(() => this.tails.get(key) === tail && this.tails.delete(key));
+		return result;
+	}
+}
+
 /** Only a path of this site's admin page: never an open redirect. */
 const nextPath = (value: unknown): string => (typeof value === 'string' && /^\/admin(\/[^/\\]|$|\?)/.test(value) && !value.includes('//') ? value : '/admin');
 
 export function loginPages({ ctx, ttl }: Pages) {
+	const attempts = new KeyedQueue();
 	const secure = (): boolean => ctx.publicUrl.startsWith('https://');
 	const cookieOptions = (path: string, maxAge?: number) => ({ path, secure: secure(), ...(maxAge === undefined ? {} : { maxAge }) });
 
@@ -49,12 +63,16 @@ export function loginPages({ ctx, ttl }: Pages) {
 			const next = nextPath(body.next);
 			if (!username || !body.password) return form(reply, 422, { username, next, errors: [{ field: 'username', message: t('admin.login.required') }] });
 			const now = ctx.clock().getTime();
-			if (await lockedOut(ctx.store, username, now)) return form(reply, 429, { username, next, errors: [{ field: 'password', message: t('admin.login.locked', { minutes: LOCK_MS / 60_000 }) }] });
-			const user = await checkLogin(ctx.store, username, body.password);
-			if (!user) {
-				await audit(ctx.store, now, { channel: null, type: 'admin.login.failed', actor: `admin:${username.slice(0, 64)}`, details: {} });
-				return form(reply, 401, { username, next, errors: [{ field: 'password', message: t('admin.login.failed') }] });
-			}
+			// One attempt per name at a time: parallel guesses would all pass the count before any failure is recorded.
+			const outcome = await attempts.run(username, async () => {
+				if (await lockedOut(ctx.store, username, now)) return 'locked' as const;
+				const found = await checkLogin(ctx.store, username, body.password as string);
+				if (!found) await audit(ctx.store, now, { channel: null, type: 'admin.login.failed', actor: `admin:${username.slice(0, 64)}`, details: {} });
+				return found ?? ('failed' as const);
+			});
+			if (outcome === 'locked') return form(reply, 429, { username, next, errors: [{ field: 'password', message: t('admin.login.locked', { minutes: LOCK_MS / 60_000 }) }] });
+			if (outcome === 'failed') return form(reply, 401, { username, next, errors: [{ field: 'password', message: t('admin.login.failed') }] });
+			const user = outcome;
 			const { cookie } = await ctx.store.tx(async (q) => {
 				const created = await createSession(q, user, now, ttl);
 				await audit(q, now, { channel: null, type: 'admin.login', actor: `admin:${user.username}`, details: { role: user.role } });
