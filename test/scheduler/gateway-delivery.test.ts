@@ -2,7 +2,6 @@
 // fake gateways on 127.0.0.1, request bodies checked against the providers' OpenAPI specs, on a
 // real SQLite file and on PostgreSQL. Crashes: a lease that ran out while `sending`, and a real
 // SIGKILL of a scheduler process.
-import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer as createNetServer, connect, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { createServer } from 'node:http';
@@ -13,7 +12,7 @@ import { postOf } from '../../scheduler/src/delivery/gateway';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { startFakeGateway, type FakeGateway } from '../whatsapp/gateway-fake';
 import { evolutionErrors, wahaErrors } from '../whatsapp/spec';
-import { buildScheduler, call, freshDatabase, manual, rulesFile, skipPostgres, spawnScheduler, tempDir, testClock, testConfig, TOKEN, until, type Kind, type SchedulerProcess, type TestClock, type TestDatabase } from './helpers';
+import { buildScheduler, call, killSchedulers, freshDatabase, manual, rulesFile, skipPostgres, spawnScheduler, tempDir, testClock, testConfig, TOKEN, until, type Kind, type SchedulerProcess, type TestClock, type TestDatabase } from './helpers';
 
 const CHANNEL = '120363012345678901@newsletter';
 const T0 = '2026-06-10T08:00:00Z';
@@ -351,22 +350,17 @@ describe.each<Kind>(['sqlite', 'postgres'])('a scheduler process killed mid-deli
 	let skip = false;
 	let fake: FakeGateway | null = null;
 	let db: TestDatabase | null = null;
-	const children: ChildProcess[] = [];
 	beforeAll(async () => {
 		skip = await skipPostgres(kind);
 		buildScheduler();
 	}, 120_000);
 	afterEach(async () => {
-		for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+		killSchedulers();
 		await fake?.close();
 		await db?.drop();
 	});
 
-	async function startProcess(env: Record<string, string>): Promise<SchedulerProcess> {
-		const started = await spawnScheduler({ WAHA_API_KEY: 'secret-key', ...env });
-		children.push(started.child);
-		return started;
-	}
+	const startProcess = (env: Record<string, string>): Promise<SchedulerProcess> => spawnScheduler({ WAHA_API_KEY: 'secret-key', ...env });
 
 	test('restarted, it finds the post in the channel and marks it sent: one post, counted once', async () => {
 		if (skip) return;

@@ -278,6 +278,9 @@ export interface SchedulerProcess {
 	url: string;
 }
 
+/** Every process spawnScheduler started, until killSchedulers. */
+const spawned = new Set<ChildProcess>();
+
 /** A real scheduler process on a free port, silent, dispatching every 50 ms; resolves once it listens. */
 export function spawnScheduler(env: Record<string, string>): Promise<SchedulerProcess> {
 	const child = spawn(process.execPath, [SCHEDULER_MAIN], {
@@ -285,6 +288,7 @@ export function spawnScheduler(env: Record<string, string>): Promise<SchedulerPr
 		env: { PATH: process.env.PATH ?? '', BANDITORE_API_TOKEN: TOKEN, PORT: '0', LOG_LEVEL: 'silent', BANDITORE_DISPATCH_MS: '50', ...env },
 		stdio: ['ignore', 'pipe', 'pipe'],
 	});
+	spawned.add(child);
 	return new Promise((resolve, reject) => {
 		let out = '';
 		let err = '';
@@ -296,6 +300,12 @@ export function spawnScheduler(env: Record<string, string>): Promise<SchedulerPr
 		});
 		child.on('exit', (code) => reject(new Error(`scheduler exited with ${code}: ${err}`)));
 	});
+}
+
+/** Kills (SIGKILL) every scheduler process still running, including those a failed test never got to see. */
+export function killSchedulers(): void {
+	for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+	spawned.clear();
 }
 
 /** Polls `probe` until it gives something other than null. */

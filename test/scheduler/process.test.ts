@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { buildScheduler, call, freshDatabase, rulesFile, SCHEDULER_MAIN, skipPostgres, spawnScheduler, tempDir, TOKEN, until, type Kind, type SchedulerProcess, type TestDatabase } from './helpers';
+import { buildScheduler, call, killSchedulers, freshDatabase, rulesFile, SCHEDULER_MAIN, skipPostgres, spawnScheduler, tempDir, TOKEN, until, type Kind, type SchedulerProcess, type TestDatabase } from './helpers';
 
 const BASE = Date.parse('2026-06-10T08:00:00Z');
 
@@ -39,10 +39,9 @@ async function fakeN8n(delayMs: number): Promise<FakeN8n> {
 	return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}/hook`, received, close: () => server.close() };
 }
 
-type Proc = SchedulerProcess;
 
 /** A real process whose clock starts at BASE plus the time since t0. */
-const startProcess = (env: Record<string, string>, t0: number): Promise<Proc> => spawnScheduler({ BANDITORE_CLOCK: new Date(BASE + Date.now() - t0).toISOString(), ...env });
+const startProcess = (env: Record<string, string>, t0: number): Promise<SchedulerProcess> => spawnScheduler({ BANDITORE_CLOCK: new Date(BASE + Date.now() - t0).toISOString(), ...env });
 
 type M = { id: string; state: string; reasons: string[] };
 async function states(url: string): Promise<M[]> {
@@ -54,12 +53,11 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler processes on %s', (kind) 
 	let skip = false;
 	let db: TestDatabase | null = null;
 	let fake: FakeN8n | null = null;
-	const procs: Proc[] = [];
 	beforeAll(async () => {
 		skip = await skipPostgres(kind);
 	});
 	afterEach(async () => {
-		for (const p of procs.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+		killSchedulers();
 		fake?.close();
 		await db?.drop();
 		db = null;
@@ -79,7 +77,6 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler processes on %s', (kind) 
 		fake = await fakeN8n(20);
 		const env = configFile(dir, fake.url);
 		const [a, b] = await Promise.all([startProcess(env, t0), startProcess(env, t0)]);
-		procs.push(a, b);
 		const results = await Promise.all(
 			Array.from({ length: 50 }, (_, i) => call((i % 2 ? a : b).url, 'POST', '/v1/channels/meda/messages', { dedupeKey: `m-${i}`, text: `Avviso ${i}` })),
 		);
@@ -103,14 +100,12 @@ describe.each<Kind>(['sqlite', 'postgres'])('scheduler processes on %s', (kind) 
 		fake = await fakeN8n(1500);
 		const env = configFile(dir, fake.url, 2);
 		const first = await startProcess(env, t0);
-		procs.push(first);
 		for (let i = 0; i < 5; i++) await call(first.url, 'POST', '/v1/channels/meda/messages', { dedupeKey: `k-${i}`, text: `Avviso ${i}` });
 		const f = fake;
 		await until('the first delivery to reach n8n', async () => (f.received.length > 0 ? true : null));
 		first.child.kill('SIGKILL');
 		await new Promise((r) => first.child.once('exit', r));
 		const second = await startProcess(env, t0);
-		procs.push(second);
 		const final = await until('every message settled', async () => {
 			const list = await states(second.url);
 			return count(list, 'sent') + count(list, 'failed') === 5 ? list : null;
