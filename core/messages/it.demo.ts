@@ -4,7 +4,7 @@ export const itDemo = {
 	'demo.source': 'Notizie lette: {count} da {source}',
 	'demo.rules': 'Regole: {rules} (al massimo {limit} messaggi a settimana)',
 	'demo.week': 'Settimana dal {start} al {end} (ora di Roma)',
-	'demo.posted': 'Pubblicati questa settimana ({count} di {limit})',
+	'demo.posted': 'Pubblicati questa settimana: {count}, di cui {counted} nel limite di {limit} a settimana',
 	'demo.deferred': 'Rinviati: non c\'è posto questa settimana ({count})',
 	'demo.held': 'In attesa di approvazione della redazione ({count})',
 	'demo.rejected': 'Scartati dalle regole ({count})',

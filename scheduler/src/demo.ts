@@ -10,6 +10,7 @@ import { t } from '../../core/messages';
 import { weekWindow } from '../../core/quota';
 import { startScheduler } from './index';
 import { localDate, type Message, type State } from './model';
+import { bundledInto } from './digest';
 import { enqueue, listMessages } from './outbox';
 
 export interface DemoOptions {
@@ -24,7 +25,10 @@ export interface DemoOptions {
 
 export interface DemoReport {
 	channel: string;
+	/** News items read from the site (the digest, if one was made, is not one of them). */
+	items: number;
 	limit: number;
+	emergenciesExempt: boolean;
 	windowStart: Date;
 	windowEnd: Date;
 	outbox: string;
@@ -59,7 +63,7 @@ export async function simulateWeek(options: DemoOptions): Promise<DemoReport> {
 		const window = weekWindow(new Date(now), quota);
 		for (const item of options.items) await enqueue(ctx, channel, { item }, 'demo');
 		for (; now < window.end.getTime(); now += STEP_MS) await dispatcher.tick();
-		return { channel, limit: quota.perWeek, windowStart: window.start, windowEnd: window.end, outbox, messages: await listMessages(ctx, channel, [], 10_000) };
+		return { channel, items: options.items.length, limit: quota.perWeek, emergenciesExempt: quota.emergenciesExempt, windowStart: window.start, windowEnd: window.end, outbox, messages: await listMessages(ctx, channel, [], 10_000) };
 	} finally {
 		await scheduler.close();
 	}
@@ -79,15 +83,21 @@ const title = (m: Message) => m.item?.title ?? m.text.split('\n').find((line) =>
 export function formatDemoReport(report: DemoReport, source: string, rulesName: string): string {
 	const lines = [
 		t('demo.title', { channel: report.channel }),
-		t('demo.source', { count: report.messages.length, source }),
+		t('demo.source', { count: report.items, source }),
 		t('demo.rules', { rules: rulesName, limit: report.limit }),
 		t('demo.week', { start: localDate(report.windowStart.getTime()), end: localDate(report.windowEnd.getTime() - 1) }),
 		'',
 	];
-	const sent = report.messages.filter((m) => m.state === 'sent').sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
-	lines.push(t('demo.posted', { count: sent.length, limit: report.limit }));
-	if (sent.length === 0) lines.push(t('demo.none'));
-	for (const m of sent) lines.push(`  ${localDate(Date.parse(m.sentAt as string))}  ${m.emergency ? `${t('demo.emergency')} ` : ''}${title(m)}`);
+	// What went out on its own; the messages bundled in a digest are listed under it.
+	const sent = report.messages.filter((m) => m.state === 'sent');
+	const posted = sent.filter((m) => !bundledInto(m)).sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
+	const counted = posted.filter((m) => !m.emergency || !report.emergenciesExempt).length;
+	lines.push(t('demo.posted', { count: posted.length, counted, limit: report.limit }));
+	if (posted.length === 0) lines.push(t('demo.none'));
+	for (const m of posted) {
+		lines.push(`  ${localDate(Date.parse(m.sentAt as string))}  ${m.emergency ? `${t('demo.emergency')} ` : ''}${title(m)}`);
+		for (const part of sent.filter((p) => bundledInto(p) === m.id)) lines.push(`                    · ${title(part)}`);
+	}
 	for (const group of GROUPS) {
 		const list = report.messages.filter((m) => group.states.includes(m.state));
 		lines.push('', t(group.key, { count: list.length }));

@@ -8,7 +8,7 @@ import { t } from '../../core/messages';
 import type { Channel } from './channels';
 import { newId } from './ids';
 import { quotaStatus } from './ledger';
-import { WAITING, type MessageRow } from './model';
+import { WAITING, type Message, type MessageRow } from './model';
 import { addHistory, audit, changeState, messageRow } from './repo';
 import type { Queryable } from './store';
 
@@ -16,6 +16,11 @@ export const DIGEST_CATEGORY = 'riepilogo';
 const VIA = 'riepilogo';
 const KEY = `${DIGEST_CATEGORY}:`;
 const isDigest = (row: MessageRow): boolean => row.category === DIGEST_CATEGORY && row.dedupe_key.startsWith(KEY);
+
+/** The id of the digest a message went out in, or null. */
+export function bundledInto(message: Pick<Message, 'providerMessageId'>): string | null {
+	return message.providerMessageId?.startsWith(KEY) ? message.providerMessageId.slice(KEY.length) : null;
+}
 
 /**
  * Under the channel lock, once `top` (the first in line) may take a counted slot: the digest to claim

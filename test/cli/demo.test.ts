@@ -37,7 +37,8 @@ describe('banditore demo', () => {
 		expect(run.stderr).toBe('');
 		expect(run.code).toBe(0);
 		expect(run.stdout).toMatch(/Settimana dal 16\/11\/2026 00:00 al 22\/11\/2026 23:59/);
-		const posted = section(run.stdout, /^Pubblicati questa settimana \(7 di 10\)/);
+		// The alert is an emergency: Meda's rules let it pass without counting.
+		const posted = section(run.stdout, /^Pubblicati questa settimana: 7, di cui 6 nel limite di 10 a settimana$/m);
 		expect(posted[0]).toMatch(/20\/11\/2026 \d\d:\d\d {2}EMERGENZA Allerta meteo arancione/);
 		expect(posted).toHaveLength(7);
 		const rejected = section(run.stdout, /^Scartati dalle regole \(4\)/).join('\n');
@@ -61,13 +62,36 @@ describe('banditore demo', () => {
 		const run = demo('--rules', file);
 		expect(run.code).toBe(0);
 		// The alert is an emergency: Meda's rules let it pass beyond the limit without counting.
-		const posted = section(run.stdout, /^Pubblicati questa settimana \(3 di 2\)/);
+		const posted = section(run.stdout, /^Pubblicati questa settimana: 3, di cui 2 nel limite di 2 a settimana$/m);
 		expect(posted).toHaveLength(3);
 		const deferred = section(run.stdout, /^Rinviati: non c'è posto questa settimana \(3\)/).join('\n');
 		expect(deferred).toMatch(/Limite di 2 messaggi della settimana raggiunto: rinviato al 23\/11\/2026 00:00/);
 		// A notice that would be stale by Monday is not kept waiting: it expires, with its reason.
 		expect(section(run.stdout, /^Scaduti prima di trovare posto \(1\)/).join('\n')).toMatch(/Uffici comunali chiusi[\s\S]*non lascia posto prima della scadenza/);
 		expect(run.outbox).toHaveLength(3);
+	});
+
+	it('with the weekly digest on and a limit of 3, the overflow goes out in one riepilogo that takes the last place and counts once', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'banditore-demo-digest-'));
+		const rules = parse(readFileSync(join(ROOT, 'rules', 'meda.yaml'), 'utf8'));
+		rules.quota.perWeek = 3;
+		rules.quota.digest = { ...rules.quota.digest, enabled: true, maxPriority: 60 };
+		const file = join(dir, 'riepilogo.yaml');
+		writeFileSync(file, stringify(rules));
+		const run = demo('--rules', file);
+		expect(run.code).toBe(0);
+		expect(run.stdout).toMatch(/Notizie lette: 11 da/);
+		const posted = section(run.stdout, /^Pubblicati questa settimana: 4, di cui 3 nel limite di 3 a settimana$/m);
+		const digestAt = posted.findIndex((line) => /\d\d:\d\d {2}Riepilogo della settimana$/.test(line));
+		expect(digestAt).toBe(3);
+		const parts = posted.slice(digestAt + 1).map((line) => line.trim());
+		expect(parts.length).toBeGreaterThanOrEqual(2);
+		for (const part of parts) expect(part).toMatch(/^· \S/);
+		// Nothing waits for next week: what did not fit went out in the digest, listed in its text.
+		expect(section(run.stdout, /^Rinviati: non c'è posto questa settimana \(0\)/)).toEqual(['  nessuno']);
+		expect(run.outbox).toHaveLength(4);
+		const digest = run.outbox[3].text;
+		for (const part of parts) expect(digest).toContain(part.slice(2));
 	});
 
 	it('a second run in the same folder simulates its week afresh: the same report, no outbox lines left from the first', () => {
