@@ -41,7 +41,8 @@ export async function digestInTx(q: Queryable, channel: Channel, top: MessageRow
 	// A digest already waiting (put off by a full week) takes the slot before a new one is made.
 	const waitingDigest = due.find(isDigest);
 	if (waitingDigest) return waitingDigest;
-	const plan = planDigest(settings, remaining, due.map(candidate));
+	// A message tried before may already be in the channel: it goes out on its own, after its transport's check.
+	const plan = planDigest(settings, remaining, due.filter((m) => m.attempts === 0).map(candidate));
 	if (!plan) return null;
 	const w = weekWindow(now, quota);
 	// One digest per window (per day for a rolling week): a failed one is not made again at once.

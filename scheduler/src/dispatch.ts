@@ -134,9 +134,11 @@ export class Dispatcher {
 		const now = clock().getTime();
 		await store.tx(async (q) => {
 			const row = await messageRow(q, message.id);
-			if (!row || row.state !== 'sending') return;
+			// Settled meanwhile, or claimed again after its lease ran out: this answer is not the current one.
+			if (!row || row.state !== 'sending' || row.attempts !== message.attempts) return;
 			if (result.kind === 'sent') await applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: result.providerMessageId }, now, ACTOR);
 			else if (result.kind === 'notHandedOver') await applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry }, now, ACTOR);
+			else if (result.kind === 'inDoubt') await unknownOutcome(q, row, now, result.reason);
 			else await changeState(q, row, now, ['sending'], { state: 'sending', note: t('scheduler.handedOver') });
 		}, { lockChannel: channel.id });
 	}
@@ -179,11 +181,7 @@ export class Dispatcher {
 					return;
 				}
 				// Webhook, slot, subscribers, or a read-back that failed: it may have been posted. It keeps counting and waits for a person.
-				const reason = t('scheduler.unknownOutcome');
-				await changeState(q, row, nowMs, ['sending'], { state: 'failed', note: t('scheduler.unknownOutcomeNote'), reason, set: { lease_until: null } });
-				if (row.via === 'slot') await q.run("UPDATE slots SET state = 'expired' WHERE message_id = ? AND state = 'active'", [row.id]);
-				const details = { reason, via: row.via, note: t('scheduler.unknownOutcomeNote'), ...(found?.note ? { recovery: found.note } : {}) };
-				await audit(q, nowMs, { channel: row.channel, type: 'message.unknown_outcome', messageId: row.id, actor: ACTOR, details });
+				await unknownOutcome(q, row, nowMs, t('scheduler.unknownOutcome'), found?.note);
 			}, { lockChannel: candidate.channel });
 		}
 	}
@@ -201,6 +199,14 @@ export class Dispatcher {
 			await store.tx((q) => expire(q, row, nowMs, t('scheduler.expired', { date: localDate(row.expires_at as number) })), { lockChannel: row.channel });
 		}
 	}
+}
+
+/** It may have been posted: `failed`, still counted, not sent again until a person decides (retry). */
+async function unknownOutcome(q: import('./store').Queryable, row: MessageRow, nowMs: number, reason: string, recovery?: string): Promise<void> {
+	await changeState(q, row, nowMs, ['sending'], { state: 'failed', note: t('scheduler.unknownOutcomeNote'), reason, set: { lease_until: null } });
+	if (row.via === 'slot') await q.run("UPDATE slots SET state = 'expired' WHERE message_id = ? AND state = 'active'", [row.id]);
+	const details = { reason, via: row.via, note: t('scheduler.unknownOutcomeNote'), ...(recovery ? { recovery } : {}) };
+	await audit(q, nowMs, { channel: row.channel, type: 'message.unknown_outcome', messageId: row.id, actor: ACTOR, details });
 }
 
 async function expire(q: import('./store').Queryable, row: MessageRow, nowMs: number, reason: string): Promise<void> {

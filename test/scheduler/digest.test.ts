@@ -66,6 +66,22 @@ describe.each<Kind>(['sqlite', 'postgres'])('weekly digest on %s', (kind) => {
 	const quota = async () => (await api().api<{ used: number; inFlight: number; remaining: number }>('GET', '/v1/channels/meda/quota')).body;
 	const digestsOf = (list: Full[]) => list.filter((m) => m.category === 'riepilogo');
 
+	test('a message tried before is never bundled: it may already be in the channel, so it waits to go out on its own', async () => {
+		if (skip) return;
+		h = await startHarness(kind, { at: '2026-06-10T08:00:00Z', quota: { perWeek: 3, ...DIGEST_ON } });
+		const lows = [];
+		for (let n = 1; n <= 6; n++) lows.push(await enqueue(n));
+		// As if its delivery had been attempted and put back (a gateway error, a lease that ran out).
+		await api().scheduler.ctx.store.run('UPDATE messages SET attempts = 1 WHERE id = ?', [lows[4]]);
+		await h.tick();
+		const list = await all();
+		const [digest] = digestsOf(list);
+		const bundled = list.filter((m) => m.providerMessageId === `riepilogo:${digest.id}`).map((m) => m.id);
+		expect(bundled).toEqual([lows[2], lows[3], lows[5]]);
+		expect((await byId(lows[4])).state).toBe('deferred');
+		expect((await quota()).used).toBe(3);
+	});
+
 	test('limit 3, one high and six low: three counted messages, the last a digest of the other five', async () => {
 		if (skip) return;
 		h = await startHarness(kind, { at: '2026-06-10T08:00:00Z', quota: { perWeek: 3, ...DIGEST_ON } });

@@ -141,6 +141,42 @@ describe('SQLite group commit', () => {
 			expect(syncs.spy).toHaveBeenCalledTimes(2);
 		});
 
+		test("a read that sees another process's commit waits until that commit is on disk", async () => {
+			await store.tx((q) => q.run('INSERT INTO t (v) VALUES (?)', ['before']));
+			const other = new SqliteStore(file); // another process, as far as SQLite can tell: its own connections
+			try {
+				await other.get('SELECT 1 AS one');
+				const syncs = holdSyncs();
+				void store.tx((q) => q.run('INSERT INTO t (id, v) VALUES (?, ?)', [7, 'not yet on disk']));
+				await turns(() => syncs.held.length > 0);
+				let read = false;
+				const row = other.get<{ v: string }>('SELECT v FROM t WHERE id = 7').then((r) => ((read = true), r));
+				await new Promise((next) => setTimeout(next, 50));
+				expect(read).toBe(false);
+				syncs.releaseAll();
+				await turns(() => syncs.held.length > 0);
+				syncs.releaseAll();
+				expect(await row).toEqual({ v: 'not yet on disk' });
+			} finally {
+				await other.close();
+			}
+		});
+
+		test('a database file that is a symlink: the WAL synced is the one beside the real file', async () => {
+			const dir = mkdtempSync(join(tmpdir(), 'banditore-gc-'));
+			fs.mkdirSync(join(dir, 'real'));
+			fs.writeFileSync(join(dir, 'real', 'db.sqlite'), '');
+			fs.symlinkSync(join(dir, 'real', 'db.sqlite'), join(dir, 'db.sqlite'));
+			const linked = new SqliteStore(join(dir, 'db.sqlite'));
+			try {
+				await linked.tx((q) => q.run('CREATE TABLE x (id INTEGER)'));
+				await linked.tx((q) => q.run('INSERT INTO x (id) VALUES (1)'));
+				expect(await linked.get('SELECT count(*) AS n FROM x')).toEqual({ n: 1 });
+			} finally {
+				await linked.close();
+			}
+		});
+
 		test('a failed sync fails the transactions waiting for it, and the store refuses everything after, saying why', async () => {
 			await store.tx((q) => q.run('INSERT INTO t (v) VALUES (?)', ['before']));
 			jest.spyOn(fs, 'fdatasync').mockImplementation(((_fd: number, done: (error: NodeJS.ErrnoException | null) => void) => {

@@ -111,9 +111,10 @@ export class GatewayTransport implements Transport {
 	private failure(error: unknown, phase: Phase, status: number): DeliveryResult {
 		const gateway = this.name;
 		if (phase === 'posted') {
-			// The gateway took the post; the read-back is what failed or did not find it.
+			// The gateway took the post; the read-back failed, or did not find it (gateways report success
+			// for posts that never show, and some show late). Either way it keeps its place in the week.
 			if (error instanceof BanditoreError && error.code === 'not_confirmed') {
-				return { kind: 'notHandedOver', reason: t('scheduler.gateway.notConfirmed', { gateway, attempts: this.settings.confirmAttempts }), retry: false };
+				return { kind: 'inDoubt', reason: t('scheduler.gateway.notConfirmed', { gateway, attempts: this.settings.confirmAttempts }) };
 			}
 			return { kind: 'unknown', reason: t('scheduler.gateway.unconfirmed', { gateway }) };
 		}
@@ -123,9 +124,12 @@ export class GatewayTransport implements Transport {
 			return { kind: 'notHandedOver', reason: t('scheduler.gateway.unreachable', { gateway, url: this.settings.baseUrl }), retry: true };
 		}
 		if (error instanceof BanditoreError && error.code === 'http_status' && status >= 300) {
-			const { errorClass, key } = FAULTS[gatewayFault(status)];
+			const fault = gatewayFault(status);
+			const { errorClass, key } = FAULTS[fault];
 			const s = this.settings;
 			const reason = t(key, { gateway, status, env: s.apiKeyEnv ?? (s.kind === 'waha' ? 'WAHA_API_KEY' : 'EVOLUTION_API_KEY'), session: s.kind === 'waha' ? s.session : s.instance, chatId: s.chatId });
+			// A server error answering the post itself may come after the post went out: the lease's read-back settles it.
+			if (phase === 'posting' && fault === 'unavailable') return { kind: 'unknown', reason };
 			return { kind: 'notHandedOver', reason, retry: RETRYING.has(errorClass) };
 		}
 		// Anything else (a malformed answer): if it happened while posting, nobody can tell.

@@ -8,7 +8,9 @@ export type DeliveryResult =
 	/** Known not to have reached the flow or the channel: safe to retry. */
 	| { kind: 'notHandedOver'; reason: string; retry: boolean }
 	/** May or may not have reached the flow or the channel: stays `sending`; the lease decides. */
-	| { kind: 'unknown'; reason: string };
+	| { kind: 'unknown'; reason: string }
+	/** Taken by the gateway but not seen where it should show: an unknown outcome now (counted, waits for a person). */
+	| { kind: 'inDoubt'; reason: string };
 
 /**
  * What a transport knows after a lease ran out (a crash mid-delivery): sent, known not sent (queued

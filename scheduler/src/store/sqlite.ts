@@ -86,11 +86,15 @@ class WalSync {
 	private synced = 0;
 	private running: Promise<void> | null = null;
 	private fd: number | null = null;
+	private closed = false;
 	failure: Error | null = null;
 
 	constructor(private readonly walFile: string) {}
 
-	/** Called right after a COMMIT returned: its number, for `durable`. */
+	/**
+	 * Called right after a COMMIT returned (or when another process's commits were seen): a number
+	 * for `durable`, which then waits for a sync that starts from now.
+	 */
 	commit(): number {
 		return ++this.committed;
 	}
@@ -112,6 +116,7 @@ class WalSync {
 
 	private async sync(): Promise<void> {
 		const upTo = this.committed;
+		if (this.closed) throw new Error('the store is closed');
 		try {
 			// Opened once the WAL exists (after the first COMMIT); SQLite keeps that file while the writer is open.
 			this.fd ??= fs.openSync(this.walFile, 'r+');
@@ -125,6 +130,7 @@ class WalSync {
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
 		while (this.running) await this.running.catch(() => undefined);
 		if (this.fd !== null) fs.closeSync(this.fd);
 		this.fd = null;
@@ -175,6 +181,9 @@ export class SqliteStore implements Store {
 
 	/** Syncs the WAL after each COMMIT, off the event loop; null without WAL (then every COMMIT syncs). */
 	private readonly walSync: WalSync | null = null;
+	/** The writer's data_version when a read last checked it. */
+	private seenVersion = 0;
+	private closed = false;
 	/** Groups committed, waiting for their sync to be answered. */
 	private readonly answering = new Set<Promise<void>>();
 
@@ -186,7 +195,12 @@ export class SqliteStore implements Store {
 		fs.mkdirSync(dirname(file), { recursive: true });
 		this.writer = new Connection(open(file, false));
 		this.writer.db.pragma('wal_autocheckpoint = 0');
-		if (this.writer.db.pragma('journal_mode', { simple: true }) === 'wal') this.walSync = new WalSync(`${file}-wal`);
+		if (this.writer.db.pragma('journal_mode', { simple: true }) === 'wal') {
+			// The WAL is named after the path SQLite resolved (a symlinked database has its WAL beside the real file).
+			const main = (this.writer.db.pragma('database_list') as Array<{ name: string; file: string }>).find((d) => d.name === 'main');
+			this.walSync = new WalSync(`${main?.file || file}-wal`);
+			this.seenVersion = this.dataVersion();
+		}
 		else this.writer.db.pragma('synchronous = FULL'); // no WAL to sync ourselves: SQLite syncs at every COMMIT
 		this.checkpointer = new Worker(CHECKPOINTER, {
 			eval: true,
@@ -214,9 +228,22 @@ export class SqliteStore implements Store {
 		return row;
 	}
 
-	/** A read may have seen the latest COMMIT: it answers only once that commit is on disk too. */
+	/**
+	 * A read may have seen the latest COMMIT: it answers only once that commit is on disk too. It may
+	 * also have seen another process's commits, which that process syncs in its own time: when there
+	 * are new ones (the writer's data_version moves only with other connections' commits), it waits
+	 * for a sync of its own that starts now.
+	 */
 	private async durable(): Promise<void> {
-		if (this.walSync) await this.walSync.durable(this.walSync.latest);
+		if (!this.walSync) return;
+		const version = this.dataVersion();
+		if (version === this.seenVersion) return this.walSync.durable(this.walSync.latest);
+		this.seenVersion = version;
+		return this.walSync.durable(this.walSync.commit());
+	}
+
+	private dataVersion(): number {
+		return Number(this.writer.db.pragma('data_version', { simple: true }));
 	}
 	run(sql: string, params?: Param[]): Promise<number> {
 		return this.tx((q) => q.run(sql, params));
@@ -230,6 +257,7 @@ export class SqliteStore implements Store {
 	 * only after the shared COMMIT succeeded; if it fails, every transaction of the group fails.
 	 */
 	tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+		if (this.closed) return Promise.reject(new Error('the store is closed'));
 		return new Promise<T>((resolve, reject) => {
 			this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });
 			// Started on the next turn of the event loop (setImmediate, not a microtask), so requests
@@ -339,6 +367,7 @@ export class SqliteStore implements Store {
 	}
 
 	async close(): Promise<void> {
+		this.closed = true;
 		while (this.draining) await this.draining;
 		while (this.answering.size > 0) await Promise.all(this.answering);
 		await this.walSync?.close();
