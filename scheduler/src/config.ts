@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseDocument, z } from '../../core/vendor';
+import { gatewayTimeoutMs } from './delivery/gateway';
 import type { Database } from './store';
 import { KeysInvalid, parseSubscriberKeys, type SubscriberKeys } from './subscribers/crypto';
 import { subscribersDelivery, type SubscribersDelivery } from './subscribers/settings';
@@ -180,6 +181,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		ids.add(c.id);
 	}
 	const d = file.dispatch ?? {};
+	const leaseSeconds = integer('BANDITORE_LEASE_SECONDS', env.BANDITORE_LEASE_SECONDS) ?? d.leaseSeconds ?? 300;
+	for (const c of channels) {
+		if ((c.delivery.kind === 'waha' || c.delivery.kind === 'evolution') && gatewayTimeoutMs(c.delivery, leaseSeconds) === null) {
+			throw new ConfigInvalid(
+				`channel "${c.id}": a lease of ${leaseSeconds} s is too short for ${c.delivery.confirmAttempts} read-backs ${c.delivery.confirmDelayMs} ms apart: ` +
+					'a delivery must end within half the lease, or another process could post it again. Raise BANDITORE_LEASE_SECONDS (dispatch.leaseSeconds) or lower confirmAttempts.',
+			);
+		}
+	}
 	return {
 		apiToken,
 		host,
@@ -190,7 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		channels,
 		dispatch: {
 			intervalMs: integer('BANDITORE_DISPATCH_MS', env.BANDITORE_DISPATCH_MS) ?? d.intervalMs ?? 1000,
-			leaseSeconds: integer('BANDITORE_LEASE_SECONDS', env.BANDITORE_LEASE_SECONDS) ?? d.leaseSeconds ?? 300,
+			leaseSeconds,
 			slotMinutes: d.slotMinutes ?? 10,
 			maxAttempts: d.maxAttempts ?? 5,
 			backoffSeconds: integer('BANDITORE_BACKOFF_SECONDS', env.BANDITORE_BACKOFF_SECONDS) ?? d.backoffSeconds ?? 30,

@@ -8,7 +8,7 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createHttpClient, evolutionGateway, wahaGateway } from '../../core/whatsapp';
 import { ConfigInvalid, loadConfig, type GatewayDelivery } from '../../scheduler/src/config';
-import { postOf } from '../../scheduler/src/delivery/gateway';
+import { gatewayTimeoutMs, postOf } from '../../scheduler/src/delivery/gateway';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { startFakeGateway, type FakeGateway } from '../whatsapp/gateway-fake';
 import { evolutionErrors, wahaErrors } from '../whatsapp/spec';
@@ -329,6 +329,20 @@ describe('gateway delivery settings', () => {
 		writeFileSync(file, `channels:\n  - id: meda\n    rules: rules.yaml\n    delivery:\n${deliveryYaml.replace(/^/gm, '      ')}\n`);
 		return () => loadConfig({ BANDITORE_API_TOKEN: TOKEN, BANDITORE_CONFIG: file, ...env }, dir);
 	};
+
+	test('a lease too short for the read-backs is refused at start: another process could post again mid-delivery', () => {
+		const yaml = `kind: waha\nbaseUrl: http://waha:3000\nchatId: ${CHANNEL}\nconfirmAttempts: 4\nconfirmDelayMs: 1500`;
+		expect(load(yaml, { WAHA_API_KEY: 'k', BANDITORE_LEASE_SECONDS: '20' })).toThrow(
+			new ConfigInvalid(
+				'channel "meda": a lease of 20 s is too short for 4 read-backs 1500 ms apart: a delivery must end within half the lease, or another process could post it again. Raise BANDITORE_LEASE_SECONDS (dispatch.leaseSeconds) or lower confirmAttempts.',
+			),
+		);
+		expect(load(yaml, { WAHA_API_KEY: 'k', BANDITORE_LEASE_SECONDS: '60' })().dispatch.leaseSeconds).toBe(60);
+		// The default lease (300 s): 150 s for the whole delivery, 15 s of it pauses, 22.5 s for each of its 6 requests.
+		expect(gatewayTimeoutMs({ confirmAttempts: 4, confirmDelayMs: 1500 }, 300)).toBe(22_500);
+		expect(gatewayTimeoutMs({ confirmAttempts: 1, confirmDelayMs: 0 }, 3600)).toBe(30_000);
+		expect(gatewayTimeoutMs({ confirmAttempts: 4, confirmDelayMs: 1500 }, 60)).toBe(2500);
+	});
 
 	test('the API key comes from the variable the file names, never from the file', () => {
 		const waha = load(`kind: waha\nbaseUrl: http://waha:3000\nchatId: ${CHANNEL}`, { WAHA_API_KEY: 'k1' })();

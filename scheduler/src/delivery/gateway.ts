@@ -138,6 +138,18 @@ export class GatewayTransport implements Transport {
 	}
 }
 
+/**
+ * The timeout of each request of a gateway delivery: all of it (the read before, the post, each
+ * read-back and its pause) must end within half the lease, or another process could find the lease
+ * run out mid-delivery, read the channel before the post shows, and post again. Null when the lease
+ * is too short for the read-backs asked.
+ */
+export function gatewayTimeoutMs(settings: Pick<GatewayDelivery, 'confirmAttempts' | 'confirmDelayMs'>, leaseSeconds: number): number | null {
+	const pauses = (settings.confirmDelayMs * settings.confirmAttempts * (settings.confirmAttempts + 1)) / 2;
+	const timeout = Math.min(30_000, Math.floor(((leaseSeconds * 1000) / 2 - pauses) / (settings.confirmAttempts + 2)));
+	return timeout >= 1000 ? timeout : null;
+}
+
 /** The text and image as the n8n WhatsApp node sends a scheduler message: the text cut to the limit of its kind. */
 export function postOf(message: Pick<Message, 'text' | 'image'>): GatewayPost {
 	const kind = message.image ? 'caption' : 'text';

@@ -1,5 +1,5 @@
 import type { ChannelConfig } from '../config';
-import { GatewayTransport } from './gateway';
+import { GatewayTransport, gatewayTimeoutMs } from './gateway';
 import { OutboxTransport } from './outbox';
 import { SubscribersTransport } from './subscribers';
 import type { Transport } from './transport';
@@ -17,6 +17,6 @@ export function transportFor(config: ChannelConfig, leaseSeconds: number, token:
 	const delivery = config.delivery;
 	if (delivery.kind === 'subscribers') return new SubscribersTransport(config.id);
 	if (delivery.kind === 'webhook') return new WebhookTransport(delivery.url, timeoutMs, token);
-	if (delivery.kind === 'waha' || delivery.kind === 'evolution') return new GatewayTransport(delivery, timeoutMs);
+	if (delivery.kind === 'waha' || delivery.kind === 'evolution') return new GatewayTransport(delivery, gatewayTimeoutMs(delivery, leaseSeconds) ?? 1000);
 	return new OutboxTransport(delivery.file);
 }
