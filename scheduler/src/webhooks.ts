@@ -122,5 +122,7 @@ export class Transports {
 
 	stop(): void {
 		clearInterval(this.timer);
+		// Gateways keep connections alive between posts: closed with the scheduler.
+		for (const transport of this.configured.values()) transport.close?.();
 	}
 }

@@ -24,4 +24,6 @@ export interface Transport {
 	deliver(message: Message, ackUrl: string): Promise<DeliveryResult>;
 	/** After a lease ran out (a crash mid-delivery): did the message go out? */
 	recover(message: Message): Promise<Recovery>;
+	/** Releases what the transport holds open (keep-alive connections). */
+	close?(): void;
 }
