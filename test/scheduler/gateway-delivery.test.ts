@@ -387,14 +387,15 @@ describe.each<Kind>(['sqlite', 'postgres'])('a scheduler process killed mid-deli
 		fake = gateway;
 		const file = join(dir, 'banditore.config.yaml');
 		// A long pause before the read-back: the kill lands after the post, before the confirmation.
-		writeFileSync(file, `channels:\n  - id: meda\n    rules: ${rulesFile(dir)}\n    delivery:\n      kind: waha\n      baseUrl: ${gateway.url}\n      chatId: "${CHANNEL}"\n      confirmDelayMs: 20000\n`);
-		const env = { BANDITORE_CONFIG: file, BANDITORE_LEASE_SECONDS: '2', BANDITORE_CLOCK: T0, ...db.env };
+		writeFileSync(file, `channels:\n  - id: meda\n    rules: ${rulesFile(dir)}\n    delivery:\n      kind: waha\n      baseUrl: ${gateway.url}\n      chatId: "${CHANNEL}"\n      confirmAttempts: 1\n      confirmDelayMs: 20000\n`);
+		const env = { BANDITORE_CONFIG: file, BANDITORE_CLOCK: T0, ...db.env };
 		const first = await startProcess(env);
 		const { body } = await call<{ message: { id: string } }>(first.url, 'POST', '/v1/channels/meda/messages', manual(1));
 		await until('the post to reach the gateway', () => (gateway.posts.length > 0 ? true : null));
 		first.child.kill('SIGKILL');
 		await new Promise((r) => first.child.once('exit', r));
-		const second = await startProcess(env);
+		// Restarted ten minutes later, by its clock: the lease (300 s) of the killed delivery has run out.
+		const second = await startProcess({ ...env, BANDITORE_CLOCK: new Date(Date.parse(T0) + 10 * 60_000).toISOString() });
 		const message = await until('the message to be settled', async () => {
 			const m = (await call<{ message: Msg }>(second.url, 'GET', `/v1/messages/${body.message.id}`)).body.message;
 			return m.state === 'sending' ? null : m;
