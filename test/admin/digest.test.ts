@@ -1,7 +1,7 @@
 // The weekly digest on the admin rules page: switched on and off, its priority set, through the same
 // checks as the rules file, with the office's comments kept.
 import { skipPostgres, type Kind } from '../scheduler/helpers';
-import { Client, startAdmin, type AdminHarness } from './helpers';
+import { Client, quotaForm, startAdmin, type AdminHarness } from './helpers';
 
 describe.each<Kind>(['sqlite', 'postgres'])('weekly digest on the rules page on %s', (kind) => {
 	let h: AdminHarness;
@@ -9,7 +9,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('weekly digest on the rules page on 
 	let c: Client;
 	const channel = () => h.scheduler.ctx.channels.get('meda')!;
 	const latest = async () => (await h.scheduler.ctx.store.get<{ source: string }>("SELECT source FROM rules_versions WHERE channel = 'meda' ORDER BY version DESC LIMIT 1"))!.source;
-	const quota = (digest: Record<string, string>) => c.saveRules({ section: 'quota', perWeek: '10', week: 'iso', minSpacingMinutes: '0', quietFrom: '', quietTo: '', emergenciesExempt: 'on', ...digest });
+	const quota = (digest: Record<string, string>) => c.saveRules(quotaForm(digest));
 
 	beforeAll(async () => {
 		skip = await skipPostgres(kind);

@@ -22,6 +22,18 @@ export function medaRules(dir: string): string {
 
 export const ADMIN = { user: 'ufficio', password: 'una-password-lunga' };
 
+/** The quota section of the rules page as Meda's file fills it in, with no quiet hours; change what the test is about. */
+export const quotaForm = (fields: Record<string, string> = {}): Record<string, string> => ({
+	section: 'quota',
+	perWeek: '10',
+	week: 'iso',
+	minSpacingMinutes: '0',
+	quietFrom: '',
+	quietTo: '',
+	emergenciesExempt: 'on',
+	...fields,
+});
+
 export interface AdminHarness {
 	scheduler: Scheduler;
 	dir: string;

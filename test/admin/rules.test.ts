@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { refreshChannels } from '../../scheduler/src/channels';
 import { startScheduler } from '../../scheduler/src/index';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
-import { Client, startAdmin, type AdminHarness } from './helpers';
+import { Client, quotaForm, startAdmin, type AdminHarness } from './helpers';
 
 const NOW = '2026-06-10T08:00:00Z';
 
@@ -17,7 +17,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('rules on the admin page on %s', (ki
 	const versions = () => ctx().store.all<{ version: number; origin: string; author: string | null; source: string }>("SELECT version, origin, author, source FROM rules_versions WHERE channel = 'meda' ORDER BY version");
 
 	const save = (fields: Record<string, string>) => c.saveRules(fields);
-	const quota = (perWeek: string) => ({ section: 'quota', perWeek, week: 'iso', minSpacingMinutes: '0', quietFrom: '', quietTo: '', emergenciesExempt: 'on' });
+	const quota = (perWeek: string) => quotaForm({ perWeek });
 
 	beforeAll(async () => {
 		skip = await skipPostgres(kind);

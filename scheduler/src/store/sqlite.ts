@@ -200,8 +200,9 @@ export class SqliteStore implements Store {
 			const main = (this.writer.db.pragma('database_list') as Array<{ name: string; file: string }>).find((d) => d.name === 'main');
 			this.walSync = new WalSync(`${main?.file || file}-wal`);
 			this.seenVersion = this.dataVersion();
+		} else {
+			this.writer.db.pragma('synchronous = FULL'); // no WAL to sync ourselves: SQLite syncs at every COMMIT
 		}
-		else this.writer.db.pragma('synchronous = FULL'); // no WAL to sync ourselves: SQLite syncs at every COMMIT
 		this.checkpointer = new Worker(CHECKPOINTER, {
 			eval: true,
 			workerData: { driver: require.resolve('better-sqlite3'), file, pragmas: ['busy_timeout = 10000', 'synchronous = FULL'], intervalMs: CHECKPOINT_MS },
