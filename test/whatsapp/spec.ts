@@ -1,24 +1,27 @@
-// Request bodies checked against the providers' own OpenAPI specs (/work/shared/specs, copied
-// unmodified). A small resolver inlines $refs, turns OpenAPI's `discriminator` into if/then, and
-// merges `allOf` parts into one object: the Cloud API spec puts additionalProperties:false inside
-// allOf branches (TextMessage, ImageMessage), which read literally would reject even
-// messaging_product; merged, it means what it was meant to: no property outside the listed ones.
+// Request bodies checked against the providers' own OpenAPI specs, copied unmodified into
+// test/fixtures/specs (its README names each one's source, version and licence): the tests read
+// nothing outside the repository. A small resolver inlines $refs, turns OpenAPI's `discriminator`
+// into if/then, and merges `allOf` parts into one object: the Cloud API spec puts
+// additionalProperties:false inside allOf branches (TextMessage, ImageMessage), which read literally
+// would reject even messaging_product; merged, it means what it was meant to: no property outside
+// the listed ones.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 
 type Schema = Record<string, unknown>;
 
-const SPECS = process.env.BANDITORE_SPECS ?? '/work/shared/specs';
+const SPECS = join(__dirname, '..', 'fixtures', 'specs');
 const DROP = new Set(['example', 'examples', 'description', 'discriminator', 'xml', 'externalDocs', 'deprecated', 'readOnly', 'writeOnly']);
 
 let cached: { cloud: Schema; waha: Schema; evolution: Schema } | undefined;
 function specs() {
 	cached ??= {
-		cloud: parse(readFileSync(`${SPECS}/whatsapp-cloud-api_v23.0.yaml`, 'utf8')) as Schema,
-		waha: JSON.parse(readFileSync(`${SPECS}/waha-openapi.json`, 'utf8')) as Schema,
-		evolution: JSON.parse(readFileSync(`${SPECS}/evolution-api-openapi-v2.json`, 'utf8')) as Schema,
+		cloud: parse(readFileSync(join(SPECS, 'whatsapp-cloud-api_v23.0.yaml'), 'utf8')) as Schema,
+		waha: JSON.parse(readFileSync(join(SPECS, 'waha-openapi.json'), 'utf8')) as Schema,
+		evolution: JSON.parse(readFileSync(join(SPECS, 'evolution-api-openapi-v2.json'), 'utf8')) as Schema,
 	};
 	return cached;
 }
