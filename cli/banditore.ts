@@ -31,6 +31,8 @@ Commands:
   rules check <file>   Check a rules file: prints nothing when it is valid, else its problems
   policy --rules <file>
                        Judge news items (JSON lines on stdin) against the rules
+  policy eval <set.jsonl>
+                       Measure the rules against a labelled set: bad items caught, good ones blocked
   demo [<url-or-file>] A week of the channel, simulated: what would be posted and why not the rest
   scheduler            Start the scheduler service (see scheduler/README.md)
   quota [--channel ID] This week's messages used, in flight and left, per channel

@@ -1,12 +1,15 @@
 import { basename } from 'node:path';
 import { missingNewsFields, type NewsItem } from '../../core/item';
 import { evaluate, type Decision, type Rules, type Verdict } from '../../core/rules';
+import { publishedAt } from '../../core/rules/eval';
 import { localDateTime } from '../../core/rules/time';
 import { DateTime } from '../../core/vendor';
 import { parseCommandArgs, readStdin, UsageError } from '../usage';
+import { policyEvalCommand } from './policy-eval';
 import { loadRulesOrReport } from './rules';
 
-export const POLICY_HELP = `Usage: banditore policy --rules <file> [--at <time>] [--json]
+export const POLICY_HELP = `Usage: banditore policy --rules <file> [--at <time>|published] [--json]
+       banditore policy eval <set.jsonl> [--rules FILE] [--json] [--errors N]
 
 Reads news items as JSON lines on stdin (what "banditore feed --json" prints) and prints the
 decision of the rules for each one: accept, hold (needs approval) or reject, with the reasons.
@@ -15,16 +18,21 @@ Options:
   --rules FILE   The rules file (required); invalid rules print their problems and exit 1
   --at TIME      Judge as if it were this time (election periods, expiry), ISO 8601:
                  2026-05-25T10:00 is read in the comune's time zone, unless it has an offset
+  --at published Judge each item at its own publication time (items without one: now)
   --json         One JSON object per line: id, title, verdict, codes, reasons, category,
                  priority, emergency, expiresAt, text
 
 Example:
-  banditore feed https://www.comune.example.it/feed --json | banditore policy --rules rules/meda.yaml`;
+  banditore feed https://www.comune.example.it/feed --json | banditore policy --rules rules/meda.yaml
+
+"banditore policy eval" measures the rules against a labelled set instead: see
+"banditore policy eval --help".`;
 
 /** At most this many malformed lines are listed: a wrong file would otherwise flood the terminal. */
 const MAX_LISTED = 10;
 
 export async function policyCommand(args: string[]): Promise<number> {
+	if (args[0] === 'eval') return await policyEvalCommand(args.slice(1));
 	const { values, positionals } = parse(args);
 	if (values.help) {
 		process.stdout.write(`${POLICY_HELP}\n`);
@@ -35,7 +43,8 @@ export async function policyCommand(args: string[]): Promise<number> {
 	if (process.stdin.isTTY) throw new UsageError(`pipe news items in as JSON lines, e.g. banditore feed <url> --json | banditore policy --rules ${values.rules}`);
 	const rules = await loadRulesOrReport(values.rules);
 	if (!rules) return 1;
-	const now = values.at ? parseTime(values.at, rules.timezone) : new Date();
+	const atPublished = values.at?.trim() === 'published';
+	const now = values.at && !atPublished ? parseTime(values.at, rules.timezone) : new Date();
 
 	// Read everything before judging anything: a bad line stops the run with no decision printed.
 	const { items, problems } = parseLines(await readStdin());
@@ -44,11 +53,11 @@ export async function policyCommand(args: string[]): Promise<number> {
 		if (problems.length > MAX_LISTED) process.stderr.write(`banditore: … and ${problems.length - MAX_LISTED} more malformed lines.\n`);
 		return 1;
 	}
-	const decisions = items.map((item) => ({ item, decision: evaluate(item, rules, { now }) }));
+	const decisions = items.map((item) => ({ item, decision: evaluate(item, rules, { now: atPublished ? (publishedAt(item) ?? now) : now }) }));
 	if (values.json) {
 		for (const { item, decision } of decisions) process.stdout.write(`${JSON.stringify(decisionLine(item, decision))}\n`);
 	} else {
-		process.stdout.write(summary(decisions, rules, basename(values.rules), now));
+		process.stdout.write(summary(decisions, rules, basename(values.rules), atPublished ? 'published' : now));
 	}
 	return 0;
 }
@@ -68,7 +77,7 @@ function parse(args: string[]) {
 
 function parseTime(text: string, zone: string): Date {
 	const at = DateTime.fromISO(text.trim(), { zone });
-	if (!at.isValid) throw new UsageError(`--at "${text}" is not an ISO 8601 time; write it as 2026-05-25T10:00 or 2026-05-25T08:00Z.`);
+	if (!at.isValid) throw new UsageError(`--at "${text}" is not an ISO 8601 time; write it as 2026-05-25T10:00 or 2026-05-25T08:00Z, or "published".`);
 	return at.toJSDate();
 }
 
@@ -121,7 +130,7 @@ const VERDICT: Record<Verdict, [string, string]> = {
 	reject: ['respinta', 'respinte'],
 };
 
-function summary(decisions: Array<{ item: NewsItem; decision: Decision }>, rules: Rules, file: string, now: Date): string {
+function summary(decisions: Array<{ item: NewsItem; decision: Decision }>, rules: Rules, file: string, now: Date | 'published'): string {
 	const lines: string[] = [];
 	for (const { item, decision: d } of decisions) {
 		lines.push(`${VERDICT[d.verdict][0].toUpperCase()}: ${item.title}`);
@@ -139,7 +148,7 @@ function summary(decisions: Array<{ item: NewsItem; decision: Decision }>, rules
 	const total = decisions.length;
 	lines.push(
 		`${total} ${total === 1 ? 'notizia' : 'notizie'}: ${count('accept')}, ${count('hold')}, ${count('reject')} ` +
-			`(regole ${file}, valutate al ${localDateTime(now.toISOString(), rules.timezone)}).`,
+			`(regole ${file}, ${now === 'published' ? 'ciascuna valutata alla sua data di pubblicazione' : `valutate al ${localDateTime(now.toISOString(), rules.timezone)}`}).`,
 	);
 	return `${lines.join('\n')}\n`;
 }
