@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { channelOf, type Context } from '../context';
+import { rulesSource } from '../channels';
 import { ApiError } from '../errors';
 import { quotaStatus } from '../ledger';
 import { STATES, type State } from '../model';
-import { acknowledge, approve, cancel, channelView, enqueue, getMessage, listMessages, reject, retry, setPaused, type Ack, type EnqueueInput } from '../outbox';
+import { acknowledge, approve, cancel, channelView, enqueue, getMessage, listMessages, override, reject, retry, setPaused, type Ack, type EnqueueInput } from '../outbox';
 import { confirm, release, reserve, type SlotInput } from '../slots';
 import { listAudit } from '../audit';
 import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks';
@@ -17,6 +18,18 @@ type IdParams = { id: string };
 const bodyOf = <T>(body: unknown): Partial<T> => (body && typeof body === 'object' ? (body as Partial<T>) : {});
 const reply = (schema: object, extra: Record<number, object> = {}) => ({ ...s.errors, ...extra, 200: schema });
 const obj = (properties: Record<string, object>) => ({ type: 'object', properties });
+
+/** The rules version as an ETag: a new version (file or admin page) is a new tag. */
+const rulesTag = (version: number, digest: string) => `"${version}-${digest}"`;
+
+/** If-None-Match holds this tag (a list, weak or not, or *). */
+function matches(header: string | undefined, tag: string): boolean {
+	if (!header) return false;
+	return header.split(',').some((part) => {
+		const given = part.trim().replace(/^W\//, '');
+		return given === '*' || given === tag;
+	});
+}
 
 export function routes(ctx: Context) {
 	return async (app: FastifyInstance): Promise<void> => {
@@ -32,6 +45,27 @@ export function routes(ctx: Context) {
 				const channel = channelOf(ctx, request.params.channel);
 				const at = request.query.at ? new Date(request.query.at) : ctx.clock();
 				return quotaStatus(ctx.store, channel.id, channel.rules.quota, at);
+			},
+		);
+
+		// The channel's rules as the database holds them now, not as this process last compiled them: a
+		// version saved by another process (admin page) is answered at once.
+		app.get<{ Params: Params }>(
+			'/channels/:channel/rules',
+			{ schema: { tags: ['channels'], params: s.channelParam, response: reply(s.rulesSchema, { 304: s.notModifiedSchema }) } },
+			async (request, res) => {
+				const channel = channelOf(ctx, request.params.channel);
+				const row = await ctx.store.get<{ version: number; digest: string }>(
+					'SELECT v.version, v.digest FROM channels c JOIN rules_versions v ON v.channel = c.id AND v.version = c.rules_version WHERE c.id = ?',
+					[channel.id],
+				);
+				const version = Number(row?.version ?? 0);
+				const source = row ? await rulesSource(ctx.store, channel.id, version) : null;
+				if (!row || source === null) throw new ApiError(404, 'not_found', `channel "${channel.id}" has no stored rules`, 'Restart the scheduler: it stores the rules file of each channel at start.');
+				const tag = rulesTag(version, row.digest);
+				res.header('etag', tag).header('cache-control', 'no-cache');
+				if (matches(request.headers['if-none-match'], tag)) return res.code(304).send();
+				return { channel: channel.id, version, digest: row.digest, source };
 			},
 		);
 
@@ -75,6 +109,22 @@ export function routes(ctx: Context) {
 		app.post<{ Params: IdParams }>('/messages/:id/reject', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
 			message: await reject(ctx, request.params.id, ACTOR, bodyOf<{ note: string }>(request.body).note),
 		}));
+		app.post<{ Params: IdParams; Body: { justification?: string } | undefined }>(
+			'/messages/:id/override',
+			{
+				schema: { tags: ['messages'], params: s.idParam, body: s.overrideBody, response: one },
+				// Before validation: the API's ajv coerces types, and a number is not a justification. No
+				// body at all is no justification (422 below), as for an emergency.
+				preValidation: async (request) => {
+					if (request.body === undefined || request.body === null) request.body = {};
+					const given = bodyOf<{ justification: unknown }>(request.body).justification;
+					if (given !== undefined && typeof given !== 'string') throw new ApiError(400, 'invalid_request', 'body/justification must be string', 'Send "justification" as text.');
+				},
+			},
+			async (request) => ({
+				message: await override(ctx, request.params.id, ACTOR, bodyOf<{ justification: string }>(request.body).justification ?? ''),
+			}),
+		);
 		app.post<{ Params: IdParams }>('/messages/:id/retry', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
 			message: await retry(ctx, request.params.id, ACTOR),
 		}));

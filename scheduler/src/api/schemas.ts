@@ -40,6 +40,19 @@ export const channelSchema = {
 	properties: { id: str, name: str, paused: { type: 'boolean' }, rulesVersion: { type: 'integer' }, delivery: { type: 'string', enum: ['outbox', 'webhook', 'subscribers', 'waha', 'evolution'] } },
 } as const;
 
+/** The channel's current rules: the scheduler holds the only truth, n8n's Policy node reads it here. */
+export const rulesSchema = {
+	type: 'object',
+	properties: {
+		channel: str,
+		version: { type: 'integer' },
+		digest: { type: 'string', description: 'Digest of the compiled rules; with the version it makes the ETag' },
+		source: { type: 'string', description: 'The YAML text of this rules version, as saved (file or admin page)' },
+	},
+} as const;
+
+export const notModifiedSchema = { description: 'Not modified: the rules are still those of the ETag sent in If-None-Match', type: 'null' } as const;
+
 export const slotSchema = {
 	type: 'object',
 	properties: { id: str, channel: str, messageId: str, expiresAt: str },
@@ -126,6 +139,14 @@ export const ackBody = {
 			additionalProperties: false,
 		},
 	],
+} as const;
+
+export const overrideBody = {
+	type: 'object',
+	properties: {
+		justification: { type: 'string', maxLength: 1000, description: 'Why the message may go out although the rules stop it; recorded in the audit log' },
+	},
+	additionalProperties: false,
 } as const;
 
 export const noteBody = { type: ['object', 'null'], properties: { note: str }, additionalProperties: false } as const;
