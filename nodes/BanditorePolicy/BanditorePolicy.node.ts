@@ -7,6 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 import { evaluate, type Rules, type Verdict } from '../../core/rules';
+import { getChannels } from '../BanditoreScheduler/methods/loadOptions';
 import { toNodeError } from '../shared/errors';
 import { RulesCache, stopEverything } from '../shared/rules.source';
 import { evaluationTime, newsItemOf, rulesSourceFor } from './inputs';
@@ -22,13 +23,16 @@ export class BanditorePolicy implements INodeType {
 		icon: { light: 'file:../../icons/banditore.svg', dark: 'file:../../icons/banditore.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ {"file": $parameter["rulesFile"], "yaml": "Rules YAML", "parameters": "Node Parameters"}[$parameter["rulesSource"]] }}',
+		subtitle:
+			'={{ {"scheduler": "Channel Rules: " + $parameter["channel"], "file": "Preview: " + $parameter["rulesFile"], "yaml": "Preview: Rules YAML", "parameters": "Preview: Node Parameters"}[$parameter["rulesSource"]] }}',
 		description: "Keep the comune's policy: accept, reject or hold each news item, with the reasons",
 		defaults: { name: 'Banditore Policy' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main, NodeConnectionTypes.Main, NodeConnectionTypes.Main],
 		outputNames: ['Accepted', 'Rejected', 'Needs Approval'],
+		// Only for the channel's rules; the standalone sources need no scheduler.
+		credentials: [{ name: 'banditoreSchedulerApi', required: true, displayOptions: { show: { rulesSource: ['scheduler'] } } }],
 		properties: [
 			...rulesProperties,
 			{
@@ -57,16 +61,18 @@ export class BanditorePolicy implements INodeType {
 		],
 	};
 
+	methods = { loadOptions: { getChannels } };
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const input = this.getInputData();
 		const outputs: INodeExecutionData[][] = [[], [], []];
-		const cache = new RulesCache(this.getNode());
+		const cache = new RulesCache(this.getNode(), this);
 		const now = new Date();
 		for (let itemIndex = 0; itemIndex < input.length; itemIndex++) {
 			const { json, binary } = input[itemIndex];
 			let rules: Rules;
 			try {
-				rules = await cache.get(rulesSourceFor(this, itemIndex));
+				rules = await cache.get(rulesSourceFor(this, itemIndex), itemIndex);
 			} catch (error) {
 				// Rules that cannot be had, for whatever reason, stop every item, not just this one.
 				stopEverything(this, error);

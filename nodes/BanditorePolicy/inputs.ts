@@ -7,6 +7,7 @@ import { rulesObjectFromParameters, type PolicyParameters } from './rules.params
 
 export function rulesSourceFor(context: IExecuteFunctions, itemIndex: number): RulesSource {
 	const kind = context.getNodeParameter('rulesSource', itemIndex) as RulesSource['kind'];
+	if (kind === 'scheduler') return { kind, channel: String(context.getNodeParameter('channel', itemIndex, '')) };
 	if (kind === 'file') return { kind, path: String(context.getNodeParameter('rulesFile', itemIndex, '')) };
 	if (kind === 'yaml') return { kind, text: String(context.getNodeParameter('rulesYaml', itemIndex, '')) };
 	const names = ['comune', 'blockedWords', 'electionPeriods', 'persons', 'template', 'footer'] as const;

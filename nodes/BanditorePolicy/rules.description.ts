@@ -1,9 +1,16 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_TEMPLATE } from '../../core/rules';
+import { channelProperty } from '../BanditoreScheduler/actions/common';
 
 const fromParameters = { displayOptions: { show: { rulesSource: ['parameters'] } } };
 
-/** Where the rules come from: a file the office edits, pasted YAML, or fields for IT staff. */
+const PREVIEW = "a standalone preview, for trying rules (the scheduler decides with the channel's rules)";
+
+/**
+ * Where the rules come from. The scheduler's rules of the channel are the truth: it judges every
+ * message again with them. A file, pasted YAML or the node's fields are a standalone preview. The
+ * default stays "file": workflows saved with it do not store the value, and must not change source.
+ */
 export const rulesProperties: INodeProperties[] = [
 	{
 		displayName: 'Rules Source',
@@ -12,13 +19,33 @@ export const rulesProperties: INodeProperties[] = [
 		default: 'file',
 		options: [
 			{
+				name: 'From Scheduler (Channel Rules)',
+				value: 'scheduler',
+				description:
+					'Recommended: the rules the scheduler holds for the channel, as the communications office edits them on the admin page; a change there decides the next execution',
+			},
+			{
 				name: 'Node Parameters',
 				value: 'parameters',
-				description: 'The standard categories of the example rules, with your blocked words, election periods and message',
+				description: `The standard categories of the example rules with your blocked words, election periods and message: ${PREVIEW}`,
 			},
-			{ name: 'Rules File', value: 'file', description: 'A YAML rules file on the n8n host, as the communications office edits it' },
-			{ name: 'Rules YAML', value: 'yaml', description: 'The text of a rules file, pasted here' },
+			{ name: 'Rules File', value: 'file', description: `A YAML rules file on the n8n host: ${PREVIEW}` },
+			{ name: 'Rules YAML', value: 'yaml', description: `The text of a rules file, pasted here: ${PREVIEW}` },
 		],
+	},
+	{
+		...channelProperty,
+		description:
+			'The channel whose rules decide, as configured in the scheduler. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { rulesSource: ['scheduler'] } },
+	},
+	{
+		displayName:
+			"These rules are a standalone preview, for trying rules: the scheduler decides with the channel's rules, and judges every message again when it is queued. Choose From Scheduler (Channel Rules) to decide here as the scheduler will.",
+		name: 'previewNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { rulesSource: ['file', 'yaml', 'parameters'] } },
 	},
 	{
 		displayName: 'Rules File Path',

@@ -2,9 +2,14 @@ import { basename, isAbsolute } from 'node:path';
 import { NodeOperationError, type IExecuteFunctions, type INode } from 'n8n-workflow';
 import { BanditoreError } from '../../core/errors';
 import { formatProblems, loadRules, readRulesFile, rulesFromObject, type Rules, type RulesResult } from '../../core/rules';
+import { schedulerRules } from './scheduler.rules';
 
-/** Where a node's rules come from. "From Scheduler" comes with the scheduler (issue 4). */
+/**
+ * Where a node's rules come from. The scheduler's rules of the channel are the truth (it judges every
+ * message again with them); a file, pasted YAML or the node's fields are a standalone preview.
+ */
 export type RulesSource =
+	| { kind: 'scheduler'; channel: string }
 	| { kind: 'file'; path: string }
 	| { kind: 'yaml'; text: string }
 	| { kind: 'parameters'; data: unknown };
@@ -16,20 +21,29 @@ export type RulesSource =
 export class RulesCache {
 	private readonly compiled = new Map<string, Promise<Rules>>();
 
-	constructor(private readonly node: INode) {}
+	/** `context` reads the scheduler's rules; without it only the standalone sources work. */
+	constructor(
+		private readonly node: INode,
+		private readonly context?: IExecuteFunctions,
+	) {}
 
-	get(source: RulesSource): Promise<Rules> {
+	get(source: RulesSource, itemIndex = 0): Promise<Rules> {
 		const key = JSON.stringify(source);
 		let rules = this.compiled.get(key);
 		if (!rules) {
-			rules = compile(this.node, source);
+			rules = source.kind === 'scheduler' ? this.fromScheduler(source.channel, itemIndex) : compile(this.node, source);
 			this.compiled.set(key, rules);
 		}
 		return rules;
 	}
+
+	private async fromScheduler(channel: string, itemIndex: number): Promise<Rules> {
+		if (!this.context) throw new NodeOperationError(this.node, 'The channel rules can only be read while the node runs: nothing passes');
+		return (await schedulerRules(this.context, channel, itemIndex)).rules;
+	}
 }
 
-async function compile(node: INode, source: RulesSource): Promise<Rules> {
+async function compile(node: INode, source: Exclude<RulesSource, { kind: 'scheduler' }>): Promise<Rules> {
 	let result: RulesResult;
 	let name: string;
 	if (source.kind === 'file') {

@@ -1,5 +1,5 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
-import { schedulerRequest } from '../transport';
+import { schedulerRequest } from '../../shared/scheduler.transport';
 
 export async function getChannels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const { body } = await schedulerRequest.call(this, 'GET', '/v1/channels');

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { schedulerRequest } from '../../transport';
+import { schedulerRequest } from '../../../shared/scheduler.transport';
 import { path, showFor } from '../common';
 
 export const messageIdProperty: INodeProperties = {

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { schedulerRequest } from '../../transport';
+import { schedulerRequest } from '../../../shared/scheduler.transport';
 import { channelProperty, dropEmpty, justificationProperty, path, showFor } from '../common';
 
 export const description: INodeProperties[] = showFor('message', 'enqueue', [
