@@ -143,6 +143,8 @@ suite('admin page in headless Chromium', () => {
 		await page.getByRole('link', { name: 'Coda' }).click();
 		const card = page.locator(`#m-${message.id}`);
 		await expect(card.locator('.wa-bubble').textContent()).resolves.toContain('Biblioteca: nuovi orari <script>alert(1)</script>');
+		// Why it waits, in plain sight above the preview.
+		await expect(card.getByRole('note', { name: 'Perché aspetta' }).textContent()).resolves.toContain('Periodo elettorale «Comunali 2026»');
 		await shot('queue');
 		await card.getByRole('button', { name: 'Approva' }).click();
 		await expect(page.getByRole('status').textContent()).resolves.toBe('Messaggio approvato.');
