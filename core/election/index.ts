@@ -22,3 +22,4 @@ export {
 	type Vote,
 	type VoteKind,
 } from './schema';
+export { activeCalendar, useCalendarUpdate } from './active';

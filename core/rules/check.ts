@@ -2,11 +2,12 @@
 import { t, type MessageKey } from '../messages';
 import { IANAZone } from '../vendor';
 import { BUILTIN_BLOCKED, DEFAULT_WORDS, isBuiltinBlocked } from './defaults';
-import { PLACEHOLDERS, staticLength } from './format';
+import { PLACEHOLDERS, staticLength } from '../whatsapp/compose';
 import { compilePattern, fold, MIN_PREFIX, parseEntry } from './match';
 import { didYouMean, suggestHint, type Pending, type PathSegment } from './problems';
 import type { RulesData } from './schema';
 import { parseBound, parseClock } from './time';
+import { activeCalendar, periodsFor } from '../election';
 
 const CATEGORY_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Room left for title and link once template and footer are counted. */
@@ -117,6 +118,7 @@ function checkElection(data: RulesData, ids: string[], out: Pending[]): void {
 		}
 	});
 	checkEntries(election.persons, ['election', 'persons'], out);
+	checkCalendar(data, out);
 	if (!IANAZone.isValidZone(data.timezone)) return;
 	const spans: Array<{ name: string; start: number; end: number; i: number }> = [];
 	election.periods.forEach((period, i) => {
@@ -149,6 +151,27 @@ function checkElection(data: RulesData, ids: string[], out: Pending[]): void {
 			});
 		}
 	}
+}
+
+/** The comune's ISTAT code, and the calendar votes the office confirmed, must exist. */
+function checkCalendar(data: RulesData, out: Pending[]): void {
+	const votes = data.election.votes;
+	if (data.istat === undefined) {
+		if (votes.length) out.push({ path: ['election', 'votes'], at: 'key', message: t('problem.votesWithoutIstat') });
+		return;
+	}
+	const result = periodsFor(activeCalendar(), data.istat);
+	if (!result.ok) {
+		const detail = result.problems.map((p) => p.message).join('; ');
+		out.push({ path: ['istat'], at: 'value', message: t('problem.istatUnknown', { code: String(data.istat), detail }), hint: t('hint.istatUnknown') });
+		return;
+	}
+	const possible = result.periods.filter((p) => !p.certain).map((p) => p.id);
+	votes.forEach((id, i) => {
+		if (!result.periods.some((p) => p.id === id)) {
+			out.push({ path: ['election', 'votes', i], at: 'value', message: t('problem.voteUnknown', { id }), hint: t('hint.voteUnknown', { ids: possible.join(', ') || '—' }) });
+		}
+	});
 }
 
 function checkMessage(data: RulesData, out: Pending[]): void {

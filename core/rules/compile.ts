@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SourceKind } from '../item';
 import { t } from '../messages';
 import { checkRules } from './check';
+import { activeCalendar, periodsFor, type CalendarPeriod } from '../election';
 import { BUILTIN_BLOCKED, DEFAULT_WORDS, isBuiltinBlocked } from './defaults';
 import { compilePattern, fold, phraseMatcher } from './match';
 import { fromZodIssues, locate, type Locator, type PathSegment, type Pending } from './problems';
@@ -101,7 +102,7 @@ function build(data: RulesData): Rules {
 			reject: new Set(data.election.reject),
 			persons: phraseMatcher(data.election.persons),
 			dropImages: data.election.dropImages,
-			periods: compilePeriods(data),
+			...compilePeriods(data),
 		},
 		message: { ...data.message },
 		digest: createHash('sha256').update(JSON.stringify(data)).digest('hex'),
@@ -148,18 +149,29 @@ function compilePatterns(sources: string[]): CompiledPattern[] {
 	return sources.map((source) => ({ source, regex: compilePattern(source) }));
 }
 
-function compilePeriods(data: RulesData): ElectionPeriod[] {
-	const periods = data.election.periods.map((p) => {
+function compilePeriods(data: RulesData): { periods: ElectionPeriod[]; possible: ElectionPeriod[] } {
+	const local: ElectionPeriod[] = data.election.periods.map((p) => {
 		const start = parseBound(p.start, data.timezone, 'start');
 		const end = parseBound(p.end, data.timezone, 'end');
 		if (!start || !end) throw new Error(`period ${p.name}`);
-		return {
-			name: p.name,
-			start: start.toUTC().toISO() as string,
-			end: end.toUTC().toISO() as string,
-			startMs: start.toMillis(),
-			endMs: end.toMillis(),
-		};
+		return { name: p.name, origin: 'local', start: start.toUTC().toISO() as string, end: end.toUTC().toISO() as string, startMs: start.toMillis(), endMs: end.toMillis() };
 	});
-	return periods.sort((a, b) => a.startMs - b.startMs);
+	const fromCalendar = calendarPeriods(data);
+	const confirmed = new Set(data.election.votes);
+	const bound = fromCalendar.filter((p) => p.certain || confirmed.has(p.id)).map(toPeriod);
+	const possible = fromCalendar.filter((p) => !p.certain && !confirmed.has(p.id)).map(toPeriod);
+	const byStart = (a: ElectionPeriod, b: ElectionPeriod): number => a.startMs - b.startMs;
+	return { periods: [...local, ...bound].sort(byStart), possible: possible.sort(byStart) };
+}
+
+/** The calendar's periods for the comune; check.ts has reported an unknown code before this runs. */
+function calendarPeriods(data: RulesData): CalendarPeriod[] {
+	if (data.istat === undefined || !data.election.calendar) return [];
+	const result = periodsFor(activeCalendar(), data.istat);
+	if (!result.ok) throw new Error(result.problems.map((p) => p.english).join('; '));
+	return result.periods;
+}
+
+function toPeriod(p: CalendarPeriod): ElectionPeriod {
+	return { name: p.name, origin: 'calendar', source: p.source, start: p.start, end: p.end, startMs: Date.parse(p.start), endMs: Date.parse(p.end) };
 }

@@ -184,6 +184,8 @@ export function electionRules(rules: Rules, instants: readonly Date[]): Rules {
 	const data = JSON.parse(JSON.stringify(rules.data));
 	// Bare dates: the start day from its midnight, the end day up to the next midnight.
 	data.election.periods = [{ name: SIMULATED_PERIOD, start: day(first), end: day(last) }];
+	// The calendar's own periods would overlap the simulated one: it stands for all of them.
+	data.election.calendar = false;
 	const result = rulesFromObject(data);
 	if (!result.ok) throw new Error(`the rules with a simulated election period are not valid: ${formatProblems(result.problems).join(' ')}`);
 	return result.rules;

@@ -88,6 +88,10 @@ const periodSchema = z
 
 const electionSchema = z
 	.object({
+		/** Periods from the built-in election calendar for the comune named by `istat`. */
+		calendar: z.boolean().default(true),
+		/** Calendar votes without a list of comuni (a round of comunali) that the comune takes part in. */
+		votes: list,
 		pass: z.array(z.string()).optional(),
 		reject: list,
 		persons: list,
@@ -108,6 +112,8 @@ export const rulesSchema = z
 	.object({
 		version: z.literal(1).default(1),
 		comune: z.string().min(1),
+		/** The comune's ISTAT code: the election periods that bind it come from the calendar. */
+		istat: z.union([z.string(), z.number().int()]).optional(),
 		channel: z.string().min(1).optional(),
 		timezone: z.string().default(DEFAULT_TIMEZONE),
 		quota: quotaSchema.default({}),

@@ -28,7 +28,7 @@ describe('banditore policy eval', () => {
 		const lines = run.stdout.split('\n');
 		expect(lines.slice(0, 3)).toEqual([
 			'13 items from mini.jsonl, rules meda.yaml, each judged at its publication time.',
-			'1 item without a date judged at 2026-03-13T10:00:00.000Z, the latest date in the set.',
+			'1 item without a date judged at 2025-10-13T10:00:00.000Z, the latest date in the set.',
 			'By kind: institutional 9 · electoral 2 · political 1 · commercial 1',
 		]);
 		expect(run.stdout).toContain(

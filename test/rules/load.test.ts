@@ -88,7 +88,7 @@ describe('file rotti: problemi con riga, colonna e suggerimento, mai regole', ()
 				line: 10,
 				column: 1,
 				message: 'Chiave sconosciuta «colore»',
-				hint: 'Chiavi ammesse qui: version, comune, channel, timezone, quota, categories, fallbackCategory, expiry, blocked, election, message.',
+				hint: 'Chiavi ammesse qui: version, comune, istat, channel, timezone, quota, categories, fallbackCategory, expiry, blocked, election, message.',
 			},
 		],
 		[
