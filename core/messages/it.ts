@@ -3,12 +3,14 @@
 import { itAdmin } from './it.admin';
 import { itSubscribers } from './it.subscribers';
 import { itDemo } from './it.demo';
+import { itElection } from './it.election';
 
 export const it = {
 	// Decisions
 	'reason.category': 'Categoria «{label}»: {why}',
 	'reason.categoryFallback': "Categoria «{label}»: nessun'altra categoria riconosciuta",
 	'reason.categoryNone': 'Nessuna categoria riconosciuta: serve la verifica della redazione',
+	'reason.categorySet': 'Categoria «{label}»: indicata da chi ha inserito il messaggio',
 	'why.words': 'contiene «{quote}»',
 	'why.sourceCategory': 'categoria del sito «{quote}»',
 	'why.urlPath': 'indirizzo con «{quote}»',
@@ -22,6 +24,8 @@ export const it = {
 	'reason.electionPass': 'Periodo elettorale «{period}»: la categoria «{label}» è comunicazione indispensabile e passa',
 	'reason.electionHold': 'Periodo elettorale «{period}» (fino al {end}): la categoria «{label}» resta in attesa di verifica',
 	'reason.electionReject': 'Periodo elettorale «{period}»: la categoria «{label}» non è ammessa (L. 28/2000, art. 9)',
+	'reason.electionHoldUncategorised': 'Periodo elettorale «{period}» (fino al {end}): messaggio senza categoria, resta in attesa di verifica',
+	'reason.electionPassEmergency': 'Periodo elettorale «{period}»: le emergenze passano sempre',
 	'reason.electionImage': "Periodo elettorale «{period}»: l'immagine non viene pubblicata",
 	'reason.approval': "La categoria «{label}» richiede l'approvazione della redazione",
 	'reason.emergencyExempt': 'Emergenza: fuori dal limite settimanale, da registrare con la motivazione',
@@ -79,6 +83,12 @@ export const it = {
 	'scheduler.paused': 'Canale sospeso',
 	'scheduler.pausedWhy': 'Canale sospeso: {reason}',
 	'scheduler.resumed': 'Canale riattivato',
+	'scheduler.recheck.held': 'Fermato prima dell\'invio, le regole ora chiedono una verifica: {reasons}',
+	'scheduler.recheck.rejected': 'Fermato prima dell\'invio, le regole ora non lo consentono: {reasons}',
+	'scheduler.recheck.expired': 'Fermato prima dell\'invio: {reasons}',
+	'scheduler.recheck.digest': 'Riepilogo annullato prima dell\'invio: {count} notizie non passano più le regole; le altre tornano in coda',
+	'scheduler.recheck.released': 'Le regole ora lo consentono: di nuovo in coda',
+	'scheduler.override': 'Pubblicazione autorizzata nonostante le regole. Motivazione: {justification}',
 	'scheduler.rulesChanged': 'Regole del canale aggiornate (versione {version})',
 	'scheduler.digest.created': 'Riepilogo settimanale di {count} notizie a bassa priorità: conta come un solo messaggio',
 	'scheduler.digest.bundled': 'Inviato nel riepilogo settimanale (messaggio {id}): non conta nel limite',
@@ -92,6 +102,11 @@ export const it = {
 	'blocked.commerciale': 'Contenuto pubblicitario',
 
 	// Problems in a rules file
+	'problem.istatUnknown': 'Codice ISTAT «{code}» sconosciuto: {detail}',
+	'hint.istatUnknown': 'Scrivere il codice ISTAT del comune, 6 cifre (Meda: 108030); si trova su istat.it, «Codici statistici delle unità amministrative»',
+	'problem.voteUnknown': 'La votazione «{id}» non è nel calendario elettorale, oppure non riguarda questo comune',
+	'hint.voteUnknown': 'Votazioni da confermare per questo comune: {ids}',
+	'problem.votesWithoutIstat': 'Per confermare votazioni del calendario serve il codice ISTAT del comune (chiave «istat»)',
 	'problem.yaml': 'Errore di sintassi YAML: {detail}',
 	'problem.empty': 'Il file delle regole è vuoto',
 	'problem.notMap': 'Il file deve essere una sezione di chiavi e valori (comune:, categories:, …)',
@@ -202,6 +217,7 @@ export const it = {
 	...itAdmin,
 	...itSubscribers,
 	...itDemo,
+	...itElection,
 } as const;
 
 export type MessageKey = keyof typeof it;

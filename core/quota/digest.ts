@@ -3,7 +3,7 @@
 // passes what waits, this decides what is bundled and writes the text.
 import type { NewsItem } from '../item';
 import { t } from '../messages';
-import { cut, escapeMarkup, length } from '../rules/format';
+import { cut, escapeMarkup, length, withFooter } from '../whatsapp/compose';
 import type { DigestSettings } from '../rules/types';
 import { LIMITS } from '../whatsapp/limits';
 
@@ -49,7 +49,7 @@ export function digestLine(m: Pick<DigestCandidate, 'item' | 'text'>): string {
  * only when at least minItems may be bundled (one alone just goes out). At most maxItems, and no more
  * than fit WhatsApp's text limit; the rest waits for the next window.
  */
-export function planDigest(settings: DigestSettings | undefined, remaining: number, waiting: DigestCandidate[]): DigestPlan | null {
+export function planDigest(settings: DigestSettings | undefined, remaining: number, waiting: DigestCandidate[], footer = ''): DigestPlan | null {
 	if (!settings?.enabled || remaining !== 1 || !waiting.length || !bundleable(settings, waiting[0])) return null;
 	const heading = `*${escapeMarkup(settings.title?.trim() || t('digest.heading'))}*`;
 	let text = heading;
@@ -59,11 +59,12 @@ export function planDigest(settings: DigestSettings | undefined, remaining: numb
 		if (ids.length >= settings.maxItems) break;
 		if (!bundleable(settings, m)) continue;
 		const next = `${text}\n\n${digestLine(m)}`;
-		if (length(next) > LIMITS.text) break;
+		// The footer (the contact for problems) closes every digest, so it is counted from the first line.
+		if (length(withFooter(next, footer)) > LIMITS.text) break;
 		text = next;
 		ids.push(m.id);
 		priority = Math.max(priority, m.priority);
 	}
 	if (ids.length < Math.min(settings.minItems, settings.maxItems)) return null;
-	return { ids, text, priority };
+	return { ids, text: withFooter(text, footer), priority };
 }

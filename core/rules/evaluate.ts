@@ -3,14 +3,26 @@
 import type { NewsItem, SourceKind } from '../item';
 import { t } from '../messages';
 import { isRules } from './compile';
-import { formatMessage } from './format';
-import { stripAccents, tokenize, type PhraseMatcher, type Token } from './match';
+import { formatMessage } from '../whatsapp/compose';
+import { fold, stripAccents, tokenize, type PhraseMatcher, type Token } from './match';
 import { localDate, localDateTime, nextLocalMidnight } from './time';
-import type { CategoryRule, CompiledPattern, Decision, Rules, Verdict } from './types';
+import type { CategoryRule, CompiledPattern, Decision, Finding, Rules, Verdict } from './types';
 
 export interface EvaluateOptions {
 	/** The moment of the decision: election periods and expiry are judged against it. */
 	now: Date;
+	/**
+	 * What a person decided for this message and the rules must not undo: a category or an emergency
+	 * set by hand (an *Allerta* or an API caller), and findings the office approved or overrode.
+	 */
+	settled?: Settled;
+}
+
+export interface Settled {
+	category?: string | null;
+	emergency?: boolean;
+	/** Finding keys (`Finding.key`) the office waived: the same finding no longer holds or rejects. */
+	waived?: readonly string[];
 }
 
 const SEVERITY: Record<Verdict, number> = { accept: 0, hold: 1, reject: 2 };
@@ -21,7 +33,7 @@ export function evaluate(item: NewsItem, rules: Rules, options: EvaluateOptions)
 	const nowMs = options?.now instanceof Date ? options.now.getTime() : NaN;
 	if (!Number.isFinite(nowMs)) return failClosed('now.invalid', t('reason.nowInvalid'));
 	try {
-		return decide(cleanItem(item), rules, nowMs);
+		return decide(cleanItem(item), rules, nowMs, options.settled ?? {});
 	} catch (error) {
 		return failClosed('internal', t('reason.internal', { detail: error instanceof Error ? error.message : String(error) }));
 	}
@@ -33,25 +45,30 @@ export function electionPeriodAt(rules: Rules, instant: Date): Rules['election']
 	return rules.election.periods.find((p) => ms >= p.startMs && ms < p.endMs) ?? null;
 }
 
-function decide(item: NewsItem, rules: Rules, nowMs: number): Decision {
+/** A message written by hand (an emergency from the *Allerta* form, an API text): judged as an item. */
+export function textItem(text: string): NewsItem {
+	return { id: '', title: text, summary: '', link: '', publishedAt: null, updatedAt: null, categories: [], image: null, source: { name: '', url: '', kind: 'html' } };
+}
+
+function decide(item: NewsItem, rules: Rules, nowMs: number, settled: Settled): Decision {
 	const text = new ItemText(item);
-	const codes: string[] = [];
-	const reasons: string[] = [];
-	let verdict = 'accept' as Verdict;
-	const add = (code: string, reason: string, outcome: Verdict = 'accept'): void => {
-		codes.push(code);
-		reasons.push(reason);
-		if (SEVERITY[outcome] > SEVERITY[verdict]) verdict = outcome;
+	const findings: Finding[] = [];
+	const waived = new Set(settled.waived ?? []);
+	const add = (code: string, reason: string, verdict: Verdict = 'accept', key = code): void => {
+		findings.push({ code, key, reason, verdict: verdict !== 'accept' && waived.has(key) ? 'accept' : verdict });
 	};
 
-	const { category, why } = pickCategory(text, rules);
-	if (category && why) add('category', t('reason.category', { label: category.label, why }));
+	const given = settled.category === undefined ? undefined : rules.categories.find((c) => c.id === settled.category) ?? null;
+	const { category, why } = given !== undefined ? { category: given, why: null } : pickCategory(text, rules);
+	const emergency = settled.emergency ?? category?.emergency ?? false;
+	if (given !== undefined) add('category.set', t('reason.categorySet', { label: given?.label ?? settled.category ?? '—' }));
+	else if (category && why) add('category', t('reason.category', { label: category.label, why }));
 	else if (category) add('category.fallback', t('reason.categoryFallback', { label: category.label }));
 	else add('category.none', t('reason.categoryNone'), 'hold');
 
 	for (const list of rules.blocked) {
 		const quote = text.find(list.words, list.patterns);
-		if (quote !== null) add(`blocked.${list.id}`, t('reason.blocked', { label: list.label, quote }), 'reject');
+		if (quote !== null) add(`blocked.${list.id}`, t('reason.blocked', { label: list.label, quote }), 'reject', `blocked.${list.id}:${fold(quote)}`);
 	}
 
 	const expiry = expiryOf(item, category, rules);
@@ -65,40 +82,52 @@ function decide(item: NewsItem, rules: Rules, nowMs: number): Decision {
 	const period = electionPeriodAt(rules, new Date(nowMs));
 	if (period) {
 		const election = rules.election;
+		// Waived per period: what the office allowed in one election period is judged again in the next.
+		const at = (code: string): string => `${code}@${period.name}`;
 		const person = text.find(election.persons, []);
 		if (person !== null) {
-			if (category?.emergency) add('election.person', t('reason.electionPersonHold', { period: period.name, quote: person }), 'hold');
-			else add('election.person', t('reason.electionPerson', { period: period.name, quote: person }), 'reject');
+			if (emergency) add('election.person', t('reason.electionPersonHold', { period: period.name, quote: person }), 'hold', at('election.person'));
+			else add('election.person', t('reason.electionPerson', { period: period.name, quote: person }), 'reject', at('election.person'));
 		}
-		if (category) {
+		if (category && election.pass.has(category.id)) add('election.pass', t('reason.electionPass', { period: period.name, label: category.label }));
+		else if (emergency) add('election.pass', t('reason.electionPassEmergency', { period: period.name }));
+		else if (category) {
 			const names = { period: period.name, label: category.label };
-			if (election.pass.has(category.id)) add('election.pass', t('reason.electionPass', names));
-			else if (election.reject.has(category.id)) add('election.reject', t('reason.electionReject', names), 'reject');
-			else add('election.hold', t('reason.electionHold', { ...names, end: localDateTime(period.end, rules.timezone) }), 'hold');
-		}
+			if (election.reject.has(category.id)) add('election.reject', t('reason.electionReject', names), 'reject', at('election.reject'));
+			else add('election.hold', t('reason.electionHold', { ...names, end: localDateTime(period.end, rules.timezone) }), 'hold', at('election.hold'));
+		} else add('election.hold', t('reason.electionHoldUncategorised', { period: period.name, end: localDateTime(period.end, rules.timezone) }), 'hold', at('election.hold'));
 		if (election.dropImages && item.image) {
 			dropImage = true;
 			add('election.image', t('reason.electionImage', { period: period.name }));
 		}
 	}
 
-	if (category?.approval) add('approval', t('reason.approval', { label: category.label }), 'hold');
-	if (category?.emergency && verdict !== 'reject') {
+	if (category?.approval) add('approval', t('reason.approval', { label: category.label }), 'hold', `approval:${category.id}`);
+	let verdict = worst(findings);
+	if (emergency && verdict !== 'reject') {
 		add('emergency', t(rules.quota.emergenciesExempt ? 'reason.emergencyExempt' : 'reason.emergencyCounted'));
 	}
+	verdict = worst(findings);
 
 	return {
 		verdict,
-		codes,
-		reasons,
-		category: category?.id ?? null,
+		codes: findings.map((f) => f.code),
+		reasons: findings.map((f) => f.reason),
+		findings,
+		category: category?.id ?? settled.category ?? null,
 		categoryLabel: category?.label ?? null,
 		priority: category?.priority ?? 0,
-		emergency: category?.emergency ?? false,
+		emergency,
 		expiresAt: expiry ? new Date(expiry.ms).toISOString() : null,
 		dropImage,
 		text: formatMessage({ item, category, comune: rules.comune, timezone: rules.timezone, message: rules.message }),
 	};
+}
+
+function worst(findings: readonly Finding[]): Verdict {
+	let verdict: Verdict = 'accept';
+	for (const f of findings) if (SEVERITY[f.verdict] > SEVERITY[verdict]) verdict = f.verdict;
+	return verdict;
 }
 
 /** Highest priority wins; on a tie the category written first in the file. */
@@ -211,6 +240,7 @@ function failClosed(code: string, reason: string): Decision {
 		verdict: 'reject',
 		codes: [code],
 		reasons: [reason],
+		findings: [{ code, key: code, reason, verdict: 'reject' }],
 		category: null,
 		categoryLabel: null,
 		priority: 0,

@@ -1,9 +1,9 @@
 // The rules of a channel: load and check a rules file, evaluate an item, format its WhatsApp text.
 export { loadRules, rulesFromObject, formatProblems } from './load';
 export { readRulesFile } from './read';
-export { evaluate, electionPeriodAt, type EvaluateOptions } from './evaluate';
+export { evaluate, electionPeriodAt, textItem, type EvaluateOptions, type Settled } from './evaluate';
 export { isRules } from './compile';
-export { escapeMarkup, PLACEHOLDERS } from './format';
+export { escapeMarkup, PLACEHOLDERS } from '../whatsapp/compose';
 export { BUILTIN_BLOCKED, DEFAULT_WORDS, DEFAULT_TEMPLATE } from './defaults';
 export { rulesSchema, type RulesData } from './schema';
 export type {
@@ -11,6 +11,7 @@ export type {
 	RuleProblem,
 	RulesResult,
 	Decision,
+	Finding,
 	Verdict,
 	QuotaSettings,
 	DigestSettings,

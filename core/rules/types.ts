@@ -79,6 +79,9 @@ export interface BlockedRule {
 
 export interface ElectionPeriod {
 	name: string;
+	/** `calendar` periods come from the built-in election calendar (with `source`), `local` from the rules file. */
+	origin: 'calendar' | 'local';
+	source?: string;
 	/** ISO instants, start inclusive, end exclusive. */
 	start: string;
 	end: string;
@@ -92,6 +95,8 @@ export interface ElectionRules {
 	persons: PhraseMatcher;
 	dropImages: boolean;
 	periods: readonly ElectionPeriod[];
+	/** Calendar votes that may bind the comune (comunali without a list): shown to the office to confirm in `votes`. */
+	possible: readonly ElectionPeriod[];
 }
 
 export interface MessageSettings {
@@ -123,12 +128,26 @@ export interface Rules {
 
 export type Verdict = 'accept' | 'reject' | 'hold';
 
+/** One thing the rules found about an item, and what it does to the verdict. */
+export interface Finding {
+	code: string;
+	/**
+	 * What the office waives when it approves or overrides: the code plus what it is about (the list
+	 * and the words quoted, the election period, the category), so a new finding is judged anew.
+	 */
+	key: string;
+	reason: string;
+	/** `accept` for findings that only explain (the category), or that the office waived. */
+	verdict: Verdict;
+}
+
 export interface Decision {
 	verdict: Verdict;
 	/** Stable machine codes, in evaluation order: `category`, `blocked.elettorale`, `election.hold`… */
 	codes: string[];
 	/** Italian, one per code, quoting what matched. */
 	reasons: string[];
+	findings: Finding[];
 	category: string | null;
 	categoryLabel: string | null;
 	priority: number;

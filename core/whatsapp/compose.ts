@@ -1,9 +1,9 @@
 // The WhatsApp text of a post: the office's template filled with the item, cut to the maximum length.
 // The summary is cut first, then the title; the link and the footer are always kept whole.
 import type { NewsItem } from '../item';
-import { fold } from './match';
-import { localDate } from './time';
-import type { CategoryRule, MessageSettings } from './types';
+import { fold } from '../rules/match';
+import { localDate } from '../rules/time';
+import type { CategoryRule, MessageSettings } from '../rules/types';
 
 export const PLACEHOLDERS = ['emoji', 'label', 'title', 'summary', 'link', 'date', 'comune'] as const;
 
@@ -71,9 +71,21 @@ function render(template: string, values: Record<string, string>): string {
 	return tidy(template.replace(PLACEHOLDER, (_whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : '')));
 }
 
-function withFooter(body: string, footer: string): string {
+export function withFooter(body: string, footer: string): string {
 	const end = footer.trim();
 	return end ? `${body}\n\n${end}` : body;
+}
+
+/**
+ * A text written by hand (an emergency from the *Allerta* form, a message sent through the API): the
+ * comune's footer, with the contact for problems, is added when the text does not end with it
+ * already. The text is the office's own: its WhatsApp markup stays. Null when it cannot fit `max`.
+ */
+export function composeWritten(text: string, footer: string, max: number): string | null {
+	const body = tidy(text);
+	const end = footer.trim();
+	const composed = !end || body.endsWith(end) ? body : withFooter(body, end);
+	return length(composed) <= max ? composed : null;
 }
 
 /** Trim every line and keep at most one empty line, so a missing summary or emoji leaves no gap. */

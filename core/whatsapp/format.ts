@@ -1,7 +1,7 @@
-// The WhatsApp text of a post: from a news item with the rules' template (core/rules/format.ts does
+// The WhatsApp text of a post: from a news item with the rules' template (core/whatsapp/compose.ts does
 // the escaping and the cutting), or from a text written elsewhere, always within WhatsApp's limits.
 import type { NewsItem } from '../item';
-import { cut, escapeMarkup, formatMessage, length, type FormatInput } from '../rules/format';
+import { cut, escapeMarkup, formatMessage, length, type FormatInput } from './compose';
 import { htmlToText } from '../text';
 import { LIMITS, type TextKind } from './limits';
 

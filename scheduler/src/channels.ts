@@ -162,15 +162,26 @@ export async function listRulesVersions(q: Queryable, channel: string, limit = 5
  */
 export async function refreshChannels(ctx: Context): Promise<void> {
 	const rows = await ctx.store.all<{ id: string; rules_version: number }>('SELECT id, rules_version FROM channels');
-	for (const row of rows) {
-		const channel = ctx.channels.get(row.id);
-		const version = Number(row.rules_version);
-		if (!channel || version <= channel.rulesVersion) continue;
-		const source = await rulesSource(ctx.store, row.id, version);
-		if (source === null) continue;
-		const latest = ctx.channels.get(row.id);
-		if (latest && latest.rulesVersion < version) ctx.channels.set(row.id, { ...latest, rules: compileStored(row.id, version, source), rulesVersion: version });
-	}
+	for (const row of rows) await catchUp(ctx, ctx.store, row.id, Number(row.rules_version));
+}
+
+/**
+ * The channel with the rules the database holds now, read inside the caller's transaction: a
+ * decision to send is never taken under rules another process has replaced.
+ */
+export async function freshChannel(q: Queryable, ctx: Context, id: string): Promise<Channel> {
+	const row = await q.get<{ rules_version: number }>('SELECT rules_version FROM channels WHERE id = ?', [id]);
+	if (row) await catchUp(ctx, q, id, Number(row.rules_version));
+	return ctx.channels.get(id) as Channel;
+}
+
+async function catchUp(ctx: Context, q: Queryable, id: string, version: number): Promise<void> {
+	const channel = ctx.channels.get(id);
+	if (!channel || version <= channel.rulesVersion) return;
+	const source = await rulesSource(q, id, version);
+	if (source === null) return;
+	const latest = ctx.channels.get(id);
+	if (latest && latest.rulesVersion < version) ctx.channels.set(id, { ...latest, rules: compileStored(id, version, source), rulesVersion: version });
 }
 
 /** Polls for rules saved by other processes; returns the function that stops it. */

@@ -6,16 +6,18 @@ import { planDigest, bundleable, weekWindow, type DigestCandidate } from '../../
 import type { NewsItem } from '../../core/item';
 import { t } from '../../core/messages';
 import type { Channel } from './channels';
+import { DIGEST_CATEGORY, DIGEST_KEY, isDigestRow } from './digest-key';
 import { newId } from './ids';
+import { passesNow } from './recheck';
 import { quotaStatus } from './ledger';
 import { WAITING, type Message, type MessageRow } from './model';
 import { addHistory, audit, changeState, messageRow } from './repo';
 import type { Queryable } from './store';
 
-export const DIGEST_CATEGORY = 'riepilogo';
+export { DIGEST_CATEGORY } from './digest-key';
 const VIA = 'riepilogo';
-const KEY = `${DIGEST_CATEGORY}:`;
-const isDigest = (row: MessageRow): boolean => row.category === DIGEST_CATEGORY && row.dedupe_key.startsWith(KEY);
+const KEY = DIGEST_KEY;
+const isDigest = isDigestRow;
 
 /** The id of the digest a message went out in, or null. */
 export function bundledInto(message: Pick<Message, 'providerMessageId'>): string | null {
@@ -42,7 +44,13 @@ export async function digestInTx(q: Queryable, channel: Channel, top: MessageRow
 	const waitingDigest = due.find(isDigest);
 	if (waitingDigest) return waitingDigest;
 	// A message tried before may already be in the channel: it goes out on its own, after its transport's check.
-	const plan = planDigest(settings, remaining, due.filter((m) => m.attempts === 0).map(candidate));
+	// Each part is judged by the rules as they are now: what no longer passes is moved aside, not bundled.
+	const passing: MessageRow[] = [];
+	for (const m of due) {
+		if (m.attempts !== 0 || isDigest(m)) continue;
+		if ((await passesNow(q, channel, m, now, actor)).ok) passing.push(m);
+	}
+	const plan = planDigest(settings, remaining, passing.map(candidate), channel.rules.message.footer);
 	if (!plan) return null;
 	const w = weekWindow(now, quota);
 	// One digest per window (per day for a rolling week): a failed one is not made again at once.

@@ -1,7 +1,8 @@
 // The dispatch loop: releases due messages by priority within the budget, defers what does not fit
 // to the next window, expires what is too old, and settles leases left by a crash.
 import { t } from '../../core/messages';
-import type { Channel } from './channels';
+import { freshChannel, type Channel } from './channels';
+import { passesNow, rejudgeInTx } from './recheck';
 import type { Context } from './context';
 import type { Recovery } from './delivery';
 import { decideInTx } from './ledger';
@@ -47,7 +48,27 @@ export class Dispatcher {
 	async tick(): Promise<void> {
 		await this.settleLeases();
 		await this.expireWaiting();
-		for (const channel of this.ctx.channels.values()) await this.drain(channel);
+		for (const channel of this.ctx.channels.values()) {
+			await this.rejudge(channel);
+			await this.drain(channel);
+		}
+	}
+
+	/** Rules version each channel's waiting messages were last judged under, in this process. */
+	private readonly judged = new Map<string, number>();
+
+	/**
+	 * Held messages are judged again at every pass (an election period may have ended); everything
+	 * waiting is judged again once after each rules change, so the queue shows at once what stopped.
+	 */
+	private async rejudge(channel: Channel): Promise<void> {
+		const now = this.ctx.clock();
+		await this.ctx.store.tx(async (q) => {
+			const fresh = await freshChannel(q, this.ctx, channel.id);
+			const all = this.judged.get(channel.id) !== fresh.rulesVersion;
+			await rejudgeInTx(q, fresh, now, ACTOR, all ? [...WAITING, 'held'] : ['held']);
+			this.judged.set(channel.id, fresh.rulesVersion);
+		}, { lockChannel: channel.id });
 	}
 
 	private async drain(channel: Channel): Promise<void> {
@@ -63,10 +84,11 @@ export class Dispatcher {
 		const { store, clock, metrics } = this.ctx;
 		const now = clock();
 		const nowMs = now.getTime();
-		const quota = channel.rules.quota;
 		const transport = this.ctx.transports.get(channel.id);
 		if (!transport) return { kind: 'idle' };
 		return store.tx(async (q): Promise<Step> => {
+			const fresh = await freshChannel(q, this.ctx, channel.id);
+			const quota = fresh.rules.quota;
 			await returnPartsInTx(q, channel.id, nowMs, ACTOR);
 			let row = await q.get<MessageRow>(
 				`SELECT * FROM messages WHERE channel = ? AND state IN ('queued', 'scheduled', 'deferred') AND earliest_at <= ?
@@ -78,15 +100,22 @@ export class Dispatcher {
 				await expire(q, row, nowMs, t('scheduler.expired', { date: localDate(row.expires_at) }));
 				return { kind: 'again' };
 			}
+			// The rules as they are now, at the moment of sending (scheduler/src/recheck.ts).
+			const check = await passesNow(q, fresh, row, now, ACTOR);
+			if (!check.ok) return { kind: 'again' };
 			const decision = await decideInTx(q, channel.id, quota, now, row.emergency === 1, this.ctx.ledger);
 			if (decision.allow) {
 				// The week's last slot may go to a digest of the low-priority messages waiting (scheduler/src/digest.ts).
-				if (decision.counts) row = (await digestInTx(q, channel, row, now, ACTOR)) ?? row;
+				const checked = row;
+				if (decision.counts) row = (await digestInTx(q, fresh, row, now, ACTOR)) ?? row;
 				const attempt = row.attempts + 1;
 				await changeState(q, row, nowMs, WAITING, {
 					state: 'sending',
 					note: t('scheduler.sending', { attempt }),
-					set: { claimed_at: nowMs, counted: decision.counts ? 1 : 0, lease_until: nowMs + this.ctx.config.dispatch.leaseSeconds * 1000, attempts: attempt, via: transport.kind },
+					set: {
+						claimed_at: nowMs, counted: decision.counts ? 1 : 0, lease_until: nowMs + this.ctx.config.dispatch.leaseSeconds * 1000, attempts: attempt, via: transport.kind,
+						...(row === checked ? { text: check.text, image: check.image } : {}),
+					},
 				});
 				await audit(q, nowMs, { channel: channel.id, type: 'message.sending', messageId: row.id, actor: ACTOR, details: { attempt, counted: decision.counts } });
 				if (row.emergency === 1) {

@@ -33,6 +33,8 @@ export interface MessageRow {
 	claimed_at: number | null;
 	counted: number;
 	lease_until: number | null;
+	/** JSON of core's `Settled`: what a person decided and the send-time check keeps. */
+	settled: string | null;
 }
 
 export interface HistoryEntry {

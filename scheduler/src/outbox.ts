@@ -2,7 +2,10 @@
 import { newId } from './ids';
 import type { NewsItem } from '../../core/item';
 import { t } from '../../core/messages';
-import { evaluate } from '../../core/rules';
+import { evaluate, textItem } from '../../core/rules';
+import { composeWritten } from '../../core/whatsapp/compose';
+import { LIMITS } from '../../core/whatsapp/limits';
+import { judge, settledOf, type StoredSettled } from './recheck';
 import { channelOf, type Context } from './context';
 import { ApiError, invalidState, notFound } from './errors';
 import { localDate, PENDING, toMessage, type Message, type MessageRow, type State } from './model';
@@ -29,6 +32,16 @@ export function requireJustification(emergency: boolean | undefined, justificati
 	}
 }
 
+/** A text given by the caller, closed by the comune's footer (the contact for problems) like every post. */
+function written(text: string, footer: string): string {
+	const composed = composeWritten(text, footer, LIMITS.text);
+	if (composed === null) {
+		const room = LIMITS.text - (footer.trim() ? [...footer.trim()].length + 2 : 0);
+		throw new ApiError(400, 'text_too_long', `the text is too long: with the channel's footer a WhatsApp message holds at most ${LIMITS.text} characters`, `Shorten the text to at most ${room} characters.`);
+	}
+	return composed;
+}
+
 function instant(value: string | undefined, name: string): number | null {
 	if (value === undefined) return null;
 	const ms = Date.parse(value);
@@ -46,49 +59,52 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	const existing = await messageByKey(ctx.store, channel.id, dedupeKey);
 	if (existing) return { created: false, message: (await loadMessage(ctx.store, existing.id)) as Message };
 
-	let state: State;
-	let text: string;
 	let category = input.category ?? null;
 	let priority = input.priority ?? DEFAULT_PRIORITY;
 	let emergency = input.emergency ?? false;
 	let justification = input.justification?.trim() || null;
 	let expiresAt = instant(input.expiresAt, 'expiresAt');
 	let image = input.image === undefined ? null : input.image;
-	let reasons: string[];
-	let note: string;
+	// What the caller set by hand stays set when the rules judge the message again at send time.
+	const settled: StoredSettled = {
+		...(input.category !== undefined ? { category: input.category } : {}),
+		...(input.emergency !== undefined ? { emergency: input.emergency } : {}),
+		...(input.item && input.text !== undefined ? { ownText: true } : {}),
+	};
+	if (!input.item && !input.text?.trim()) throw new ApiError(400, 'invalid_request', 'text is required for a message without an item');
+	// A written message is judged too: blocked words and election periods apply to it as to an item.
+	const judged = input.item ?? textItem(input.text as string);
+	const decision = evaluate(judged, channel.rules, { now, settled: input.item ? settled : { category: input.category ?? null, emergency } });
+	let state: State = decision.verdict === 'accept' ? 'queued' : decision.verdict === 'hold' ? 'held' : 'rejected';
+	const text = input.text === undefined ? decision.text : written(input.text, channel.rules.message.footer);
+	const reasons = input.item ? decision.reasons : [t('scheduler.manual'), ...decision.findings.filter((f) => f.verdict !== 'accept').map((f) => f.reason)];
 	if (input.item) {
-		const decision = evaluate(input.item, channel.rules, { now });
-		state = decision.verdict === 'accept' ? 'queued' : decision.verdict === 'hold' ? 'held' : 'rejected';
-		text = input.text ?? decision.text;
-		category = input.category ?? decision.category;
+		category = decision.category;
 		priority = input.priority ?? decision.priority;
-		emergency = input.emergency ?? decision.emergency;
+		emergency = decision.emergency;
 		// The rules' own reasons (which category, what matched) justify an emergency they recognise.
 		if (emergency && !justification) justification = decision.reasons.join('; ');
 		if (expiresAt === null && decision.expiresAt) expiresAt = Date.parse(decision.expiresAt);
 		if (input.image === undefined) image = decision.dropImage ? null : input.item.image;
-		reasons = decision.reasons;
-		note = t(state === 'queued' ? 'scheduler.queued' : state === 'held' ? 'scheduler.held' : 'scheduler.rejected');
 	} else {
-		if (!input.text?.trim()) throw new ApiError(400, 'invalid_request', 'text is required for a message without an item');
-		text = input.text;
-		state = 'queued';
-		reasons = [t('scheduler.manual')];
-		note = t('scheduler.manual');
+		settled.category = input.category ?? null;
+		settled.emergency = emergency;
 	}
+	let note = state === 'queued' ? t(input.item ? 'scheduler.queued' : 'scheduler.manual') : t(state === 'held' ? 'scheduler.held' : 'scheduler.rejected');
 	const earliestAt = instant(input.earliestAt, 'earliestAt') ?? nowMs;
 	if (state === 'queued' && earliestAt > nowMs) {
 		state = 'scheduled';
 		note = t('scheduler.scheduled', { date: localDate(earliestAt) });
 	}
 	const id = newId();
+	const settledJson = Object.keys(settled).length ? JSON.stringify(settled) : null;
 	const created = await ctx.store.tx(async (q) => {
 		const inserted = await q.run(
 			`INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
-			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, counted)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0) ON CONFLICT (channel, dedupe_key) DO NOTHING`,
+			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, counted, settled)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?) ON CONFLICT (channel, dedupe_key) DO NOTHING`,
 			[id, channel.id, dedupeKey, state, text, category, priority, emergency ? 1 : 0, justification, image, earliestAt, expiresAt, nowMs, nowMs,
-				JSON.stringify(reasons), input.item ? JSON.stringify(input.item) : null],
+				JSON.stringify(reasons), input.item ? JSON.stringify(input.item) : null, settledJson],
 		);
 		if (inserted === 0) return false;
 		await addHistory(q, id, nowMs, state, note);
@@ -97,7 +113,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 			type: state === 'rejected' ? 'message.rejected' : state === 'held' ? 'message.held' : 'message.enqueued',
 			messageId: id,
 			actor,
-			details: { dedupeKey, state, category, priority, emergency, justification, reasons, rulesVersion: channel.rulesVersion },
+			details: { dedupeKey, state, category, priority, emergency, justification, reasons, codes: decision.codes, rulesVersion: channel.rulesVersion },
 		});
 		return true;
 	});
@@ -108,6 +124,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 			id, channel: channel.id, dedupe_key: dedupeKey, state, text, category, priority, emergency: emergency ? 1 : 0, justification, image,
 			earliest_at: earliestAt, expires_at: expiresAt, created_at: nowMs, updated_at: nowMs, sent_at: null, provider_message_id: null,
 			reasons: JSON.stringify(reasons), attempts: 0, item: input.item ? JSON.stringify(input.item) : null, via: null, claimed_at: null, counted: 0, lease_until: null,
+			settled: settledJson,
 		};
 		return { created, message: toMessage(row, [{ at: new Date(nowMs).toISOString(), state, note }]) };
 	}
@@ -152,13 +169,59 @@ export function cancel(ctx: Context, id: string, actor: string): Promise<Message
 	return transition(ctx, id, actor, 'cancelled', () => ({ from: PENDING, to: 'cancelled', note: t('scheduler.cancelled'), type: 'message.cancelled' }));
 }
 
+/**
+ * The office lets a held message go: what holds it now (the category needs approval, an election
+ * period) is waived for this message, so the send-time check does not hold it again for the same
+ * reason. What the rules reject cannot be approved: that takes an override with a justification.
+ */
 export function approve(ctx: Context, id: string, actor: string, note?: string): Promise<Message> {
-	return transition(ctx, id, actor, 'approved', (row, now) => ({
-		from: ['held'],
-		to: row.earliest_at > now ? 'scheduled' : 'queued',
-		note: note ? `${t('scheduler.approved')}: ${note}` : t('scheduler.approved'),
-		type: 'message.approved',
-	}));
+	return transition(ctx, id, actor, 'approved', (row, now) => {
+		if (row.state !== 'held') throw invalidState(id, row.state, 'approved');
+		const findings = judge(row, channelOf(ctx, row.channel).rules, new Date(now)).findings.filter((f) => f.verdict !== 'accept');
+		const rejecting = findings.filter((f) => f.verdict === 'reject');
+		if (rejecting.length) {
+			throw new ApiError(409, 'rules_reject', `the channel rules reject message "${id}": ${rejecting.map((f) => f.reason).join('; ')}`, 'An administrator can override the rules with a justification.');
+		}
+		return {
+			from: ['held'],
+			to: row.earliest_at > now ? 'scheduled' : 'queued',
+			note: note ? `${t('scheduler.approved')}: ${note}` : t('scheduler.approved'),
+			set: { settled: waive(row, findings.map((f) => f.key)) },
+			type: 'message.approved',
+			details: { waived: findings.map((f) => f.reason) },
+		};
+	});
+}
+
+/**
+ * An administrator sends a message the rules rejected or hold, with a justification in the audit
+ * log. Only what the rules found now is waived; an expired message stays expired.
+ */
+export async function override(ctx: Context, id: string, actor: string, justification: string): Promise<Message> {
+	if (typeof justification !== 'string' || !justification.trim()) {
+		throw new ApiError(422, 'justification_required', 'an override needs a justification', 'Send "justification": why this message may go out although the rules stop it.');
+	}
+	return transition(ctx, id, actor, 'overridden', (row, now) => {
+		const findings = judge(row, channelOf(ctx, row.channel).rules, new Date(now)).findings.filter((f) => f.verdict !== 'accept');
+		if (findings.some((f) => f.code.startsWith('expired.')) || (row.expires_at !== null && row.expires_at <= now)) {
+			throw new ApiError(409, 'expired', `message "${id}" has expired: it cannot be sent any more`);
+		}
+		const note = t('scheduler.override', { justification: justification.trim() });
+		return {
+			from: ['rejected', 'held'],
+			to: row.earliest_at > now ? 'scheduled' : 'queued',
+			note,
+			reason: note,
+			set: { settled: waive(row, findings.map((f) => f.key)), justification: row.justification ?? justification.trim() },
+			type: 'message.override',
+			details: { justification: justification.trim(), waived: findings.map((f) => f.reason) },
+		};
+	});
+}
+
+function waive(row: MessageRow, keys: string[]): string {
+	const settled = settledOf(row);
+	return JSON.stringify({ ...settled, waived: [...new Set([...(settled.waived ?? []), ...keys])] });
 }
 
 export function reject(ctx: Context, id: string, actor: string, note?: string): Promise<Message> {

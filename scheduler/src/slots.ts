@@ -10,6 +10,8 @@ import { localDate, type Message, type MessageRow, type State } from './model';
 import { requireJustification } from './outbox';
 import { addHistory, audit, changeState, getSlot, loadMessage, messageByKey, messageRow } from './repo';
 import { refusalNote } from './refusal';
+import { freshChannel } from './channels';
+import { checkNow, passesNow } from './recheck';
 
 export interface Slot {
 	id: string;
@@ -36,7 +38,6 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 	const now = ctx.clock();
 	const nowMs = now.getTime();
 	const expires = nowMs + Math.round(ctx.config.dispatch.slotMinutes * 60_000);
-	const quota = channel.rules.quota;
 	const outcome = await ctx.store.tx(async (q) => {
 		const existing = await messageByKey(q, channel.id, input.dedupeKey);
 		if (existing?.state === 'sending' && existing.via === 'slot') {
@@ -50,9 +51,19 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 		const emergency = existing ? existing.emergency === 1 || !!input.emergency : !!input.emergency;
 		const justification = input.justification?.trim() || existing?.justification || null;
 		if (emergency && !justification) return { error: new ApiError(422, 'justification_required', 'an emergency needs a justification') };
-		const decision = await decideInTx(q, channel.id, quota, now, emergency, ctx.ledger);
+		// The channel's rules, as they are now, judge a direct send as they judge the outbox's.
+		const fresh = await freshChannel(q, ctx, channel.id);
+		const refusedBy = existing
+			? await passesNow(q, fresh, existing, now, actor)
+			: checkNow(writtenRow(input, emergency), fresh.rules, now);
+		if (!refusedBy.ok) {
+			const reasons = refusedBy.findings.map((f) => f.reason);
+			await audit(q, nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: 'rules', reasons, rulesVersion: fresh.rulesVersion } });
+			return { error: new ApiError(409, 'rules_refused', `the channel rules stop this message: ${reasons.join('; ')}`, 'Change the text, or ask the office to approve it on the admin page.') };
+		}
+		const decision = await decideInTx(q, channel.id, fresh.rules.quota, now, emergency, ctx.ledger);
 		if (!decision.allow) {
-			const note = refusalNote(decision.code, decision.until, quota.perWeek);
+			const note = refusalNote(decision.code, decision.until, fresh.rules.quota.perWeek);
 			await audit(q, nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: decision.code, retryAt: decision.until?.toISOString() ?? null, note } });
 			return { refused: decision };
 		}
@@ -127,6 +138,11 @@ export async function release(ctx: Context, id: string, actor: string): Promise<
 		await audit(q, now, { channel: slot.channel, type: 'slot.released', messageId: row.id, actor, details: { slotId: id, note: t('scheduler.slotReleased') } });
 	}, { lockChannel: slot.channel });
 	return slotView(slot);
+}
+
+/** A message written for a direct send, as the rules judge it: its text, and what the caller set. */
+function writtenRow(input: SlotInput, emergency: boolean): MessageRow {
+	return { item: null, text: input.text ?? '', settled: JSON.stringify({ category: input.category ?? null, emergency }), category: input.category ?? null, dedupe_key: input.dedupeKey } as MessageRow;
 }
 
 function slotView(row: { id: string; channel: string; message_id: string; expires_at: number }): Slot {

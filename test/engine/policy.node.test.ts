@@ -223,7 +223,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 		expect(decisionOf(result, REJECTED, 'insulto')?.codes).toContain('blocked.linguaggio-offensivo');
 		expect(reasons('slogan')).toContain('Contenuto elettorale: contiene «Scegli il cambiamento»');
 		expect(reasons('sindaco')).toEqual([
-			'Categoria «Evento»: contiene «mostra»',
+			'Categoria «Evento»: contiene «inaugura»',
 			'Periodo elettorale «Comunali 2026»: nomina «Mario Rossi», la comunicazione deve essere impersonale',
 			'Periodo elettorale «Comunali 2026»: la categoria «Evento» non è ammessa (L. 28/2000, art. 9)',
 		]);

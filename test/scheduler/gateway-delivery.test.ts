@@ -149,8 +149,10 @@ describe.each<Kind>(['sqlite', 'postgres'])('direct delivery to a WhatsApp Chann
 			expect(posts.map((p) => p.path)).toEqual(
 				gw === 'waha' ? ['/api/sendText', '/api/sendImage'] : ['/message/sendText/comune-meda', '/message/sendMedia/comune-meda'],
 			);
-			expect(posts[0].body).toMatchObject(gw === 'waha' ? { session: 'default', chatId: CHANNEL, text: 'Avviso numero 1' } : { number: CHANNEL, text: 'Avviso numero 1' });
-			expect(posts[1].body).toMatchObject(gw === 'waha' ? { caption: 'Avviso numero 2', file: { url: 'https://www.comune.meda.mb.it/foto/cantiere.jpg' } } : { caption: 'Avviso numero 2', media: 'https://www.comune.meda.mb.it/foto/cantiere.jpg' });
+			// The office's text closed by the rules' footer, the contact for problems.
+			const body = (n: number) => expect.stringMatching(new RegExp(`^Avviso numero ${n}\n\nCanale informativo del Comune di Meda`));
+			expect(posts[0].body).toMatchObject(gw === 'waha' ? { session: 'default', chatId: CHANNEL, text: body(1) } : { number: CHANNEL, text: body(1) });
+			expect(posts[1].body).toMatchObject(gw === 'waha' ? { caption: body(2), file: { url: 'https://www.comune.meda.mb.it/foto/cantiere.jpg' } } : { caption: body(2), media: 'https://www.comune.meda.mb.it/foto/cantiere.jpg' });
 			for (const [id, n] of [[text, 1], [image, 2]] as const) {
 				const m = await get(id);
 				expect(m.state).toBe('sent');

@@ -1,5 +1,5 @@
 // The WhatsApp text of a post: escaping, HTML, and the limits with Italian texts full of accents and emoji.
-import { length } from '../../core/rules/format';
+import { length } from '../../core/whatsapp/compose';
 import { fitTemplateBody, fitText, formatItem, headerParameter, htmlToWhatsApp, templateParameter } from '../../core/whatsapp/format';
 import { LIMITS } from '../../core/whatsapp/limits';
 import { item } from '../rules/helpers';

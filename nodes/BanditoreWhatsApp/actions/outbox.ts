@@ -1,6 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
-import { length } from '../../../core/rules/format';
+import { length } from '../../../core/whatsapp/compose';
 import { writeOutbox, type OutboxRecord } from '../../../core/whatsapp';
 import type { Post } from './message';
 
