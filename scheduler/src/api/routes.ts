@@ -52,7 +52,7 @@ export function routes(ctx: Context) {
 		// version saved by another process (admin page) is answered at once.
 		app.get<{ Params: Params }>(
 			'/channels/:channel/rules',
-			{ schema: { tags: ['channels'], params: s.channelParam, response: reply(s.rulesSchema, { 304: s.notModifiedSchema }) } },
+			{ schema: { tags: ['channels'], params: s.channelParam, headers: s.ifNoneMatchHeader, response: reply(s.rulesSchema, { 304: s.notModifiedSchema }) } },
 			async (request, res) => {
 				const channel = channelOf(ctx, request.params.channel);
 				const row = await ctx.store.get<{ version: number; digest: string }>(

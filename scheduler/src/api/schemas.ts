@@ -51,6 +51,11 @@ export const rulesSchema = {
 	},
 } as const;
 
+export const ifNoneMatchHeader = {
+	type: 'object',
+	properties: { 'if-none-match': { type: 'string', description: 'The ETag of the rules version the client has: 304 while it is still the current one' } },
+} as const;
+
 export const notModifiedSchema = { description: 'Not modified: the rules are still those of the ETag sent in If-None-Match', type: 'null' } as const;
 
 export const slotSchema = {
