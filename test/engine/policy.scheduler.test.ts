@@ -9,7 +9,7 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { parse, stringify } from 'yaml';
 import { saveRules } from '../../scheduler/src/channels';
 import { call, messages, sharedDatabase, startHarness, TOKEN, type Harness, type Msg } from '../scheduler/helpers';
-import { makeWorkflow, runWorkflow, type CredentialValues, type RunResult } from './harness';
+import { makeWorkflow, packageNodeTypes, runWorkflow, type CredentialValues, type RunResult } from './harness';
 
 const POLICY = 'Banditore Policy';
 const ENQUEUE = 'Banditore Scheduler';
@@ -228,6 +228,18 @@ describe('Banditore Policy with "From Scheduler (Channel Rules)", against a real
 	}
 
 	const rulesCalls = () => proxy.seen.filter((s) => s.url === '/v1/channels/meda/rules');
+
+	it('offers the channel rules first and recommends them; the default stays the file, which saved workflows omit', async () => {
+		const type = (await packageNodeTypes()).getByNameAndVersion('n8n-nodes-banditore.banditorePolicy', 1);
+		const source = type.description.properties.find((p) => p.name === 'rulesSource')!;
+		expect(source.default).toBe('file');
+		expect(source.options!.map((o) => (o as { value: string }).value)).toEqual(['scheduler', 'parameters', 'file', 'yaml']);
+		expect((source.options![0] as { description: string }).description).toMatch(/^Recommended/);
+		for (const preview of source.options!.slice(1)) expect((preview as { description: string }).description).toContain('standalone preview');
+		expect(type.description.credentials).toEqual([{ name: 'banditoreSchedulerApi', required: true, displayOptions: { show: { rulesSource: ['scheduler'] } } }]);
+		expect(type.description.properties.find((p) => p.name === 'channel')?.typeOptions).toEqual({ loadOptionsMethod: 'getChannels' });
+		expect(typeof (type as { methods?: { loadOptions?: Record<string, unknown> } }).methods?.loadOptions?.getChannels).toBe('function');
+	});
 
 	it('decides with the channel rules, as the scheduler does when the same items are enqueued', async () => {
 		await start();
