@@ -29,14 +29,19 @@ const ACCEPTED = {
 		'Sciopero del trasporto pubblico locale venerdì 27 novembre', // from the RSS feed
 		'Uffici comunali chiusi lunedì 7 dicembre', // from the RSS feed
 	],
-	evento: ['Arriva la Befana in piazza', 'Concerto di Natale della banda cittadina'],
+	evento: ['Concerto di Natale della banda cittadina'],
 };
+// Held for the office: the test's rules add a category with approval that takes it from "evento".
+const HELD = ['Arriva la Befana in piazza'];
 const REJECTED = [
 	'La biblioteca civica amplia gli orari di apertura', // older than 96 hours
 	'Il sindaco invita a votare la lista civica alle prossime elezioni', // electoral
 	'Sconto del 20% nel nuovo negozio di via Dante', // expired
 	'Cena elettorale del candidato sindaco: prenota il tuo posto', // electoral, from the RSS feed
 ];
+
+const ADMIN = { user: 'redazione', password: 'una-password-di-prova-lunga' };
+const ALL = 7 + 4; // accepted and held, rejected: Sito → coda sends every item to the scheduler
 
 interface Ready {
 	n8nUrl: string;
@@ -113,6 +118,8 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 		rules.setIn(['quota', 'perWeek'], LIMIT);
 		rules.setIn(['quota', 'minSpacingMinutes'], 0);
 		rules.setIn(['quota', 'pacing'], false);
+		// A category the office approves first, so that Sito → coda also sends a held item.
+		rules.addIn(['categories'], { id: 'festa', label: 'Festa', emoji: '🎉', priority: 45, approval: true, match: { words: ['befana'] }, expires: { afterEvent: true } });
 		writeFileSync(join(dir, 'rules.yaml'), String(rules));
 
 		const n8nPort = await freePort();
@@ -131,6 +138,8 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 			N8N_PORT: String(n8nPort),
 			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			BANDITORE_SITE_PORT: String(await freePort()),
+			BANDITORE_ADMIN_USER: ADMIN.user,
+			BANDITORE_ADMIN_PASSWORD: ADMIN.password,
 		};
 		progress(`starting scripts/start.mjs with n8n ${version} (installed into the cache on first use: several minutes)`);
 		stack = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -190,7 +199,33 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 		expect(webhooks[0].url.endsWith('/banditore')).toBe(true);
 	});
 
-	test('Sito → coda, run by `n8n execute`, queues exactly the news the rules accept', async () => {
+	/** The admin page as the office sees it, logged in (login form with its CSRF token, session cookie). */
+	async function adminPage(path: string): Promise<{ status: number; html: string }> {
+		const jar = new Map<string, string>();
+		const keep = (response: Response) => {
+			for (const line of response.headers.getSetCookie()) {
+				const [pair] = line.split(';');
+				const eq = pair.indexOf('=');
+				jar.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+			}
+		};
+		const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+		const form = await fetch(`${ready.schedulerUrl}/admin/login`, { redirect: 'manual' });
+		keep(form);
+		const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+		const login = await fetch(`${ready.schedulerUrl}/admin/login`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ _csrf: csrf, username: ADMIN.user, password: ADMIN.password }).toString(),
+		});
+		keep(login);
+		expect(login.status).toBe(303);
+		const page = await fetch(`${ready.schedulerUrl}${path}`, { redirect: 'manual', headers: { cookie: cookie() } });
+		return { status: page.status, html: await page.text() };
+	}
+
+	test('Sito → coda, run by `n8n execute`, sends every item to the scheduler, which decides with the channel rules', async () => {
 		// Paused while queueing, so that dispatch sees the whole batch at once (priority, not arrival, decides).
 		await api('/v1/channels/demo/pause', { method: 'POST' });
 		const { stdout } = await run(process.execPath, [ready.n8nBin, 'execute', `--id=${IDS.sitoCoda}`, '--rawOutput'], {
@@ -199,25 +234,45 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 			maxBuffer: 64 * 1024 * 1024,
 		});
 		const execution = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
-			data: { resultData: { error?: unknown; runData: Record<string, Array<{ data: { main: Array<Array<{ json: { item?: { title: string } } }>> } }>> } };
+			data: { resultData: { error?: unknown; runData: Record<string, Array<{ data: { main: Array<Array<{ json: { title?: string; decision?: { reasons: string[] } } }>> } }>> } };
 		};
 		expect(execution.data.resultData.error).toBeUndefined();
+		// The Policy node decided with the scheduler's rules of the channel (the test's rules, with "festa").
 		const [accepted, rejected, held] = execution.data.resultData.runData['Regole del canale'][0].data.main;
-		expect(accepted).toHaveLength(7);
-		expect(held).toHaveLength(0);
-		expect(rejected.map((item) => (item.json as { title?: string }).title).sort()).toEqual([...REJECTED].sort());
+		const named = (items: typeof accepted) => items.map((item) => item.json.title).sort();
+		expect(accepted).toHaveLength(6);
+		expect(named(held)).toEqual(HELD);
+		expect(named(rejected)).toEqual([...REJECTED].sort());
 
-		const queued = await messages();
-		expect(queued.every((m) => m.state === 'queued')).toBe(true);
-		expect(titles(queued)).toEqual([...ACCEPTED.emergency, ...ACCEPTED.ordinanza, ...ACCEPTED.avviso, ...ACCEPTED.evento].sort());
-		expect(titles(queued.filter((m) => m.emergency))).toEqual(ACCEPTED.emergency);
+		// Every item reached the scheduler, which judged it again: queued, rejected and held, with the reasons.
+		const list = await messages();
+		expect(list).toHaveLength(ALL);
+		const inState = (state: string) => list.filter((m) => m.state === state);
+		expect(titles(inState('queued'))).toEqual([...ACCEPTED.emergency, ...ACCEPTED.ordinanza, ...ACCEPTED.avviso, ...ACCEPTED.evento].sort());
+		expect(titles(inState('queued').filter((m) => m.emergency))).toEqual(ACCEPTED.emergency);
+		expect(titles(inState('rejected'))).toEqual([...REJECTED].sort());
+		expect(titles(inState('held'))).toEqual(HELD);
+		for (const m of [...inState('rejected'), ...inState('held')]) {
+			const judged = [...rejected, ...held].find((item) => item.json.title === m.item?.title)!;
+			expect(m.reasons.length).toBeGreaterThan(0);
+			expect(m.reasons).toEqual(judged.json.decision?.reasons);
+		}
+		expect(inState('rejected').find((m) => m.item?.title === REJECTED[1])?.reasons.join(' ')).toMatch(/Contenuto elettorale/);
+
+		// The held one waits for the office in the queue of the admin page.
+		const queue = await adminPage('/admin/queue?channel=demo');
+		expect(queue.status).toBe(200);
+		const heldSection = queue.html.slice(queue.html.indexOf('id="held"'), queue.html.indexOf('</section>', queue.html.indexOf('id="held"')));
+		expect(heldSection).toContain('Da approvare (1)');
+		expect(heldSection).toContain(`id="m-${inState('held')[0].id}"`);
+		expect(heldSection).toContain(HELD[0]);
 	}, 120_000);
 
 	test('Consegna delivers through n8n exactly what fits the week, by priority, and acknowledges it', async () => {
 		await api('/v1/channels/demo/resume', { method: 'POST' });
-		const list = await settled(7);
+		const list = await settled(ALL);
 		const sent = list.filter((m) => m.state === 'sent');
-		// The emergency does not count; the limit of 4 takes the ordinance and the three notices, not the events.
+		// The emergency does not count; the limit of 4 takes the ordinance and the three notices, not the event.
 		expect(titles(sent)).toEqual([...ACCEPTED.emergency, ...ACCEPTED.ordinanza, ...ACCEPTED.avviso].sort());
 		const deferred = list.filter((m) => m.state === 'deferred');
 		expect(titles(deferred)).toEqual([...ACCEPTED.evento].sort());
@@ -251,16 +306,17 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 		};
 		const refused = await fetch(ready.form.url, { method: 'POST', body: form() });
 		expect(refused.status).toBe(401);
-		expect(await messages()).toHaveLength(7);
+		expect(await messages()).toHaveLength(ALL);
 
 		const basic = Buffer.from(`${ready.form.user}:${ready.form.password}`).toString('base64');
 		const accepted = await fetch(ready.form.url, { method: 'POST', body: form(), headers: { authorization: `Basic ${basic}` } });
 		expect(accepted.status).toBe(200);
 
-		const list = await settled(8);
-		const emergency = list.find((m) => m.text === text)!;
+		const list = await settled(ALL + 1);
+		// The written text, with the channel's footer when the rules give one.
+		const emergency = list.find((m) => !m.item && m.text.startsWith(text))!;
 		expect(emergency).toMatchObject({ state: 'sent', emergency: true, justification, providerMessageId: `outbox:${emergency.id}` });
-		expect(outboxLines().filter((line) => line.messageId === emergency.id).map((line) => line.text)).toEqual([text]);
+		expect(outboxLines().filter((line) => line.messageId === emergency.id).map((line) => line.text)).toEqual([emergency.text]);
 
 		const { entries } = await api<{ entries: Array<{ messageId: string; details: { justification: string; counted: boolean } }> }>('/v1/audit?type=emergency.override');
 		expect(entries.find((entry) => entry.messageId === emergency.id)?.details).toMatchObject({ justification, counted: false });
