@@ -16,6 +16,7 @@ export const it = {
 	'why.urlPath': 'indirizzo con «{quote}»',
 	'why.sourceKind': 'fonte di tipo «{quote}»',
 	'reason.blocked': '{label}: contiene «{quote}»',
+	'reason.review': '{label}? contiene «{quote}»: serve la verifica della redazione',
 	'reason.expiredEvent': "Scaduto: l'evento era il {date}",
 	'reason.expiredAge': 'Scaduto: pubblicato il {date}, più di {hours} ore fa',
 	'reason.electionPerson': 'Periodo elettorale «{period}»: nomina «{quote}», la comunicazione deve essere impersonale',

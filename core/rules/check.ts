@@ -1,7 +1,7 @@
 // What zod cannot see: times, dates, regexes, words, and references between sections.
 import { t, type MessageKey } from '../messages';
 import { IANAZone } from '../vendor';
-import { BUILTIN_BLOCKED, DEFAULT_WORDS, isBuiltinBlocked } from './defaults';
+import { BUILTIN_BLOCKED, BUILTIN_LISTS, isBuiltinBlocked, type BuiltinBlocked } from './defaults';
 import { PLACEHOLDERS, staticLength } from '../whatsapp/compose';
 import { compilePattern, fold, MIN_PREFIX, parseEntry } from './match';
 import { didYouMean, suggestHint, type Pending, type PathSegment } from './problems';
@@ -54,6 +54,7 @@ function checkCategories(data: RulesData, out: Pending[]): string[] {
 		const m = category.match;
 		checkEntries(m.words, [...at, 'match', 'words'], out);
 		checkEntries(m.sourceCategories, [...at, 'match', 'sourceCategories'], out);
+		checkEntries(m.unless, [...at, 'match', 'unless'], out);
 		checkPatterns(m.patterns, [...at, 'match', 'patterns'], out);
 		m.urlPaths.forEach((path, j) => {
 			if (!path.startsWith('/') || /\s/.test(path)) {
@@ -90,8 +91,11 @@ function checkBlocked(data: RulesData, out: Pending[]): void {
 			out.push({ path: [...at, 'id'], at: 'value', message: t('problem.blockedReason', { id: list.id }), hint: t('hint.blockedReason') });
 		}
 		checkEntries(list.words, [...at, 'words'], out);
+		checkEntries(list.review, [...at, 'review'], out);
+		checkEntries(list.unless, [...at, 'unless'], out);
 		checkPatterns(list.patterns, [...at, 'patterns'], out);
-		const defaults = builtin ? DEFAULT_WORDS[list.id as keyof typeof DEFAULT_WORDS] : [];
+		const builtinList = builtin ? BUILTIN_LISTS[list.id as BuiltinBlocked] : null;
+		const defaults = builtinList ? [...builtinList.words, ...builtinList.review] : [];
 		const folded = new Set(defaults.map(fold));
 		list.exclude.forEach((word, j) => {
 			if (!folded.has(fold(word))) {

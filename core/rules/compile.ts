@@ -5,7 +5,7 @@ import type { SourceKind } from '../item';
 import { t } from '../messages';
 import { checkRules } from './check';
 import { activeCalendar, periodsFor, type CalendarPeriod } from '../election';
-import { BUILTIN_BLOCKED, DEFAULT_WORDS, isBuiltinBlocked } from './defaults';
+import { BUILTIN_BLOCKED, BUILTIN_LISTS, isBuiltinBlocked, type BuiltinBlocked } from './defaults';
 import { compilePattern, fold, phraseMatcher } from './match';
 import { fromZodIssues, locate, type Locator, type PathSegment, type Pending } from './problems';
 import { rulesSchema, type BlockedData, type CategoryData, type RulesData } from './schema';
@@ -80,7 +80,7 @@ function build(data: RulesData): Rules {
 	// Only `defaults: false` on a built-in list turns its default words off.
 	const given = data.blocked ?? [];
 	const missing = BUILTIN_BLOCKED.filter((id) => !given.some((list) => list.id === id));
-	const lists: BlockedData[] = [...given, ...missing.map((id) => ({ id, words: [], patterns: [], exclude: [] }))];
+	const lists: BlockedData[] = [...given, ...missing.map((id) => ({ id, words: [], review: [], patterns: [], exclude: [], unless: [] }))];
 	const pass = data.election.pass ?? categories.filter((c) => c.emergency).map((c) => c.id);
 	return Object.freeze({
 		version: 1 as const,
@@ -128,6 +128,7 @@ function compileCategory(category: CategoryData, order: number): CategoryRule {
 			urlPaths: m.urlPaths.map((p) => p.toLowerCase()),
 			words: phraseMatcher(m.words),
 			patterns: compilePatterns(m.patterns),
+			unless: phraseMatcher(m.unless),
 		},
 	};
 }
@@ -135,13 +136,15 @@ function compileCategory(category: CategoryData, order: number): CategoryRule {
 function compileBlocked(list: BlockedData): BlockedRule {
 	const builtin = isBuiltinBlocked(list.id);
 	const excluded = new Set(list.exclude.map(fold));
-	const defaults = builtin && list.defaults !== false ? DEFAULT_WORDS[list.id as keyof typeof DEFAULT_WORDS] : [];
-	const words = [...defaults.filter((w) => !excluded.has(fold(w))), ...list.words];
+	const defaults = builtin && list.defaults !== false ? BUILTIN_LISTS[list.id as BuiltinBlocked] : { words: [], review: [], unless: [] };
+	const kept = (words: readonly string[]): string[] => words.filter((w) => !excluded.has(fold(w)));
 	return {
 		id: list.id,
-		label: list.reason ?? (builtin ? t(`blocked.${list.id as keyof typeof DEFAULT_WORDS}`) : list.id),
-		words: phraseMatcher(words),
+		label: list.reason ?? (builtin ? t(`blocked.${list.id as BuiltinBlocked}`) : list.id),
+		words: phraseMatcher([...kept(defaults.words), ...list.words]),
+		review: phraseMatcher([...kept(defaults.review), ...list.review]),
 		patterns: compilePatterns(list.patterns),
+		unless: phraseMatcher([...defaults.unless, ...list.unless]),
 	};
 }
 

@@ -12,8 +12,63 @@
 export const BUILTIN_BLOCKED = ['elettorale', 'politico', 'commerciale'] as const;
 export type BuiltinBlocked = (typeof BUILTIN_BLOCKED)[number];
 
-export const DEFAULT_WORDS: Record<BuiltinBlocked, readonly string[]> = {
-	elettorale: [
+export interface BuiltinList {
+	/** Found: the item is rejected. */
+	words: readonly string[];
+	/** Cues, not proof: the item goes to the office for review. */
+	review: readonly string[];
+	/** Found: the list does not apply (an official notice that has to quote the list's words). */
+	unless: readonly string[];
+}
+
+/**
+ * The notices an election office must publish during the period quote electoral words: where and
+ * when to vote, spaces for electoral posters, signatures for the lists. Their own phrases switch the
+ * electoral list off; a candidate's text does not use them.
+ */
+const ELECTION_OFFICE = [
+	'«ufficio elettorale»',
+	'«servizio elettorale»',
+	'«servizi elettorali»',
+	'«tessera elettorale»',
+	'«tessere elettorali»',
+	'«liste elettorali»',
+	'«spazi per la propaganda»',
+	'«spazi destinati alla propaganda»',
+	'«spazi da destinare»',
+	'«affissioni di propaganda»',
+	'«propaganda elettorale indiretta»',
+	'«assegnazione degli spazi»',
+	'«delimitazione degli spazi»',
+	'«autenticazione delle firme»',
+	'«autenticazione firme»',
+	'«sottoscrizione delle liste»',
+	'«presentazione delle liste»',
+	'«presentazione delle candidature»',
+	'«convocazione dei comizi»',
+	'«comizi elettorali»',
+	'«seggi elettorali»',
+	'«sezioni elettorali»',
+	'«presidenti di seggio»',
+	'«presidente di seggio»',
+	'«scrutatori»',
+	'«albo degli scrutatori»',
+	'«voto domiciliare»',
+	'«voto a domicilio»',
+	'«elettori residenti all\'estero»',
+	'«elettori aire»',
+	'«elettori fuori sede»',
+	'«agevolazioni tariffarie»',
+	'«trasporto degli elettori»',
+	'«orari di apertura dei seggi»',
+	'«modalità di voto»',
+	'«come si vota»',
+	'manifesto di convocazione',
+]
+
+export const BUILTIN_LISTS: Record<BuiltinBlocked, BuiltinList> = {
+	elettorale: {
+		words: [
 		'vota',
 		'votate',
 		'votami',
@@ -32,13 +87,24 @@ export const DEFAULT_WORDS: Record<BuiltinBlocked, readonly string[]> = {
 		'liste civiche',
 		'santino elettorale',
 		'santini elettorali',
-		'comizio',
+		'«comizio»',
 		'gazebo elettorale',
 		'appello al voto',
-	],
-	politico: [
-		'partito politico',
-		'partiti politici',
+],
+		review: [
+			'elezioni ~3 vinte',
+			'campagna ~2 voto',
+			'al ballottaggio',
+			'coalizione',
+			'programma ~2 mandato',
+			'sostenere ~2 lista',
+		],
+		unless: ELECTION_OFFICE,
+	},
+	politico: {
+		words: [
+		'«partito politico»',
+		'«partiti politici»',
 		'tessera di partito',
 		'iscritti al partito',
 		'segretario di partito',
@@ -60,8 +126,67 @@ export const DEFAULT_WORDS: Record<BuiltinBlocked, readonly string[]> = {
 		'italia viva',
 		'alleanza verdi sinistra',
 		'rifondazione comunista',
-	],
-	commerciale: [
+],
+		review: [
+			// Majority against opposition, attacks and party stands: political without electoral words.
+			'opposizione',
+			'opposizioni',
+			'minoranza consiliare',
+			'gruppo consiliare',
+			'gruppi consiliari',
+			'capogruppo',
+			'consiglieri di minoranza',
+			'consiglieri di maggioranza',
+			'maggioranza consiliare',
+			'polemica',
+			'polemiche',
+			'interrogazione',
+			'interpellanza',
+			'mozione',
+			'attacca',
+			'governo meloni',
+			'governo ~2 nazionale',
+			'promessa mantenuta',
+			'promesse mantenute',
+			'impegno mantenuto',
+			'abbiamo mantenuto',
+			'mantenuto ~2 impegn*',
+			'grazie a questa amministrazione',
+			'questa amministrazione ha',
+			'la nostra amministrazione',
+			'il nostro mandato',
+			'fine mandato',
+			'risultati ~2 mandato',
+			'segretario cittadino',
+			'segretaria cittadina',
+			'sezione cittadina',
+			'circolo ~2 partito',
+			'festa dell\'unità',
+			'gazebo',
+			'tesseramento',
+			'petizione',
+			'pd',
+			'fdi',
+			'lega',
+			'm5s',
+			'avs',
+			'forzisti',
+			'dem',
+		],
+		unless: [
+			// The comune's own acts name the council's groups without taking a side.
+			'convocazione del consiglio comunale',
+			'convocazione consiglio comunale',
+			'ordine del giorno del consiglio',
+			'seduta del consiglio comunale',
+			'raccolta firme per',
+			'proposte di legge di iniziativa popolare',
+			'referendum',
+			...ELECTION_OFFICE,
+		],
+	},
+	commerciale: {
+		words: [
 		'codice sconto',
 		'sconti fino al',
 		'sconti imperdibili',
@@ -78,14 +203,63 @@ export const DEFAULT_WORDS: Record<BuiltinBlocked, readonly string[]> = {
 		'fuori tutto',
 		'black friday',
 		'coupon',
-		'sponsorizzato',
+		'«sponsorizzato»',
 		'contenuto sponsorizzato',
 		'televendita',
 		'messaggio promozionale',
 		// A shop's opening, as comuni's sites sometimes relay it: "sconto del 20% nel nuovo negozio".
 		'nuovo negozio',
 		'punto vendita',
-	],
+],
+		review: [
+			'nuova apertura',
+			'apre ~3 nuovo',
+			'inaugura ~3 negozio',
+			'inaugurazione ~3 negozio',
+			'negozio',
+			'supermercato',
+			'ipermercato',
+			'centro commerciale',
+			'outlet',
+			'saldi',
+			'sconto',
+			'sconti',
+			'promozione ~2 prezzi',
+			'euro a persona',
+			'menù',
+			'degustazione',
+			'sponsor',
+			'in collaborazione con ~3 srl',
+			'vendesi',
+			'affittasi',
+			'agenzia immobiliare',
+			'volantino',
+			'shopping',
+		],
+		unless: [
+			// The comune's own money and rules for shops are public-utility notices.
+			'bando',
+			'contributi',
+			'contributo',
+			'agevolazioni',
+			'tari',
+			'imu',
+			'tassa',
+			'tributi',
+			'esenzione',
+			'riduzione ~2 tariffa',
+			'ordinanza',
+			'orari di apertura degli esercizi',
+			'mercato settimanale',
+		],
+	},
+};
+
+/** The rejecting words of each built-in list (rules/README.md lists them for the office). */
+export const DEFAULT_WORDS: Record<BuiltinBlocked, readonly string[]> = {
+	elettorale: BUILTIN_LISTS.elettorale.words,
+	politico: BUILTIN_LISTS.politico.words,
+	commerciale: BUILTIN_LISTS.commerciale.words,
 };
 
 export function isBuiltinBlocked(id: string): id is BuiltinBlocked {

@@ -67,8 +67,14 @@ function decide(item: NewsItem, rules: Rules, nowMs: number, settled: Settled): 
 	else add('category.none', t('reason.categoryNone'), 'hold');
 
 	for (const list of rules.blocked) {
+		if (text.find(list.unless, []) !== null) continue;
 		const quote = text.find(list.words, list.patterns);
-		if (quote !== null) add(`blocked.${list.id}`, t('reason.blocked', { label: list.label, quote }), 'reject', `blocked.${list.id}:${fold(quote)}`);
+		if (quote !== null) {
+			add(`blocked.${list.id}`, t('reason.blocked', { label: list.label, quote }), 'reject', `blocked.${list.id}:${fold(quote)}`);
+			continue;
+		}
+		const cue = text.find(list.review, []);
+		if (cue !== null) add(`review.${list.id}`, t('reason.review', { label: list.label, quote: cue }), 'hold', `review.${list.id}:${fold(cue)}`);
 	}
 
 	const expiry = expiryOf(item, category, rules);
@@ -150,6 +156,7 @@ function pickCategory(text: ItemText, rules: Rules): { category: CategoryRule | 
 function matchCategory(category: CategoryRule, text: ItemText): string | null {
 	const m = category.match;
 	if (m.sourceKinds && !m.sourceKinds.has(text.kind)) return null;
+	if (text.find(m.unless, []) !== null) return null;
 	for (const [tokens, original] of text.categories) {
 		if (m.sourceCategories.find(tokens, original)) return t('why.sourceCategory', { quote: original });
 	}

@@ -44,6 +44,8 @@ const matchSchema = z
 		words: list,
 		patterns: list,
 		sourceKinds: z.array(z.enum(SOURCE_KINDS)).default([]),
+		/** Words that mean the item is not of this category whatever else matched ("esercitazione" for an emergency). */
+		unless: list,
 	})
 	.strict();
 
@@ -73,8 +75,12 @@ const blockedSchema = z
 		reason: z.string().min(1).optional(),
 		defaults: z.boolean().optional(),
 		words: list,
+		/** Cues, not proof: an item with one of these goes to the office for review, not out and not into the bin. */
+		review: list,
 		patterns: list,
 		exclude: list,
+		/** Words that mean the list does not apply: an election office's notice quotes "propaganda elettorale". */
+		unless: list,
 	})
 	.strict();
 

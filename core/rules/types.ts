@@ -61,6 +61,7 @@ export interface CategoryRule {
 		urlPaths: readonly string[];
 		words: PhraseMatcher;
 		patterns: readonly CompiledPattern[];
+		unless: PhraseMatcher;
 	};
 }
 
@@ -74,7 +75,9 @@ export interface BlockedRule {
 	/** Shown before what matched: "Contenuto elettorale". */
 	label: string;
 	words: PhraseMatcher;
+	review: PhraseMatcher;
 	patterns: readonly CompiledPattern[];
+	unless: PhraseMatcher;
 }
 
 export interface ElectionPeriod {

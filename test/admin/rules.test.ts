@@ -84,12 +84,12 @@ describe.each<Kind>(['sqlite', 'postgres'])('rules on the admin page on %s', (ki
 		expect(bad.text).toContain('value="2027-04-01"');
 		const ok = await save({ section: 'period-add', name: 'Comunali 2027', start: '2027-04-10', end: '2027-06-08 15:00' });
 		expect(ok.status).toBe(303);
-		expect(channel().rules.election.periods.map((p) => p.name)).toEqual(['Comunali 2027']);
+		expect(channel().rules.election.periods.filter((p) => p.origin === 'local').map((p) => p.name)).toEqual(['Comunali 2027']);
 		const source = (await versions()).at(-1)!.source;
 		expect(source).toContain('periods: [{ name: Comunali 2027, start: "2027-04-10", end: "2027-06-08 15:00" }] # periodi elettorali, ora di Roma');
 		const removed = await save({ section: 'period-remove', index: '0' });
 		expect(removed.status).toBe(303);
-		expect(channel().rules.election.periods).toHaveLength(0);
+		expect(channel().rules.election.periods.filter((p) => p.origin === 'local')).toHaveLength(0);
 	});
 
 	test('categories, blocked words, footer; a pasted file is checked like the file and exported as YAML', async () => {

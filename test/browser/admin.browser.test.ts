@@ -116,7 +116,7 @@ suite('admin page in headless Chromium', () => {
 		await page.locator('#period-end').fill('2026-06-20 15:00');
 		await page.getByRole('button', { name: 'Aggiungi il periodo' }).click();
 		await expect(page.locator('#periods').textContent()).resolves.toContain('Comunali 2026');
-		expect(ctx().channels.get('meda')?.rules.election.periods.map((p) => p.name)).toEqual(['Comunali 2026']);
+		expect(ctx().channels.get('meda')?.rules.election.periods.filter((p) => p.origin === 'local').map((p) => p.name)).toEqual(['Comunali 2026']);
 		await page.locator('#versions').scrollIntoViewIfNeeded();
 		await expect(page.locator('#versions tbody tr').first().textContent()).resolves.toContain('admin:ufficio');
 

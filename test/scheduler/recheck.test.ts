@@ -8,6 +8,9 @@ import { override } from '../../scheduler/src/outbox';
 import { messages, outboxIds, skipPostgres, startHarness, type Harness, type Kind, type Msg, type QuotaPatch } from './helpers';
 
 type Full = Msg & { text: string; category: string | null };
+// A rules file as parsed YAML: the tests edit it freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Rec = Record<string, any>;
 type AuditRow = { type: string; messageId: string | null; details: Record<string, unknown> };
 
 // Monday 15 June 2026, 10:00 in Rome: no period of the built-in calendar binds Meda then.
@@ -42,7 +45,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('send-time rules on %s', (kind) => {
 	}
 
 	/** The channel's rules changed as the admin page would: a new version, with its author. */
-	async function changeRules(edit: (data: Record<string, any>) => void): Promise<void> {
+	async function changeRules(edit: (data: Rec) => void): Promise<void> {
 		const ctx = h.scheduler.ctx;
 		const data = parse(readFileSync(ctx.channels.get('meda')!.config.rules, 'utf8'));
 		const current = parse(await currentSource());
