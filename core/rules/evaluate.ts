@@ -5,7 +5,9 @@ import { t } from '../messages';
 import { isRules } from './compile';
 import { formatMessage } from '../whatsapp/compose';
 import { fold, stripAccents, tokenize, type PhraseMatcher, type Token } from './match';
+import { eventDates, eventExpiresAt } from './event-date';
 import { localDate, localDateTime, nextLocalMidnight } from './time';
+import { DateTime } from '../vendor';
 import type { CategoryRule, CompiledPattern, Decision, Finding, Rules, Verdict } from './types';
 
 export interface EvaluateOptions {
@@ -80,7 +82,8 @@ function decide(item: NewsItem, rules: Rules, nowMs: number, settled: Settled): 
 	const expiry = expiryOf(item, category, rules);
 	if (expiry && nowMs >= expiry.ms) {
 		const published = item.publishedAt as string;
-		if (expiry.kind === 'event') add('expired.event', t('reason.expiredEvent', { date: localDate(published, rules.timezone) }), 'reject');
+		const eventDay = expiry.eventDay ? DateTime.fromISO(expiry.eventDay).toFormat('dd/LL/yyyy') : localDate(published, rules.timezone);
+		if (expiry.kind === 'event') add('expired.event', t('reason.expiredEvent', { date: eventDay }), 'reject');
 		else add('expired.age', t('reason.expiredAge', { date: localDateTime(published, rules.timezone), hours: expiry.hours }), 'reject');
 	}
 
@@ -168,19 +171,28 @@ function matchCategory(category: CategoryRule, text: ItemText): string | null {
 	return m.sourceKinds && onlyKind ? t('why.sourceKind', { quote: text.kind }) : null;
 }
 
-function expiryOf(item: NewsItem, category: CategoryRule | null, rules: Rules): { ms: number; kind: 'event' | 'age'; hours: number } | null {
+type Expiry = { ms: number; kind: 'event' | 'age'; hours: number; eventDay: string | null };
+
+function expiryOf(item: NewsItem, category: CategoryRule | null, rules: Rules): Expiry | null {
 	if (!item.publishedAt) return null;
 	const publishedMs = Date.parse(item.publishedAt);
 	if (!Number.isFinite(publishedMs)) return null;
-	let best: { ms: number; kind: 'event' | 'age'; hours: number } | null = null;
+	if (category?.afterEvent) {
+		// The event's own days when the text names them ("sabato 14 dicembre", "dal 2 al 6 dicembre"):
+		// it is news until the night after its last day. Otherwise the publication day stands for it.
+		const dates = eventDates(`${item.title}\n${item.summary}`, new Date(publishedMs), rules.timezone);
+		const end = dates ? eventExpiresAt(dates.end, rules.timezone) : null;
+		if (dates && end) return { ms: end.getTime(), kind: 'event', hours: 0, eventDay: dates.end };
+	}
+	let best: Expiry | null = null;
 	if (category?.afterEvent) {
 		// The event lasts its whole calendar day in the comune's zone (23 or 25 hours on DST days).
-		best = { ms: nextLocalMidnight(rules.timezone, publishedMs), kind: 'event', hours: 0 };
+		best = { ms: nextLocalMidnight(rules.timezone, publishedMs), kind: 'event', hours: 0, eventDay: null };
 	}
 	const hours = category?.maxAgeHours ?? rules.maxAgeHours;
 	if (hours !== null) {
 		const ms = publishedMs + hours * HOUR_MS;
-		if (!best || ms < best.ms) best = { ms, kind: 'age', hours };
+		if (!best || ms < best.ms) best = { ms, kind: 'age', hours, eventDay: null };
 	}
 	return best;
 }

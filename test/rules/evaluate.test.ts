@@ -1,5 +1,6 @@
 import { evaluate, rulesFromObject, type Rules } from '../../core/rules';
 import { item, ok, shipped, shippedWith } from './helpers';
+import { DateTime } from '../../core/vendor';
 
 const meda = shipped('meda');
 const magenta = shipped('magenta');
@@ -182,6 +183,27 @@ describe('scadenza: eventi dopo la loro data, notizie dopo N ore (ora di Roma, a
 		expect(d.verdict).toBe(verdict);
 		if (reason) expect(d.reasons).toContain(reason);
 		else expect(d.codes.some((c) => c.startsWith('expired'))).toBe(false);
+	});
+
+	test.each([
+		// [titolo, data della notizia, scade alle (mezzanotte dopo l'ultimo giorno dell'evento, ora di Roma)]
+		['Concerto di Natale domenica 14 dicembre', '2025-12-01T09:00:00Z', '2025-12-14T23:00:00.000Z'],
+		['Mercatino di Natale dal 2 al 6 dicembre', '2025-11-20T09:00:00Z', '2025-12-06T23:00:00.000Z'],
+		// Annunciato a dicembre per gennaio: l'anno dopo.
+		['Arriva la Befana in piazza il 6 gennaio', '2025-12-28T09:00:00Z', '2026-01-06T23:00:00.000Z'],
+	])('un evento scade dopo il suo ultimo giorno, non il giorno della pubblicazione: «%s»', (title, publishedAt, expiresAt) => {
+		const the = (now: string) => decide({ title, categories: ['Eventi'], publishedAt }, meda, new Date(now));
+		const d = the(publishedAt);
+		expect(d.expiresAt).toBe(expiresAt);
+		expect(d.verdict).toBe('accept');
+		const after = the(expiresAt);
+		expect(after.codes).toContain('expired.event');
+		expect(after.reasons.join(' ')).toContain(`l'evento era il ${DateTime.fromISO(expiresAt).setZone('Europe/Rome').minus({ days: 1 }).toFormat('dd/LL/yyyy')}`);
+	});
+
+	test('un resoconto di un evento già passato è scaduto', () => {
+		const d = decide({ title: 'Grande partecipazione al concerto di sabato 29 novembre', categories: ['Eventi'], publishedAt: '2025-12-01T09:00:00Z' }, meda, new Date('2025-12-01T09:00:00Z'));
+		expect(d.codes).toContain('expired.event');
 	});
 
 	test('senza data non scade', () => {
