@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // banditore: the same core as the n8n nodes, from a terminal.
 import { BanditoreError } from '../core/errors';
+import { INSTALLED_CALENDAR, useInstalledCalendar } from '../core/election';
 import { adminCommand } from './commands/admin';
 import { demoCommand } from './commands/demo';
+import { electionCommand } from './commands/election';
 import { feedCommand } from './commands/feed';
 import { policyCommand } from './commands/policy';
 import { rulesCommand } from './commands/rules';
@@ -16,6 +18,7 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
 	feed: feedCommand,
 	demo: demoCommand,
 	rules: rulesCommand,
+	election: electionCommand,
 	policy: policyCommand,
 	scheduler: schedulerCommand,
 	quota: quotaCommand,
@@ -28,7 +31,8 @@ const HELP = `Usage: banditore <command> [options]
 
 Commands:
   feed <url-or-file>   Read a comune's feed or page and print its items
-  rules check <file>   Check a rules file: prints nothing when it is valid, else its problems
+  rules check <file>   Check a rules file: its problems, or the election periods that apply
+  election show|update The built-in election calendar: the periods that bind a comune; install an update
   policy --rules <file>
                        Judge news items (JSON lines on stdin) against the rules
   policy eval <set.jsonl>
@@ -53,6 +57,9 @@ async function main(argv: string[]): Promise<number> {
 	}
 	const command = COMMANDS[name];
 	if (!command) throw new UsageError(`unknown command "${name}". ${HELP}`);
+	// The same election calendar as the scheduler: the shipped one, with an installed update.
+	const calendar = process.env.BANDITORE_ELECTION_CALENDAR;
+	if (name !== 'election' || args[0] !== 'update') useInstalledCalendar(calendar || INSTALLED_CALENDAR, !!calendar);
 	return await command(args);
 }
 

@@ -1,12 +1,17 @@
 import { basename } from 'node:path';
-import { formatProblems, loadRules, readRulesFile, type Rules } from '../../core/rules';
+import { describePeriods, formatProblems, loadRules, readRulesFile, type Rules } from '../../core/rules';
 import { parseCommandArgs, UsageError } from '../usage';
 
-export const RULES_HELP = `Usage: banditore rules check <file>...
+export const RULES_HELP = `Usage: banditore rules check <file>... [--at TIME]
 
-Checks rules files (see rules/README.md). Prints nothing and exits 0 when every file is valid;
-otherwise prints each problem as file:line:column path: message (in Italian, for the
-communications office) and exits 1.`;
+Checks rules files (see rules/README.md) and exits 0 when every file is valid; otherwise prints
+each problem as file:line:column path: message (in Italian, for the communications office) and
+exits 1. For a valid file it says which election periods apply to its comune (the rules' istat
+code and the built-in election calendar): the one in force, the next one, and the votes to confirm;
+it prints nothing when there are none.
+
+Options:
+  --at TIME   Say which periods apply at this time (ISO 8601) instead of now`;
 
 export async function rulesCommand(args: string[]): Promise<number> {
 	const { values, positionals } = parse(args);
@@ -18,7 +23,12 @@ export async function rulesCommand(args: string[]): Promise<number> {
 	if (action !== 'check') throw new UsageError(`${action ? `unknown action "${action}"` : 'missing action'}: the only one is "check".\n${RULES_HELP}`);
 	if (files.length === 0) throw new UsageError(`give at least one rules file.\n${RULES_HELP}`);
 	let code = 0;
-	for (const file of files) if (!(await loadRulesOrReport(file))) code = 1;
+	const at = values.at ? parseAt(values.at) : new Date();
+	for (const file of files) {
+		const rules = await loadRulesOrReport(file);
+		if (!rules) code = 1;
+		else for (const line of describePeriods(rules, at)) process.stdout.write(`${basename(file)}: ${line}\n`);
+	}
 	return code;
 }
 
@@ -32,7 +42,13 @@ export async function loadRulesOrReport(file: string): Promise<Rules | null> {
 
 function parse(args: string[]) {
 	return parseCommandArgs(
-		{ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h', default: false } } },
+		{ args, allowPositionals: true, options: { at: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } },
 		RULES_HELP,
 	);
+}
+
+function parseAt(text: string): Date {
+	const at = new Date(text);
+	if (!Number.isFinite(at.getTime())) throw new UsageError(`--at "${text}" is not an ISO 8601 time, e.g. 2026-05-25T10:00:00+02:00.`);
+	return at;
 }

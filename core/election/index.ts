@@ -23,3 +23,5 @@ export {
 	type VoteKind,
 } from './schema';
 export { activeCalendar, useCalendarUpdate } from './active';
+export { parseCalendar } from './update';
+export { INSTALLED_CALENDAR, useInstalledCalendar } from './installed';

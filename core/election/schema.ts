@@ -44,6 +44,7 @@ const ENGLISH: Record<ElectionMessageKey, string> = {
 	'election.unknownComune': 'No comune has ISTAT code "{code}" in the shipped ISTAT list ({state})',
 	'election.badComuneCode': '"{code}" is not an ISTAT comune code (6 digits)',
 	'election.instant': 'Invalid instant "{value}": an ISO 8601 date is needed',
+	'election.json': 'Not valid JSON: {detail}',
 };
 
 const PLACEHOLDER = /\{(\w+)\}/g;

@@ -31,6 +31,7 @@ export const itElection = {
 	'election.unknownComune': 'Nessun comune ha il codice ISTAT «{code}» nell\'elenco ISTAT incluso ({state})',
 	'election.badComuneCode': '«{code}» non è un codice ISTAT di comune: servono 6 cifre, per esempio 108030 (Meda)',
 	'election.instant': 'Istante non valido «{value}»: serve una data ISO 8601',
+	'election.json': 'Il file del calendario non è JSON valido: {detail}',
 } as const;
 
 export type ElectionMessageKey = keyof typeof itElection;

@@ -102,6 +102,11 @@ export const it = {
 	'blocked.politico': 'Contenuto politico',
 	'blocked.commerciale': 'Contenuto pubblicitario',
 
+	// Election periods of a channel, as the CLI and the demo say them
+	'periods.current': 'Periodo elettorale in corso: «{name}», fino al {end} (L. 28/2000, art. 9)',
+	'periods.next': 'Prossimo periodo elettorale: «{name}», dal {start} al {end}',
+	'periods.toConfirm': 'Da confermare: il comune vota alle «{name}» (dal {start})? Se sì, aggiungere «{id}» a election.votes',
+
 	// Problems in a rules file
 	'problem.istatUnknown': 'Codice ISTAT «{code}» sconosciuto: {detail}',
 	'hint.istatUnknown': 'Scrivere il codice ISTAT del comune, 6 cifre (Meda: 108030); si trova su istat.it, «Codici statistici delle unità amministrative»',

@@ -176,5 +176,5 @@ function calendarPeriods(data: RulesData): CalendarPeriod[] {
 }
 
 function toPeriod(p: CalendarPeriod): ElectionPeriod {
-	return { name: p.name, origin: 'calendar', source: p.source, start: p.start, end: p.end, startMs: Date.parse(p.start), endMs: Date.parse(p.end) };
+	return { name: p.name, origin: 'calendar', id: p.id, source: p.source, start: p.start, end: p.end, startMs: Date.parse(p.start), endMs: Date.parse(p.end) };
 }

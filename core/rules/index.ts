@@ -3,6 +3,7 @@ export { loadRules, rulesFromObject, formatProblems } from './load';
 export { readRulesFile } from './read';
 export { evaluate, electionPeriodAt, textItem, type EvaluateOptions, type Settled } from './evaluate';
 export { isRules } from './compile';
+export { describePeriods, periodsAt, type PeriodsAt } from './periods';
 export { escapeMarkup, PLACEHOLDERS } from '../whatsapp/compose';
 export { BUILTIN_BLOCKED, DEFAULT_WORDS, DEFAULT_TEMPLATE } from './defaults';
 export { rulesSchema, type RulesData } from './schema';

@@ -84,6 +84,8 @@ export interface ElectionPeriod {
 	name: string;
 	/** `calendar` periods come from the built-in election calendar (with `source`), `local` from the rules file. */
 	origin: 'calendar' | 'local';
+	/** The calendar vote's id (`europee-2024`), for calendar periods. */
+	id?: string;
 	source?: string;
 	/** ISO instants, start inclusive, end exclusive. */
 	start: string;

@@ -1,6 +1,7 @@
 // Configuration: environment variables over an optional YAML file, validated with clear errors.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { INSTALLED_CALENDAR } from '../../core/election';
 import { parseDocument, z } from '../../core/vendor';
 import { gatewayTimeoutMs } from './delivery/gateway';
 import type { Database } from './store';
@@ -89,6 +90,8 @@ export interface Config {
 	subscribers?: SubscriberKeys | null;
 	/** The admin page: the administrator created at start, how long an unused session lasts. */
 	admin?: { user: string | null; password: string | null; sessionHours: number };
+	/** An election calendar update (`banditore election update`): required when named, used when present. */
+	electionCalendar?: { file: string; required: boolean };
 }
 
 export class ConfigInvalid extends Error {
@@ -210,6 +213,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 			verifyToken: env.WHATSAPP_VERIFY_TOKEN || file.whatsapp?.verifyToken || null,
 		},
 		subscribers,
+		electionCalendar: env.BANDITORE_ELECTION_CALENDAR
+			? { file: at(env.BANDITORE_ELECTION_CALENDAR, cwd), required: true }
+			: { file: at(INSTALLED_CALENDAR, cwd), required: false },
 		admin: {
 			user: env.BANDITORE_ADMIN_USER || null,
 			password: env.BANDITORE_ADMIN_PASSWORD || null,

@@ -3,7 +3,9 @@ import type { Writable } from 'node:stream';
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from './api/app';
 import { bootstrapAdmin } from './admin/bootstrap';
-import { syncChannel, watchRules, type Channel } from './channels';
+import { ConfigError, syncChannel, watchRules, type Channel } from './channels';
+import { useInstalledCalendar } from '../../core/election';
+import type { BanditoreError } from '../../core/errors';
 import type { Config } from './config';
 import type { Clock, Context } from './context';
 import { Dispatcher } from './dispatch';
@@ -61,6 +63,14 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	const clock = options.clock ?? (() => new Date());
 	const store = options.store ?? openStore(config.database);
 	await store.migrate();
+	// Rules compile with the election calendar: an installed update is read before any of them.
+	if (config.electionCalendar) {
+		try {
+			useInstalledCalendar(config.electionCalendar.file, config.electionCalendar.required);
+		} catch (error) {
+			throw new ConfigError(`${(error as Error).message} ${(error as BanditoreError).hint ?? ''}`.trim());
+		}
+	}
 	const channels = new Map<string, Channel>();
 	for (const c of config.channels) channels.set(c.id, await syncChannel(store, c, clock().getTime()));
 	await bootstrapAdmin(store, config.admin, clock().getTime());
