@@ -4,6 +4,8 @@ export const itDemo = {
 	'demo.source': 'Notizie lette: {count} da {source}',
 	'demo.rules': 'Regole: {rules} (al massimo {limit} messaggi a settimana)',
 	'demo.week': 'Settimana dal {start} al {end} (ora di Roma)',
+	'demo.period': 'Periodo elettorale «{name}» dal {start} al {end}: passa solo la comunicazione indispensabile (L. 28/2000, art. 9)',
+	'demo.noPeriod': 'Nessun periodo elettorale in questa settimana',
 	'demo.posted': 'Pubblicati questa settimana: {count}, di cui {counted} nel limite di {limit} a settimana',
 	'demo.deferred': 'Rinviati: non c\'è posto questa settimana ({count})',
 	'demo.held': 'In attesa di approvazione della redazione ({count})',

@@ -12,6 +12,7 @@ import { startScheduler } from './index';
 import { localDate, type Message, type State } from './model';
 import { bundledInto } from './digest';
 import { enqueue, listMessages } from './outbox';
+import { periodsAt, type Rules } from '../../core/rules';
 
 export interface DemoOptions {
 	items: NewsItem[];
@@ -33,6 +34,8 @@ export interface DemoReport {
 	windowEnd: Date;
 	outbox: string;
 	messages: Message[];
+	/** The election periods of the week, in the office's words (none: empty). */
+	periods: string[];
 }
 
 const STEP_MS = 10 * 60_000;
@@ -59,14 +62,24 @@ export async function simulateWeek(options: DemoOptions): Promise<DemoReport> {
 	);
 	try {
 		const { ctx, dispatcher } = scheduler;
-		const quota = ctx.channels.get(channel)!.rules.quota;
+		const rules = ctx.channels.get(channel)!.rules;
+		const quota = rules.quota;
 		const window = weekWindow(new Date(now), quota);
+		const periods = periodsOfWeek(rules, window.start, window.end);
 		for (const item of options.items) await enqueue(ctx, channel, { item }, 'demo');
 		for (; now < window.end.getTime(); now += STEP_MS) await dispatcher.tick();
-		return { channel, items: options.items.length, limit: quota.perWeek, emergenciesExempt: quota.emergenciesExempt, windowStart: window.start, windowEnd: window.end, outbox, messages: await listMessages(ctx, channel, [], 10_000) };
+		return { channel, items: options.items.length, limit: quota.perWeek, emergenciesExempt: quota.emergenciesExempt, windowStart: window.start, windowEnd: window.end, outbox, messages: await listMessages(ctx, channel, [], 10_000), periods };
 	} finally {
 		await scheduler.close();
 	}
+}
+
+/** Every period that touches the week, with its dates, and the rounds the office should confirm. */
+function periodsOfWeek(rules: Rules, start: Date, end: Date): string[] {
+	const during = rules.election.periods.filter((p) => p.startMs < end.getTime() && p.endMs > start.getTime());
+	const lines = during.map((p) => t('demo.period', { name: p.name, start: localDate(p.startMs, rules.timezone), end: localDate(p.endMs, rules.timezone) }));
+	const toConfirm = periodsAt(rules, start).toConfirm.map((p) => t('periods.toConfirm', { name: p.name, start: localDate(p.startMs, rules.timezone), id: p.id ?? '' }));
+	return [...lines, ...toConfirm];
 }
 
 const GROUPS: Array<{ key: Parameters<typeof t>[0]; states: State[] }> = [
@@ -86,6 +99,7 @@ export function formatDemoReport(report: DemoReport, source: string, rulesName: 
 		t('demo.source', { count: report.items, source }),
 		t('demo.rules', { rules: rulesName, limit: report.limit }),
 		t('demo.week', { start: localDate(report.windowStart.getTime()), end: localDate(report.windowEnd.getTime() - 1) }),
+		...(report.periods.length ? report.periods : [t('demo.noPeriod')]),
 		'',
 	];
 	// What went out on its own; the messages bundled in a digest are listed under it.

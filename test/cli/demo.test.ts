@@ -3,6 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { parse, stringify } from 'yaml';
 import { ROOT, runCliSync } from '../cli-runner';
 
@@ -92,6 +93,38 @@ describe('banditore demo', () => {
 		expect(run.outbox).toHaveLength(4);
 		const digest = run.outbox[3].text;
 		for (const part of parts) expect(digest).toContain(part.slice(2));
+	});
+
+	it('an election period that starts mid-week stops every event queued before it: rejected with the Italian reason, audited', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'banditore-demo-period-'));
+		const rules = parse(readFileSync(join(ROOT, 'rules', 'meda.yaml'), 'utf8'));
+		// Friday 20/11 at 11:30: everything was queued at 08:00, before the period.
+		rules.election.periods = [{ name: 'Elezioni comunali suppletive', start: '2026-11-20 11:30', end: '2026-12-07 15:00' }];
+		const file = join(dir, 'periodo.yaml');
+		writeFileSync(file, stringify(rules));
+		const run = demoIn(dir, '--rules', file);
+		expect(run.code).toBe(0);
+		expect(run.stdout).toContain('Periodo elettorale «Elezioni comunali suppletive» dal 20/11/2026 11:30 al 07/12/2026 15:00');
+		const posted = section(run.stdout, /^Pubblicati questa settimana: /m);
+		expect(posted.join('\n')).not.toMatch(/Concerto di Natale|Befana/);
+		for (const line of posted) {
+			const [day, month, year, hour, minute] = line.trim().split(/[/ :]+/).map(Number);
+			// Nothing but emergencies, ordinances and notices after 11:30.
+			if (Date.UTC(year, month - 1, day, hour - 1, minute) >= Date.UTC(2026, 10, 20, 10, 30)) expect(line).not.toMatch(/Concerto|Befana/);
+		}
+		const rejected = section(run.stdout, /^Scartati dalle regole \(\d+\)/).join('\n');
+		expect(rejected).toMatch(/Concerto di Natale della banda cittadina\n.*\n\s+Fermato prima dell'invio, le regole ora non lo consentono: Periodo elettorale «Elezioni comunali suppletive»: la categoria «Evento» non è ammessa \(L\. 28\/2000, art\. 9\)/);
+		expect(rejected).toMatch(/Arriva la Befana in piazza\n.*\n\s+Fermato prima dell'invio/);
+		expect(run.outbox.map((m) => m.text).join('\n')).not.toMatch(/Concerto di Natale|Befana/);
+		// The audit log of the demo's own database says so.
+		const db = new Database(join(dir, 'demo.sqlite'), { readonly: true });
+		try {
+			const rows = db.prepare("SELECT details FROM audit WHERE type = 'message.rejected'").all() as Array<{ details: string }>;
+			const stopped = rows.map((r) => JSON.parse(r.details)).filter((d) => d.recheck && d.codes.includes('election.reject'));
+			expect(stopped).toHaveLength(2);
+		} finally {
+			db.close();
+		}
 	});
 
 	it('a second run in the same folder simulates its week afresh: the same report, no outbox lines left from the first', () => {
