@@ -51,7 +51,7 @@ const concerto: FeedEntry = {
 };
 const biblioteca: FeedEntry = {
 	guid: 'biblioteca',
-	title: 'Nuovi orari della biblioteca civica',
+	title: 'La biblioteca civica si rinnova',
 	link: `${SITE}/novita/orari-biblioteca`,
 	pubDate: 'Tue, 31 Mar 2026 10:00:00 +0200',
 };
@@ -117,7 +117,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 			'Concerto di primavera in piazza',
 			'Chiusura del parco Città di Meda',
 			'Allerta meteo arancione per temporali forti',
-			'Nuovi orari della biblioteca civica',
+			'La biblioteca civica si rinnova',
 		]);
 		expect(titles(result, REJECTED)).toEqual(['Vota la lista civica per il futuro di Meda']);
 		expect(titles(result, HELD)).toEqual([]);
@@ -130,7 +130,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 				priority: 100,
 				codes: ['category', 'emergency'],
 				reasons: [
-					'Categoria «Emergenza»: categoria del sito «Protezione civile»',
+					'Categoria «Emergenza»: contiene «Allerta meteo arancione»',
 					'Emergenza: fuori dal limite settimanale, da registrare con la motivazione',
 				],
 				expiresAt: '2026-04-02T05:00:00.000Z',
@@ -164,7 +164,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 		expect(result.error(POLICY)).toBeUndefined();
 		expect(titles(result, ACCEPTED)).toEqual(['Chiusura del parco Città di Meda', 'Allerta meteo arancione per temporali forti']);
 		expect(titles(result, REJECTED)).toEqual(['Concerto di primavera in piazza', 'Vota la lista civica per il futuro di Meda']);
-		expect(titles(result, HELD)).toEqual(['Nuovi orari della biblioteca civica']);
+		expect(titles(result, HELD)).toEqual(['La biblioteca civica si rinnova']);
 		expect(decisionOf(result, REJECTED, 'concerto')?.reasons).toEqual([
 			'Categoria «Evento»: categoria del sito «Eventi»',
 			'Periodo elettorale «Comunali 2026»: la categoria «Evento» non è ammessa (L. 28/2000, art. 9)',

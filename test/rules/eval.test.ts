@@ -29,13 +29,13 @@ const SET: LabelledEntry[] = [
 	// 00:30 of 21 March in Rome, 20 March in UTC: the simulated period must end with the local day.
 	entry('g3', 'Concerto della banda in piazza', '2026-03-20T23:30:00Z', good({ category: 'evento', electionAllowed: false })), // accept · reject, not sent
 	// Undated: judged at FALLBACK; labelled "avviso", the rules say "notizia".
-	entry('g4', 'Nuovi orari della biblioteca', null, good({ category: 'avviso', electionAllowed: false })), // accept · hold, not sent
+	entry('g4', 'La biblioteca si rinnova', null, good({ category: 'avviso', electionAllowed: false })), // accept · hold, not sent
 	entry('g5', 'Sciopero dei mezzi pubblici venerdì', '2026-03-07T09:00:00Z', good({ decision: 'review', category: 'avviso' })), // hold · hold, not sent (wrong)
 	entry('g6', 'Vota il nome del nuovo parco', '2026-03-08T09:00:00Z', good({ category: 'notizia', electionAllowed: false })), // reject (blocked by mistake) · not sent
-	// An emergency the rules miss ("non potabilità" is not "acqua non potabile").
-	entry('g7', 'Acqua: ordinanza di non potabilità in via Dante', '2026-03-09T09:00:00Z', good({ category: 'ordinanza', emergency: true })), // accept · sent
-	// An emergency the rules see where there is none.
-	entry('g8', 'Esercitazione di protezione civile al parco', '2026-03-02T09:00:00Z', good({ category: 'evento' })), // accept, emergency · sent
+	// An emergency the rules miss (turbid water is not in the list).
+	entry('g7', "Acqua: ordinanza per l'acqua torbida in via Dante", '2026-03-09T09:00:00Z', good({ category: 'ordinanza', emergency: true })), // accept · sent
+	// An emergency the rules see where there is none (a memory, not a present hazard).
+	entry('g8', 'Il terremoto del 1976 nei ricordi degli anziani', '2026-03-02T09:00:00Z', good({ category: 'evento' })), // accept, emergency · sent
 ];
 
 describe('evaluateSet', () => {
@@ -115,7 +115,7 @@ describe('evaluateSet', () => {
 	});
 
 	test('a date that does not read as one is judged at fallbackNow and counted as undated', () => {
-		const odd = entry('x', 'Nuovi orari della biblioteca', 'ieri', good({ category: 'notizia', electionAllowed: false }));
+		const odd = entry('x', 'La biblioteca si rinnova', 'ieri', good({ category: 'notizia', electionAllowed: false }));
 		const m = evaluateSet([odd], rules, { fallbackNow: FALLBACK });
 		expect(m.undated).toBe(1);
 		expect(m.confusion.accept.accept).toBe(1);

@@ -18,8 +18,8 @@ describe('categorie: come si riconosce una notizia', () => {
 		['Sagra di San Giorgio', ['Eventi'], '/pagina/1', 'evento', 'Categoria «Evento»: categoria del sito «Eventi»'],
 		["Cinema all'aperto", [], '/vivere-il-comune/eventi/123', 'evento', 'Categoria «Evento»: indirizzo con «/eventi/»'],
 		['Sciopero dei mezzi pubblici', [], '/pagina/1', 'avviso', 'Categoria «Avviso»: contiene «Sciopero»'],
-		['Nuovi orari della biblioteca', [], '/pagina/1', 'notizia', "Categoria «Notizia»: nessun'altra categoria riconosciuta"],
-		['Nuovi orari della biblioteca', [], '/novita/notizie/biblioteca', 'notizia', 'Categoria «Notizia»: indirizzo con «/notizie/»'],
+		['La biblioteca si rinnova', [], '/pagina/1', 'notizia', "Categoria «Notizia»: nessun'altra categoria riconosciuta"],
+		['La biblioteca si rinnova', [], '/novita/notizie/biblioteca', 'notizia', 'Categoria «Notizia»: indirizzo con «/notizie/»'],
 	])('«%s» %j %s → %s', (title, categories, path, category, reason) => {
 		const d = decide({ title, categories, link: `https://www.comune.meda.mb.it${path}` });
 		expect(d.category).toBe(category);
@@ -30,7 +30,7 @@ describe('categorie: come si riconosce una notizia', () => {
 	test.each([
 		// più categorie insieme: vince la priorità più alta
 		['Evacuazione in via Indipendenza per allerta meteo', 'emergenza', 100, 'Categoria «Emergenza»: contiene «Evacuazione»'],
-		['Ordinanza sindacale: emergenza neve', 'emergenza', 100, 'Categoria «Emergenza»: contiene «emergenza»'],
+		['Ordinanza sindacale: evacuazione per la frana', 'emergenza', 100, 'Categoria «Emergenza»: contiene «evacuazione»'],
 		['Concerto in piazza: chiusura al traffico', 'avviso', 60, 'Categoria «Avviso»: contiene «chiusura al traffico»'],
 		['Ordinanza per la festa patronale', 'ordinanza', 80, 'Categoria «Ordinanza»: contiene «Ordinanza»'],
 	])('più categorie: «%s» → %s (priorità %d)', (title, category, priority, reason) => {
@@ -261,7 +261,7 @@ describe('periodo elettorale (L. 28/2000, art. 9)', () => {
 		['Ordinanza: divieto di transito in via Roma', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: la categoria «Ordinanza» è comunicazione indispensabile e passa']],
 		['Allerta meteo gialla per temporali', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: la categoria «Allerta meteo» è comunicazione indispensabile e passa']],
 		['Sciopero dei trasporti', [], 'accept', ['category', 'election.pass'], ['Periodo elettorale «Elezioni comunali 2026»: la categoria «Avviso» è comunicazione indispensabile e passa']],
-		['Nuovi orari della biblioteca', [], 'hold', ['category.fallback', 'election.hold'], ['Periodo elettorale «Elezioni comunali 2026» (fino al 08/06/2026 15:00): la categoria «Notizia» resta in attesa di verifica']],
+		['La biblioteca si rinnova', [], 'hold', ['category.fallback', 'election.hold'], ['Periodo elettorale «Elezioni comunali 2026» (fino al 08/06/2026 15:00): la categoria «Notizia» resta in attesa di verifica']],
 		[
 			'Ordinanza firmata dal sindaco Mario Rossi',
 			[],
@@ -317,7 +317,7 @@ describe('periodo elettorale (L. 28/2000, art. 9)', () => {
 
 describe('approvazione ed emergenze', () => {
 	test('Magenta: le notizie aspettano la redazione (§3)', () => {
-		const d = evaluate(item({ title: 'Nuovi orari della biblioteca' }), magenta, { now: NOW });
+		const d = evaluate(item({ title: 'La biblioteca si rinnova' }), magenta, { now: NOW });
 		expect(d).toMatchObject({ verdict: 'hold', category: 'notizia', codes: ['category.fallback', 'approval'] });
 		expect(d.reasons[1]).toBe("La categoria «Notizia» richiede l'approvazione della redazione");
 	});
