@@ -1,14 +1,65 @@
 // This week at a glance: used / limit, next reset, emergencies, what waits, pause and resume.
 import type { FastifyInstance } from 'fastify';
 import { t } from '../../../../core/messages';
+import type { Channel } from '../../channels';
 import { quotaStatus } from '../../ledger';
 import { setPaused } from '../../outbox';
 import { lastWeeks, weeksChart } from '../chart';
-import { html } from '../html';
+import { electionView, type ElectionView, type PeriodView } from '../election';
+import { html, type Html } from '../html';
 import { actorOf, formOf, frame, pickChannel, sendPage, sessionOf, withChannel, type Pages } from '../request';
 import { when } from '../time';
 
 const WEEKS = 8;
+
+const source = (period: PeriodView): Html =>
+	period.source
+		? html`<p class="small mb-1 font-sans-serif election-source">${t('admin.election.source')} <a href="${period.source.url}" rel="noopener noreferrer">${period.source.label}</a></p>`
+		: period.origin === 'local'
+			? html`<p class="small mb-1 font-sans-serif">${t('admin.election.local')}</p>`
+			: html``;
+
+/**
+ * The election callout (issue #12): the period in force and what the rules do meanwhile, else the
+ * next one; then the calendar votes that may bind the comune, to confirm in the rules.
+ */
+function electionCallout(view: ElectionView | null, channel: Channel, admin: boolean): Html {
+	if (!view) return html``;
+	const e = view.effects;
+	const list = (labels: string[]): string => labels.join(', ');
+	const current = view.current.length
+		? html`<div class="callout warning election-current" id="election-current"><div class="callout-inner">
+		<div class="callout-title"><span class="text">${t('admin.election.label')}</span></div>
+		${view.current.map((p) => html`<p class="h5 mb-1 font-sans-serif">${t('admin.election.current', { name: p.name, end: p.end })}</p>${source(p)}`)}
+		<p class="mt-3 mb-1 font-sans-serif">${t('admin.election.effects')}</p>
+		<ul class="mb-0">
+			<li>${e.pass.length ? t('admin.election.pass', { labels: list(e.pass) }) : t('admin.election.passNone')}</li>
+			${e.hold.length ? html`<li>${t('admin.election.hold', { labels: list(e.hold) })}</li>` : ''}
+			${e.holdUncategorised ? html`<li>${t('admin.election.holdUncategorised')}</li>` : ''}
+			${e.reject.length ? html`<li>${t('admin.election.reject', { labels: list(e.reject) })}</li>` : ''}
+			${e.persons ? html`<li>${t('admin.election.persons')}</li>` : ''}
+			${e.dropImages ? html`<li>${t('admin.election.images')}</li>` : ''}
+		</ul></div></div>`
+		: html``;
+	const next = view.next
+		? html`<div class="alert alert-info election-next" id="election-next" role="note">
+		<p class="mb-1">${t('admin.election.next', { name: view.next.name, start: view.next.start, end: view.next.end })}</p>
+		<p class="small mb-0">${t('admin.election.nextWhat')}</p>${source(view.next)}</div>`
+		: html``;
+	const rules = withChannel('/admin/rules', channel);
+	const possible = view.possible.length
+		? html`<div class="alert alert-warning election-possible" id="election-possible" role="note">${view.possible.map((p, i) => {
+				const names = { comune: view.comune, name: p.name, vote: p.vote ?? '' };
+				const question = admin
+					? html`${t(p.vote ? 'admin.election.possible' : 'admin.election.possibleNoId', names)} (<a href="${rules}">${t('admin.election.possibleRules')}</a>).`
+					: html`${t(p.vote ? 'admin.election.possibleAsk' : 'admin.election.possibleAskNoId', names)}`;
+				return html`<div${i ? html` class="mt-3"` : ''}><p class="fw-semibold mb-1">${question}</p>
+				<p class="small mb-1">${t(p.running ? 'admin.election.possibleRunning' : 'admin.election.possibleLater', { start: p.start, end: p.end })}</p>
+				${admin && p.vote ? html`<p class="small mb-1">${t('admin.election.possibleFile', { vote: p.vote })}</p>` : ''}${source(p)}</div>`;
+			})}<p class="small mt-3 mb-0">${t('admin.election.possibleWhy')}</p></div>`
+		: html``;
+	return html`<section class="election mb-4" id="election" aria-label="${t('admin.election.label')}">${current}${next}${possible}</section>`;
+}
 
 export function dashboardPages({ ctx }: Pages) {
 	return async (app: FastifyInstance): Promise<void> => {
@@ -31,6 +82,7 @@ export function dashboardPages({ ctx }: Pages) {
 					? t('admin.dashboard.window', { start: when(quota.windowStart, zone), end: when(quota.windowEnd, zone) })
 					: t('admin.dashboard.rolling', { start: when(quota.windowStart, zone) });
 			const admin = session.user.role === 'administrator';
+			const election = electionCallout(electionView(channel.rules, ctx.clock()), channel, admin);
 			const pauseForm = !admin
 				? html``
 				: paused
@@ -40,6 +92,7 @@ export function dashboardPages({ ctx }: Pages) {
 					<div class="form-group mb-0 flex-grow-1"><label for="pause-reason" class="active">${t('admin.dashboard.pauseReason')}</label><input type="text" id="pause-reason" name="reason" class="form-control" maxlength="200"></div>
 					<button type="submit" class="btn btn-outline-danger">${t('admin.dashboard.pause')}</button></form>`;
 			const body = html`<h2 class="h4">${channel.name}</h2>
+			${election}
 			<div class="row g-4 mb-4">
 				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
 					<h3 class="card-title h6">${t('admin.dashboard.used')}</h3>
