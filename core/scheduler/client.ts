@@ -246,7 +246,7 @@ export class SchedulerClient {
 		try {
 			response = await this.options.transport({ method, path, ...(body === undefined ? {} : { body }), ...(headers ? { headers } : {}) });
 		} catch (error) {
-			throw fail(new SchedulerUnreachableError(this.options.baseUrl, this.options.unreachableHint ?? 'Check that the scheduler is running (banditore scheduler) and its address.', error));
+			throw fail(new SchedulerUnreachableError(origin(path) ?? this.options.baseUrl, this.options.unreachableHint ?? 'Check that the scheduler is running (banditore scheduler) and its address.', error));
 		}
 		if (response.status >= 400 && !answers.includes(response.status)) throw fail(SchedulerApiError.fromAnswer(response.status, response.body));
 		return response;
@@ -260,6 +260,16 @@ export class SchedulerClient {
 
 export function createSchedulerClient(options: SchedulerClientOptions): SchedulerClient {
 	return new SchedulerClient(options);
+}
+
+/** Where an absolute URL (an ackUrl) points, to name it when it does not answer; null for a path. */
+function origin(path: string): string | null {
+	if (!/^https?:\/\//i.test(path)) return null;
+	try {
+		return new URL(path).origin;
+	} catch {
+		return null;
+	}
 }
 
 function enc(part: string): string {

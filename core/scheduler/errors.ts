@@ -33,7 +33,7 @@ export class SchedulerApiError extends BanditoreError {
 /** No answer: the scheduler is down, the address is wrong, or it did not answer in time. */
 export class SchedulerUnreachableError extends BanditoreError {
 	constructor(
-		/** The scheduler's address as configured (credential, --url, $BANDITORE_URL). */
+		/** The address that did not answer: the scheduler as configured (credential, --url), or an ackUrl's origin. */
 		readonly baseUrl: string,
 		hint: string,
 		cause: unknown,
