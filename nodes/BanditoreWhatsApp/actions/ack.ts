@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { http } from '../transport';
+import { SchedulerApiError } from '../../../core/scheduler';
+import { scheduler } from '../transport';
 
 export type Ack = { status: 'sent'; providerMessageId: string | null } | { status: 'failed'; reason: string; retry: boolean };
 
@@ -10,18 +11,14 @@ export type Ack = { status: 'sent'; providerMessageId: string | null } | { statu
  */
 export async function acknowledge(context: IExecuteFunctions, json: IDataObject, ack: Ack): Promise<string | null> {
 	if (typeof json.ackUrl !== 'string' || !json.ackUrl || typeof json.id !== 'string') return null;
-	let token: string;
+	const client = await scheduler(context);
+	if (!client) return 'not acknowledged: add the Banditore Scheduler API credential to this node';
 	try {
-		token = (await context.getCredentials<{ token: string }>('banditoreSchedulerApi')).token;
-	} catch {
-		return 'not acknowledged: add the Banditore Scheduler API credential to this node';
-	}
-	try {
-		const response = await http()({ method: 'POST', url: json.ackUrl, headers: { authorization: `Bearer ${token}` }, body: ack, timeoutMs: 30_000 });
-		if (response.status >= 200 && response.status < 300) return 'acknowledged';
-		const body = response.body as { message?: string } | null;
-		return `not acknowledged: the scheduler answered HTTP ${response.status}${body?.message ? ` (${body.message})` : ''}`;
+		// To the address the scheduler gave with the message, which may differ from the credential's.
+		await client.ack(json.id, ack, json.ackUrl);
+		return 'acknowledged';
 	} catch (error) {
+		if (error instanceof SchedulerApiError) return `not acknowledged: the scheduler answered HTTP ${error.status}${error.apiMessage ? ` (${error.apiMessage})` : ''}`;
 		return `not acknowledged: ${(error as Error).message}`;
 	}
 }

@@ -2,7 +2,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { NodeApiError, NodeOperationError, type IExecuteFunctions, type ILoadOptionsFunctions, type JsonObject } from 'n8n-workflow';
 import { BanditoreError } from '../../../core/errors';
-import { createHttpClient, evolutionGateway, wahaGateway, WhatsAppApiError, type CloudConfig, type Gateway, type HttpClient, type RecordedStatus, type StatusSource } from '../../../core/whatsapp';
+import { createSchedulerClient, schedulerUrl, type SchedulerClient } from '../../../core/scheduler';
+import { createHttpClient, evolutionGateway, wahaGateway, WhatsAppApiError, type CloudConfig, type Gateway, type HttpClient, type StatusSource } from '../../../core/whatsapp';
 
 let shared: HttpClient | undefined;
 /** One keep-alive pool for the whole n8n process: broadcasts reuse connections across executions. */
@@ -57,28 +58,32 @@ export function toNodeError(context: IExecuteFunctions, error: unknown, itemInde
 }
 
 /**
- * The scheduler records Cloud API status webhooks; with its credential on this node, recipients whose
- * send was in doubt after a crash are settled from those statuses instead of being left unknown.
+ * The scheduler's API client with this node's Banditore Scheduler API credential (optional here:
+ * undefined without it), over the keep-alive pool with the token as a bearer.
  */
-export async function schedulerStatuses(context: IExecuteFunctions): Promise<StatusSource | undefined> {
+export async function scheduler(context: IExecuteFunctions): Promise<SchedulerClient | undefined> {
 	let credentials: { url: string; token: string };
 	try {
 		credentials = await context.getCredentials<{ url: string; token: string }>('banditoreSchedulerApi');
 	} catch {
 		return undefined;
 	}
-	return {
-		async lookup(broadcastId, keys) {
-			const response = await http()({
-				method: 'POST',
-				url: `${credentials.url.replace(/\/+$/, '')}/v1/whatsapp/statuses/lookup`,
-				headers: { authorization: `Bearer ${credentials.token}` },
-				body: { broadcastId, keys },
-				timeoutMs: 30_000,
-			});
-			if (response.status !== 200) throw new Error(`the scheduler answered HTTP ${response.status} to the status lookup`);
-			const { statuses } = response.body as { statuses: Record<string, RecordedStatus> };
-			return new Map(Object.entries(statuses));
+	const baseUrl = credentials.url.replace(/\/+$/, '');
+	return createSchedulerClient({
+		baseUrl,
+		unreachableHint: 'Check that the scheduler is running and the URL in the Banditore Scheduler API credential.',
+		transport: async ({ method, path, body, headers }) => {
+			const response = await http()({ method, url: schedulerUrl(baseUrl, path), headers: { ...headers, authorization: `Bearer ${credentials.token}` }, body, timeoutMs: 30_000 });
+			return { status: response.status, body: response.body, headers: {} };
 		},
-	};
+	});
+}
+
+/**
+ * The scheduler records Cloud API status webhooks; with its credential on this node, recipients whose
+ * send was in doubt after a crash are settled from those statuses instead of being left unknown.
+ */
+export async function schedulerStatuses(context: IExecuteFunctions): Promise<StatusSource | undefined> {
+	const client = await scheduler(context);
+	return client && { lookup: (broadcastId, keys) => client.lookupStatuses(broadcastId, keys) };
 }
