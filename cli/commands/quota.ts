@@ -1,5 +1,6 @@
 // banditore quota: this week's budget of each channel, asked of the running scheduler.
-import { schedulerRequest } from '../scheduler-api';
+import type { SchedulerQuota } from '../../core/scheduler';
+import { schedulerClient } from '../scheduler-api';
 import { parseCommandArgs } from '../usage';
 
 export const QUOTA_HELP = `Usage: banditore quota [--channel ID] [--url URL] [--json]
@@ -12,18 +13,6 @@ Options:
   --url URL      The scheduler (default: $BANDITORE_URL or http://127.0.0.1:8787)
   --json         One JSON object per channel and line
 The API token comes from $BANDITORE_API_TOKEN.`;
-
-interface Quota {
-	channel: string;
-	week: 'iso' | 'rolling';
-	limit: number;
-	used: number;
-	inFlight: number;
-	remaining: number;
-	emergencies: number;
-	nextReset: string | null;
-	paused: boolean;
-}
 
 export async function quotaCommand(args: string[]): Promise<number> {
 	const { values } = parseCommandArgs(
@@ -42,15 +31,16 @@ export async function quotaCommand(args: string[]): Promise<number> {
 		process.stdout.write(`${QUOTA_HELP}\n`);
 		return 0;
 	}
-	const ids = values.channel ? [values.channel] : ((await schedulerRequest(values.url, 'GET', '/v1/channels')) as { channels: Array<{ id: string }> }).channels.map((c) => c.id);
+	const client = schedulerClient(values.url);
+	const ids = values.channel ? [values.channel] : (await client.channels()).map((c) => c.id);
 	for (const id of ids) {
-		const quota = (await schedulerRequest(values.url, 'GET', `/v1/channels/${encodeURIComponent(id)}/quota`)) as Quota;
+		const quota = await client.quota(id);
 		process.stdout.write(values.json ? `${JSON.stringify(quota)}\n` : `${line(quota)}\n`);
 	}
 	return 0;
 }
 
-function line(q: Quota): string {
+function line(q: SchedulerQuota): string {
 	const reset = q.nextReset ? new Date(q.nextReset).toLocaleString('sv-SE', { timeZone: 'Europe/Rome' }).slice(0, 16) : 'rolling';
 	const state = q.paused ? ', PAUSED' : '';
 	return `${q.channel}: ${q.used} / ${q.limit} used, ${q.inFlight} in flight, ${q.remaining} left, ${q.emergencies} emergencies; resets ${reset} Europe/Rome${state}`;

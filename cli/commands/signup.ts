@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { signupQr, signupUrl } from '../../core/signup';
 import { parseCommandArgs, UsageError } from '../usage';
-import { schedulerRequest } from '../scheduler-api';
+import { schedulerClient } from '../scheduler-api';
 
 export const SIGNUP_HELP = `Usage: banditore signup-link --channel ID [--out DIR] [--url URL]
        banditore signup-link --channel ID --number DIGITS [--keyword WORD] [--out DIR]
@@ -46,7 +46,7 @@ export async function signupCommand(args: string[]): Promise<number> {
 		if (!/^\+?[\d ]{8,20}$/.test(values.number)) throw new UsageError('--number: the WhatsApp number with the country code, e.g. 390297351');
 		url = signupUrl(values.number, values.keyword);
 	} else {
-		url = ((await schedulerRequest(values.url, 'GET', `/v1/channels/${encodeURIComponent(channel)}/signup`)) as { url: string }).url;
+		url = (await schedulerClient(values.url).signupLink(channel)).url;
 	}
 	const dir = resolve(values.out);
 	mkdirSync(dir, { recursive: true });

@@ -1,6 +1,6 @@
 // banditore subscribers: GDPR requests and key maintenance, asked of the running scheduler. The
 // number comes from stdin or $BANDITORE_SUBSCRIBER_NUMBER, never from the arguments (`ps` shows those).
-import { schedulerRequest } from '../scheduler-api';
+import { schedulerClient } from '../scheduler-api';
 import { parseCommandArgs, UsageError } from '../usage';
 
 export const SUBSCRIBERS_HELP = `Usage: banditore subscribers <export|delete|purge|reencrypt> [--channel ID] [--url URL]
@@ -32,13 +32,14 @@ export async function subscribersCommand(args: string[]): Promise<number> {
 		throw new UsageError(`${positionals.length > 1 ? 'the number is read from stdin or $BANDITORE_SUBSCRIBER_NUMBER, not from the arguments' : `unknown action "${action ?? ''}"`}\n${SUBSCRIBERS_HELP}`);
 	}
 	if (action === 'purge' || action === 'reencrypt') {
-		process.stdout.write(`${JSON.stringify(await schedulerRequest(values.url, 'POST', `/v1/subscribers/${action}`))}\n`);
+		const client = schedulerClient(values.url);
+		process.stdout.write(`${JSON.stringify(action === 'purge' ? await client.purgeSubscribers() : await client.reencryptSubscribers())}\n`);
 		return 0;
 	}
 	const number = (process.env.BANDITORE_SUBSCRIBER_NUMBER || (await firstLine())).trim();
 	if (!number) throw new UsageError('no number: pipe it on stdin or set BANDITORE_SUBSCRIBER_NUMBER.');
-	const body = { number, ...(values.channel ? { channel: values.channel } : {}) };
-	const answer = await schedulerRequest(values.url, 'POST', `/v1/subscribers/${action}`, body);
+	const client = schedulerClient(values.url);
+	const answer = action === 'export' ? await client.exportSubscriber(number, values.channel) : await client.deleteSubscriber(number, values.channel);
 	process.stdout.write(`${JSON.stringify(answer, null, action === 'export' ? 2 : 0)}\n`);
 	return 0;
 }
