@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { schedulerRequest } from '../BanditoreScheduler/transport';
 import {
 	NodeConnectionTypes,
 	type IDataObject,
@@ -10,6 +9,7 @@ import {
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
+import { schedulerClient } from '../shared/scheduler.client';
 
 export class BanditoreSchedulerTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -51,22 +51,21 @@ export class BanditoreSchedulerTrigger implements INodeType {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
 				const { webhookId } = this.getWorkflowStaticData('node');
 				if (typeof webhookId !== 'string') return false;
-				const { body } = await schedulerRequest.call(this, 'GET', '/v1/webhooks');
-				const hooks = (body.webhooks ?? []) as Array<{ id: string; url: string }>;
+				const hooks = await (await schedulerClient(this)).webhooks();
 				return hooks.some((hook) => hook.id === webhookId && hook.url === this.getNodeWebhookUrl('default'));
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const { body } = await schedulerRequest.call(this, 'POST', '/v1/webhooks', {
-					url: this.getNodeWebhookUrl('default') as string,
-					channels: channelList(this.getNodeParameter('channels', '') as string),
-				});
-				this.getWorkflowStaticData('node').webhookId = (body.webhook as IDataObject).id;
+				const webhook = await (await schedulerClient(this)).registerWebhook(
+					this.getNodeWebhookUrl('default') as string,
+					channelList(this.getNodeParameter('channels', '') as string),
+				);
+				this.getWorkflowStaticData('node').webhookId = webhook.id;
 				return true;
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
 				const staticData = this.getWorkflowStaticData('node');
 				if (typeof staticData.webhookId === 'string') {
-					await schedulerRequest.call(this, 'DELETE', `/v1/webhooks/${encodeURIComponent(staticData.webhookId)}`);
+					await (await schedulerClient(this)).unregisterWebhook(staticData.webhookId);
 					delete staticData.webhookId;
 				}
 				return true;

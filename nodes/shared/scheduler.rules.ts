@@ -5,7 +5,7 @@
 // next execution, and an unchanged version costs a 304 and no parse.
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 import { formatProblems, loadRules, type Rules } from '../../core/rules';
-import { CREDENTIAL, schedulerRequest } from './scheduler.transport';
+import { schedulerClient } from './scheduler.client';
 
 interface Remembered {
 	etag: string;
@@ -37,21 +37,14 @@ export async function schedulerRules(context: IExecuteFunctions, channel: string
 			itemIndex,
 		});
 	}
-	const { url } = await context.getCredentials<{ url: string }>(CREDENTIAL);
-	const key = `${String(url).replace(/\/+$/, '')}\n${id}`;
+	const client = await schedulerClient(context, itemIndex);
+	const key = `${client.baseUrl}\n${id}`;
 	const known = remembered.get(key);
-	const response = await schedulerRequest.call(
-		context,
-		'GET',
-		`/v1/channels/${encodeURIComponent(id)}/rules`,
-		undefined,
-		itemIndex,
-		known ? { 'If-None-Match': known.etag } : undefined,
-	);
-	if (response.status === 304 && known) return { channel: id, version: known.version, rules: known.rules };
+	const response = await client.channelRules(id, known?.etag);
+	if (response.notModified && known) return { channel: id, version: known.version, rules: known.rules };
 	// Whatever happens next, a version the scheduler no longer confirms is not used again.
 	remembered.delete(key);
-	const body = response.body as { version?: unknown; digest?: unknown; source?: unknown };
+	const body = response.notModified ? {} : response.rules;
 	if (response.status !== 200 || typeof body.source !== 'string' || typeof body.version !== 'number') {
 		throw new NodeOperationError(node, `The scheduler did not send the rules of channel "${id}": nothing passes`, {
 			description: `It answered HTTP ${response.status} without a rules version. Check that the scheduler is a Banditore scheduler of this release.`,
@@ -67,12 +60,7 @@ export async function schedulerRules(context: IExecuteFunctions, channel: string
 			{ description: formatProblems(result.problems, `${id} v${body.version}`).join('\n'), itemIndex },
 		);
 	}
-	const etag = headerOf(response.headers, 'etag') ?? `"${body.version}-${String(body.digest ?? '')}"`;
+	const etag = response.etag ?? `"${body.version}-${String(body.digest ?? '')}"`;
 	remembered.set(key, { etag, version: body.version, rules: result.rules });
 	return { channel: id, version: body.version, rules: result.rules };
-}
-
-function headerOf(headers: Record<string, unknown>, name: string): string | undefined {
-	for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return Array.isArray(value) ? String(value[0]) : String(value);
-	return undefined;
 }

@@ -31,10 +31,6 @@ export const justificationProperty: INodeProperties = {
 	displayOptions: { show: { emergency: [true] } },
 };
 
-export function path(...parts: string[]): string {
-	return parts.map((part, i) => (i % 2 === 1 ? encodeURIComponent(part) : part)).join('/');
-}
-
 export function dropEmpty(values: IDataObject): IDataObject {
 	return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== '' && value !== undefined && value !== null));
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { schedulerRequest } from '../../../shared/scheduler.transport';
-import { path, showFor } from '../common';
+import { schedulerClient } from '../../../shared/scheduler.client';
+import type { AckInput } from '../../../../core/scheduler';
+import { showFor } from '../common';
 import { messageIdProperty } from './cancel.operation';
 
 export const description: INodeProperties[] = showFor('message', 'acknowledge', [
@@ -44,10 +45,9 @@ export const description: INodeProperties[] = showFor('message', 'acknowledge', 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = this.getNodeParameter('messageId', itemIndex) as string;
 	const status = this.getNodeParameter('status', itemIndex) as 'sent' | 'failed';
-	const body: IDataObject =
+	const outcome: AckInput =
 		status === 'sent'
 			? { status, providerMessageId: (this.getNodeParameter('providerMessageId', itemIndex) as string) || undefined }
 			: { status, reason: this.getNodeParameter('reason', itemIndex) as string, retry: this.getNodeParameter('retry', itemIndex) as boolean };
-	const { body: answer } = await schedulerRequest.call(this, 'POST', path('/v1/messages', id, 'ack'), body, itemIndex);
-	return answer.message as IDataObject;
+	return (await (await schedulerClient(this, itemIndex)).ack(id, outcome)) as IDataObject;
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { schedulerRequest } from '../../../shared/scheduler.transport';
-import { path, showFor } from '../common';
+import { schedulerClient } from '../../../shared/scheduler.client';
+import { showFor } from '../common';
 
 export const messageIdProperty: INodeProperties = {
 	displayName: 'Message ID',
@@ -15,6 +15,5 @@ export const description: INodeProperties[] = showFor('message', 'cancel', [mess
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = this.getNodeParameter('messageId', itemIndex) as string;
-	const { body } = await schedulerRequest.call(this, 'POST', path('/v1/messages', id, 'cancel'), {}, itemIndex);
-	return body.message as IDataObject;
+	return (await (await schedulerClient(this, itemIndex)).cancel(id)) as IDataObject;
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { schedulerRequest } from '../../../shared/scheduler.transport';
-import { channelProperty, dropEmpty, justificationProperty, path, showFor } from '../common';
+import { schedulerClient } from '../../../shared/scheduler.client';
+import { channelProperty, dropEmpty, justificationProperty, showFor } from '../common';
 
 export const description: INodeProperties[] = showFor('message', 'enqueue', [
 	channelProperty,
@@ -67,7 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, input:
 		if (body.emergency) body.justification = this.getNodeParameter('justification', itemIndex) as string;
 		body.dedupeKey ??= `${this.getExecutionId()}:${this.getNode().id}:${itemIndex}`;
 	}
-	const { body: answer } = await schedulerRequest.call(this, 'POST', path('/v1/channels', channel, 'messages'), body, itemIndex);
+	const answer = await (await schedulerClient(this, itemIndex)).enqueue(channel, body);
 	return { created: answer.created, ...(answer.message as IDataObject) };
 }
 

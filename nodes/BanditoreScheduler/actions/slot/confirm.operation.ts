@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { schedulerRequest } from '../../../shared/scheduler.transport';
-import { path, showFor } from '../common';
+import { schedulerClient } from '../../../shared/scheduler.client';
+import { showFor } from '../common';
 
 export const slotIdProperty: INodeProperties = {
 	displayName: 'Slot ID',
@@ -25,6 +25,5 @@ export const description: INodeProperties[] = showFor('slot', 'confirm', [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = this.getNodeParameter('slotId', itemIndex) as string;
 	const providerMessageId = (this.getNodeParameter('providerMessageId', itemIndex) as string) || undefined;
-	const { body } = await schedulerRequest.call(this, 'POST', path('/v1/slots', id, 'confirm'), { providerMessageId }, itemIndex);
-	return body;
+	return (await (await schedulerClient(this, itemIndex)).confirmSlot(id, providerMessageId)) as IDataObject;
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { schedulerRequest } from '../../../shared/scheduler.transport';
-import { channelProperty, justificationProperty, path, showFor } from '../common';
+import type { SlotInput } from '../../../../core/scheduler';
+import { schedulerClient } from '../../../shared/scheduler.client';
+import { channelProperty, justificationProperty, showFor } from '../common';
 
 export const description: INodeProperties[] = showFor('slot', 'reserve', [
 	channelProperty,
@@ -26,8 +27,7 @@ export const description: INodeProperties[] = showFor('slot', 'reserve', [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const channel = this.getNodeParameter('channel', itemIndex) as string;
 	const emergency = this.getNodeParameter('emergency', itemIndex) as boolean;
-	const body: IDataObject = { dedupeKey: this.getNodeParameter('dedupeKey', itemIndex) as string, emergency };
+	const body: SlotInput = { dedupeKey: this.getNodeParameter('dedupeKey', itemIndex) as string, emergency };
 	if (emergency) body.justification = this.getNodeParameter('justification', itemIndex) as string;
-	const { status, body: answer } = await schedulerRequest.call(this, 'POST', path('/v1/channels', channel, 'slots'), body, itemIndex);
-	return status === 409 ? { reserved: false, ...answer } : { reserved: true, ...answer };
+	return (await (await schedulerClient(this, itemIndex)).reserveSlot(channel, body)) as IDataObject;
 }
