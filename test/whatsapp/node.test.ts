@@ -4,7 +4,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INode, INodeParameters } from 'n8n-workflow';
-import { makeWorkflow } from '../engine/harness';
+import { makeWorkflow, runWorkflow } from '../engine/harness';
 import { runWithCredentials } from './engine';
 import { answer, close, graphError, listen, readBody, startFakeGraph } from './fake-graph';
 import { startFakeGateway } from './gateway-fake';
@@ -41,6 +41,22 @@ describe('Banditore WhatsApp through the n8n engine', () => {
 		const [out] = result.output();
 		expect(out).toMatchObject({ status: 'dry-run', text: `*Chiusura di via Roma ∗lavori∗*\n\nDal 24 novembre è chiusa; più info＿sul sito 🚧\n\n${LINK}`, limit: 4096 });
 		expect(JSON.parse((await readFile(file, 'utf8')).trim())).toMatchObject({ text: out.text, image: null });
+	});
+
+	it('outbox: after a Policy node, posts the text its rules composed, with the comune\'s footer and contact', async () => {
+		const file = join(await mkdtemp(join(tmpdir(), 'wa-policy-')), 'outbox.jsonl');
+		const footer = 'Canale del Comune di Meda, non si può rispondere. Info: urp@comune.meda.mb.it';
+		const rulesYaml = `comune: Città di Meda\ncategories:\n  - { id: avviso, label: Avviso, emoji: "📢", match: { words: [chiusura] } }\nmessage:\n  footer: "${footer}"\n`;
+		const policy: INode = { id: 'p', name: 'Banditore Policy', type: 'n8n-nodes-banditore.banditorePolicy', typeVersion: 1, position: [0, 0], parameters: { rulesSource: 'yaml', rulesYaml } };
+		const workflow = await makeWorkflow({
+			nodes: [policy, whatsAppNode({ target: 'outbox', imageUrl: '', options: { outboxFile: file } })],
+			connections: { 'Banditore Policy': { main: [[{ node: 'Banditore WhatsApp', type: 'main', index: 0 }], [], []] } },
+		});
+		const result = await runWorkflow(workflow, { startNode: 'Banditore Policy', input: [{ json: { ...newsItem, source: { name: 'Comune', url: LINK, kind: 'rss' } } }] });
+		expect([result.error('Banditore Policy'), result.error('Banditore WhatsApp')]).toEqual([undefined, undefined]);
+		const posted = JSON.parse((await readFile(file, 'utf8')).trim()) as { text: string };
+		expect(posted.text.startsWith('📢 *Chiusura di via Roma ∗lavori∗*')).toBe(true);
+		expect(posted.text.endsWith(`\n\n${footer}`)).toBe(true);
 	});
 
 	it('outbox: a due message from the scheduler is acknowledged as sent, so the week\'s ledger shows it', async () => {

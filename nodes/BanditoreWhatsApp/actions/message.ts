@@ -11,7 +11,7 @@ export interface Post {
 	limit: number;
 }
 
-/** A news item without rules is posted as title, summary and link. */
+/** A news item no rules judged (straight from a Feed node) is posted as title, summary and link. */
 const DEFAULT_TEMPLATE = '*{title}*\n\n{summary}\n\n{link}';
 
 /** The text and image to send for one item, within WhatsApp's limits. */
@@ -23,6 +23,9 @@ export function composePost(context: IExecuteFunctions, itemIndex: number, json:
 	if (source === 'custom') return { text: fitText(context.getNodeParameter('text', itemIndex) as string, limit), image, kind, limit };
 	// From the scheduler: its text is already the comune's template filled in.
 	if (typeof json.text === 'string' && json.text.trim()) return { text: fitText(json.text, limit), image, kind, limit };
+	// From the Policy node: the text its rules composed, footer and contact included (core/whatsapp/compose.ts).
+	const decided = (json.decision as IDataObject | undefined)?.text;
+	if (typeof decided === 'string' && decided.trim()) return { text: fitText(decided, limit), image, kind, limit };
 	if (!missingNewsFields(json).length) {
 		const item = { summary: '', categories: [], ...json } as unknown as NewsItem;
 		const text = formatItem({ item, category: null, comune: '', timezone: 'Europe/Rome', message: { template: DEFAULT_TEMPLATE, footer: '', maxLength: limit } }, kind);
