@@ -92,6 +92,21 @@ describe.each<Kind>(['sqlite', 'postgres'])('rules on the admin page on %s', (ki
 		expect(channel().rules.election.periods.filter((p) => p.origin === 'local')).toHaveLength(0);
 	});
 
+	test('words to review, words that switch a list off, words that exclude a category, votes to confirm: edited with the file’s checks', async () => {
+		if (skip) return;
+		const bad = await save({ section: 'blocked', 'blocked-review-1': 'op*', 'blocked-unless-1': '' });
+		expect(bad.status).toBe(422);
+		expect(bad.text).toContain('Prefisso troppo corto in «op*»');
+		expect((await save({ section: 'blocked', 'blocked-review-1': 'assessore uscente', 'blocked-unless-0': 'ufficio elettorale' })).status).toBe(303);
+		const blocked = channel().rules.data.blocked ?? [];
+		expect(blocked[1].review).toEqual(['assessore uscente']);
+		expect(blocked[0].unless).toEqual(['ufficio elettorale']);
+		expect((await save({ section: 'persons', persons: '', votes: 'comunali-1999' })).status).toBe(422);
+		expect((await save({ section: 'persons', persons: '', votes: 'comunali-2026' })).status).toBe(303);
+		expect(channel().rules.data.election.votes).toEqual(['comunali-2026']);
+		expect(channel().rules.election.periods.map((p) => p.name)).toContain('Elezioni comunali 2026 (turno ordinario)');
+	});
+
 	test('categories, blocked words, footer; a pasted file is checked like the file and exported as YAML', async () => {
 		if (skip) return;
 		const page = await c.get('/admin/rules?channel=meda');

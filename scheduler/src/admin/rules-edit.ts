@@ -232,6 +232,7 @@ export function applyForm(source: string, section: Section, form: Form): string 
 				e.scalar(['categories', i, 'emergency'], checked(form[`emergency-${i}`]), false);
 				e.scalar(['categories', i, 'approval'], checked(form[`approval-${i}`]), false);
 				e.list(['categories', i, 'match', 'words'], lines(form[`words-${i}`]));
+				if (form[`unless-${i}`] !== undefined) e.list(['categories', i, 'match', 'unless'], lines(form[`unless-${i}`]));
 			}
 			break;
 		}
@@ -260,6 +261,8 @@ export function applyForm(source: string, section: Section, form: Form): string 
 		case 'blocked': {
 			for (let i = 0; i < count(doc, ['blocked']); i++) {
 				if (form[`blocked-${i}`] !== undefined) e.list(['blocked', i, 'words'], lines(form[`blocked-${i}`]));
+				if (form[`blocked-review-${i}`] !== undefined) e.list(['blocked', i, 'review'], lines(form[`blocked-review-${i}`]));
+				if (form[`blocked-unless-${i}`] !== undefined) e.list(['blocked', i, 'unless'], lines(form[`blocked-unless-${i}`]));
 			}
 			break;
 		}
@@ -276,6 +279,7 @@ export function applyForm(source: string, section: Section, form: Form): string 
 		}
 		case 'persons':
 			e.list(['election', 'persons'], lines(form.persons));
+			if (form.votes !== undefined) e.list(['election', 'votes'], lines(form.votes));
 			break;
 		case 'message': {
 			e.scalar(['message', 'footer'], (form.footer ?? '').replace(/\r\n?/g, '\n').trim(), '');
@@ -297,8 +301,11 @@ export function fieldOf(problem: RuleProblem, section: Section | 'import', perio
 	if ((m = p.match(/^quota\.(perWeek|week|minSpacingMinutes)/))) return m[1];
 	if (p.startsWith('quota.digest')) return 'digestMaxPriority';
 	if ((m = p.match(/^categories\[(\d+)\]\.(label|emoji|priority)/))) return `${m[2]}-${m[1]}`;
+	if ((m = p.match(/^categories\[(\d+)\]\.match\.unless/))) return `unless-${m[1]}`;
 	if ((m = p.match(/^categories\[(\d+)\]/))) return `words-${m[1]}`;
+	if ((m = p.match(/^blocked\[(\d+)\]\.(review|unless)/))) return `blocked-${m[2]}-${m[1]}`;
 	if ((m = p.match(/^blocked\[(\d+)\]/))) return `blocked-${m[1]}`;
+	if (p.startsWith('election.votes') || p === 'istat') return 'votes';
 	if ((m = p.match(/^election\.periods\[(\d+)\]\.(name|start|end)/)) && Number(m[1]) === periods - 1 && section === 'period-add') return `period-${m[2]}`;
 	if (p.startsWith('election.persons')) return 'persons';
 	if (p.startsWith('message.template')) return 'template';

@@ -13,9 +13,9 @@ import { when } from '../time';
 
 type Data = {
 	quota?: { perWeek?: unknown; week?: unknown; emergenciesExempt?: unknown; minSpacingMinutes?: unknown; pacing?: unknown; quietHours?: { from?: unknown; to?: unknown } | null; digest?: { enabled?: unknown; maxPriority?: unknown } };
-	categories?: Array<{ id?: unknown; label?: unknown; emoji?: unknown; priority?: unknown; emergency?: unknown; approval?: unknown; match?: { words?: unknown[] } }>;
-	blocked?: Array<{ id?: unknown; reason?: unknown; words?: unknown[] }>;
-	election?: { persons?: unknown[]; periods?: Array<{ name?: unknown; start?: unknown; end?: unknown }> };
+	categories?: Array<{ id?: unknown; label?: unknown; emoji?: unknown; priority?: unknown; emergency?: unknown; approval?: unknown; match?: { words?: unknown[]; unless?: unknown[] } }>;
+	blocked?: Array<{ id?: unknown; reason?: unknown; words?: unknown[]; review?: unknown[]; unless?: unknown[] }>;
+	election?: { persons?: unknown[]; votes?: unknown[]; periods?: Array<{ name?: unknown; start?: unknown; end?: unknown }> };
 	message?: { footer?: unknown; template?: unknown };
 	fallbackCategory?: unknown;
 };
@@ -92,7 +92,8 @@ function electionForms(v: View, d: Data): Html {
 	<div class="col-md-4">${input(v, 'period-end', t('admin.rules.periodEnd'), v.period?.end ?? '', { name: 'end' })}</div></div>
 	<button type="submit" class="btn btn-primary">${t('admin.rules.periodAdd')}</button></form>
 	<form method="post" action="/admin/rules" class="mt-4" novalidate>${hidden(v, 'persons')}
-	${textarea(v, 'persons', t('admin.rules.persons'), list(d.election?.persons), 3)}${submit()}</form></fieldset>`;
+	${textarea(v, 'persons', t('admin.rules.persons'), list(d.election?.persons), 3)}
+	${textarea(v, 'votes', t('admin.rules.votes'), list(d.election?.votes), 2)}${submit()}</form></fieldset>`;
 }
 
 function categoriesForm(v: View, d: Data): Html {
@@ -108,6 +109,7 @@ function categoriesForm(v: View, d: Data): Html {
 		<div class="col-md-3">${input(v, `emoji-${i}`, t('admin.rules.categoryEmoji'), text(c.emoji))}</div>
 		<div class="col-md-4">${input(v, `priority-${i}`, t('admin.rules.categoryPriority'), text(c.priority, '0'))}</div></div>
 		${textarea(v, `words-${i}`, t('admin.rules.categoryWords'), list(c.match?.words), 4)}
+		${textarea(v, `unless-${i}`, t('admin.rules.categoryUnless'), list(c.match?.unless), 2)}
 		${checkbox(`emergency-${i}`, t('admin.rules.categoryEmergency'), c.emergency)}${checkbox(`approval-${i}`, t('admin.rules.categoryApproval'), c.approval)}</div>`,
 	)}${submit()}</fieldset></form>`;
 }
@@ -130,7 +132,8 @@ function blockedForm(v: View, d: Data): Html {
 	${blocked.map((b, i) => {
 		const id = text(b.id);
 		const builtin = (BUILTIN_BLOCKED as readonly string[]).includes(id);
-		return html`<div class="mb-3"><h3 class="h6">${builtin ? t('admin.rules.blockedBuiltin', { id }) : text(b.reason, id)}</h3>${textarea(v, `blocked-${i}`, t('admin.rules.blockedWords'), list(b.words), 3)}</div>`;
+		return html`<div class="mb-3"><h3 class="h6">${builtin ? t('admin.rules.blockedBuiltin', { id }) : text(b.reason, id)}</h3>${textarea(v, `blocked-${i}`, t('admin.rules.blockedWords'), list(b.words), 3)}
+		${textarea(v, `blocked-review-${i}`, t('admin.rules.blockedReview'), list(b.review), 3)}${textarea(v, `blocked-unless-${i}`, t('admin.rules.blockedUnless'), list(b.unless), 3)}</div>`;
 	})}${submit()}</fieldset></form>`;
 }
 
