@@ -4,6 +4,7 @@ import { itAdmin } from './it.admin';
 import { itSubscribers } from './it.subscribers';
 import { itDemo } from './it.demo';
 import { itElection } from './it.election';
+import { itOpinion } from './it.opinion';
 
 export const it = {
 	// Decisions
@@ -224,6 +225,7 @@ export const it = {
 	...itSubscribers,
 	...itDemo,
 	...itElection,
+	...itOpinion,
 } as const;
 
 export type MessageKey = keyof typeof it;

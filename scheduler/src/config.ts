@@ -41,12 +41,28 @@ export type WahaDelivery = Keyed<z.infer<typeof wahaDelivery>>;
 export type EvolutionDelivery = Keyed<z.infer<typeof evolutionDelivery>>;
 export type GatewayDelivery = WahaDelivery | EvolutionDelivery;
 
+/**
+ * A language model's second opinion on the items the rules accept (core/opinion): any OpenAI-compatible
+ * chat-completions API. Off unless configured; the key, when the server needs one, is read from `apiKeyEnv`.
+ */
+const secondOpinion = z
+	.object({
+		url: z.string().url(),
+		model: z.string().min(1),
+		apiKeyEnv: z.string().min(1).optional(),
+		timeoutMs: z.number().int().min(100).max(120_000).default(8000),
+	})
+	.strict();
+
+export type SecondOpinionConfig = Omit<z.infer<typeof secondOpinion>, 'apiKeyEnv'> & { apiKeyEnv?: string; apiKey: string | null };
+
 const channel = z
 	.object({
 		id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
 		name: z.string().min(1).optional(),
 		rules: z.string().min(1),
 		delivery: delivery.default({ kind: 'outbox', file: 'data/outbox.jsonl' }),
+		secondOpinion: secondOpinion.optional(),
 	})
 	.strict();
 
@@ -73,7 +89,14 @@ const fileSchema = z
 	})
 	.strict();
 
-export type ChannelConfig = { id: string; name: string; rules: string; delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } | SubscribersDelivery | GatewayDelivery };
+export type ChannelConfig = {
+	id: string;
+	name: string;
+	rules: string;
+	delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } | SubscribersDelivery | GatewayDelivery;
+	/** Off when absent. */
+	secondOpinion?: SecondOpinionConfig;
+};
 
 export interface Config {
 	apiToken: string;
@@ -164,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 					: c.delivery.kind === 'waha' || c.delivery.kind === 'evolution'
 						? { ...c.delivery, apiKey: gatewayKey(env, c.id, c.delivery.kind, c.delivery.apiKeyEnv) }
 						: c.delivery,
+		...(c.secondOpinion ? { secondOpinion: { ...c.secondOpinion, apiKey: opinionKey(env, c.id, c.secondOpinion.apiKeyEnv) } } : {}),
 	}));
 	let subscribers: SubscriberKeys | null = null;
 	if (channels.some((c) => c.delivery.kind === 'subscribers')) {
@@ -235,6 +259,14 @@ function gatewayKey(env: NodeJS.ProcessEnv, channel: string, kind: 'waha' | 'evo
 	if (key) return key;
 	const what = kind === 'waha' ? 'the WAHA API key (WHATSAPP_API_KEY of the WAHA server)' : 'the Evolution API key (AUTHENTICATION_API_KEY of the server, or the instance token)';
 	throw new ConfigInvalid(`channel "${channel}": ${name} is not set; it holds ${what}. Set it in the environment: the key is never written in the config file.`);
+}
+
+/** The model server's key: none when no variable is named (a local Ollama or vLLM needs none). */
+function opinionKey(env: NodeJS.ProcessEnv, channel: string, name: string | undefined): string | null {
+	if (!name) return null;
+	const key = env[name];
+	if (key) return key;
+	throw new ConfigInvalid(`channel "${channel}": ${name} is not set; it holds the API key of the second opinion's model server (secondOpinion.apiKeyEnv). Set it in the environment: the key is never written in the config file.`);
 }
 
 function demoRules(cwd: string): string {

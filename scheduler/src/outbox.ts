@@ -6,6 +6,8 @@ import { evaluate, textItem } from '../../core/rules';
 import { composeWritten } from '../../core/whatsapp/compose';
 import { LIMITS } from '../../core/whatsapp/limits';
 import { judge, settledOf, type StoredSettled } from './recheck';
+import { heldByOpinion, OPINION_WAIVER, opinionReason, secondOpinion } from './opinion';
+import type { Opinion } from '../../core/opinion';
 import { channelOf, type Context } from './context';
 import { ApiError, invalidState, notFound } from './errors';
 import { localDate, PENDING, toMessage, type Message, type MessageRow, type State } from './model';
@@ -77,7 +79,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	const decision = evaluate(judged, channel.rules, { now, settled: input.item ? settled : { category: input.category ?? null, emergency } });
 	let state: State = decision.verdict === 'accept' ? 'queued' : decision.verdict === 'hold' ? 'held' : 'rejected';
 	const text = input.text === undefined ? decision.text : written(input.text, channel.rules.message.footer);
-	const reasons = input.item ? decision.reasons : [t('scheduler.manual'), ...decision.findings.filter((f) => f.verdict !== 'accept').map((f) => f.reason)];
+	const reasons = input.item ? [...decision.reasons] : [t('scheduler.manual'), ...decision.findings.filter((f) => f.verdict !== 'accept').map((f) => f.reason)];
 	if (input.item) {
 		category = decision.category;
 		priority = input.priority ?? decision.priority;
@@ -89,6 +91,18 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	} else {
 		settled.category = input.category ?? null;
 		settled.emergency = emergency;
+	}
+	// The channel's language model, when it has one, on an item the rules accept (never an emergency:
+	// it must not wait for a model). It can only hold what the rules let through; no answer changes nothing.
+	const model = channel.config.secondOpinion;
+	let opinion: Opinion | null = null;
+	if (input.item && model && decision.verdict === 'accept' && !emergency) {
+		opinion = await secondOpinion(model, input.item);
+		if (opinion.kind === 'concern') {
+			state = 'held';
+			settled.secondOpinion = { model: model.model, category: opinion.category, reason: opinion.reason };
+			reasons.push(opinionReason(settled.secondOpinion));
+		}
 	}
 	let note = state === 'queued' ? t(input.item ? 'scheduler.queued' : 'scheduler.manual') : t(state === 'held' ? 'scheduler.held' : 'scheduler.rejected');
 	const earliestAt = instant(input.earliestAt, 'earliestAt') ?? nowMs;
@@ -113,8 +127,20 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 			type: state === 'rejected' ? 'message.rejected' : state === 'held' ? 'message.held' : 'message.enqueued',
 			messageId: id,
 			actor,
-			details: { dedupeKey, state, category, priority, emergency, justification, reasons, codes: decision.codes, rulesVersion: channel.rulesVersion },
+			details: {
+				dedupeKey, state, category, priority, emergency, justification, reasons, codes: decision.codes, rulesVersion: channel.rulesVersion,
+				...(opinion?.kind === 'concern' ? { secondOpinion: settled.secondOpinion } : opinion?.kind === 'fine' ? { secondOpinion: { model: model?.model, concern: false } } : {}),
+			},
 		});
+		if (opinion?.kind === 'unavailable') {
+			await audit(q, nowMs, {
+				channel: channel.id,
+				type: 'opinion.unavailable',
+				messageId: id,
+				actor,
+				details: { model: model?.model, detail: opinion.detail, state, note: t('scheduler.opinion.unavailable', { model: model?.model ?? '', detail: opinion.detail }) },
+			});
+		}
 		return true;
 	});
 	ctx.metrics.decision(channel.id, created ? state : 'duplicate');
@@ -182,13 +208,14 @@ export function approve(ctx: Context, id: string, actor: string, note?: string):
 		if (rejecting.length) {
 			throw new ApiError(409, 'rules_reject', `the channel rules reject message "${id}": ${rejecting.map((f) => f.reason).join('; ')}`, 'An administrator can override the rules with a justification.');
 		}
+		const opinion = opinionWaived(row);
 		return {
 			from: ['held'],
 			to: row.earliest_at > now ? 'scheduled' : 'queued',
 			note: note ? `${t('scheduler.approved')}: ${note}` : t('scheduler.approved'),
-			set: { settled: waive(row, findings.map((f) => f.key)) },
+			set: { settled: waive(row, [...findings.map((f) => f.key), ...opinion.keys]) },
 			type: 'message.approved',
-			details: { waived: findings.map((f) => f.reason) },
+			details: { waived: [...findings.map((f) => f.reason), ...opinion.reasons] },
 		};
 	});
 }
@@ -207,16 +234,23 @@ export async function override(ctx: Context, id: string, actor: string, justific
 			throw new ApiError(409, 'expired', `message "${id}" has expired: it cannot be sent any more`);
 		}
 		const note = t('scheduler.override', { justification: justification.trim() });
+		const opinion = opinionWaived(row);
 		return {
 			from: ['rejected', 'held'],
 			to: row.earliest_at > now ? 'scheduled' : 'queued',
 			note,
 			reason: note,
-			set: { settled: waive(row, findings.map((f) => f.key)), justification: row.justification ?? justification.trim() },
+			set: { settled: waive(row, [...findings.map((f) => f.key), ...opinion.keys]), justification: row.justification ?? justification.trim() },
 			type: 'message.override',
-			details: { justification: justification.trim(), waived: findings.map((f) => f.reason) },
+			details: { justification: justification.trim(), waived: [...findings.map((f) => f.reason), ...opinion.reasons] },
 		};
 	});
+}
+
+/** A concern of the language model that still holds the message: the office's decision waives it too. */
+function opinionWaived(row: MessageRow): { keys: string[]; reasons: string[] } {
+	const settled = settledOf(row);
+	return settled.secondOpinion && heldByOpinion(settled) ? { keys: [OPINION_WAIVER], reasons: [opinionReason(settled.secondOpinion)] } : { keys: [], reasons: [] };
 }
 
 function waive(row: MessageRow, keys: string[]): string {

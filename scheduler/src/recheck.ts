@@ -7,6 +7,7 @@ import { t } from '../../core/messages';
 import { evaluate, textItem, type Decision, type Finding, type Rules, type Settled } from '../../core/rules';
 import { DIGEST_KEY, isDigestRow } from './digest-key';
 import type { MessageRow, State } from './model';
+import { heldByOpinion, type StoredOpinion } from './opinion';
 import { audit, changeState } from './repo';
 import type { Queryable } from './store';
 
@@ -14,6 +15,8 @@ import type { Queryable } from './store';
 export interface StoredSettled extends Settled {
 	/** The caller wrote the text of an item message: the rules do not compose it again. */
 	ownText?: boolean;
+	/** A language model's concern held it at enqueue (scheduler/src/opinion.ts): only the office releases it. */
+	secondOpinion?: StoredOpinion;
 }
 
 export function settledOf(row: Pick<MessageRow, 'settled'>): StoredSettled {
@@ -117,7 +120,8 @@ export async function rejudgeInTx(q: Queryable, channel: Judge & { id: string },
 			if (await refuseInTx(q, row, check.findings, nowMs, actor, channel.rulesVersion)) refused++;
 			continue;
 		}
-		if (row.state !== 'held') continue;
+		// What the model's concern holds waits for the office, whatever the rules say now.
+		if (row.state !== 'held' || heldByOpinion(settledOf(row))) continue;
 		const note = t('scheduler.recheck.released');
 		const to: State = row.earliest_at > nowMs ? 'scheduled' : 'queued';
 		if (await changeState(q, row, nowMs, ['held'], { state: to, note, reason: note })) {

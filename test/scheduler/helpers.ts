@@ -155,6 +155,8 @@ export interface HarnessOptions {
 	at: string;
 	delivery?: { kind: 'webhook'; url: string };
 	leaseSeconds?: number;
+	/** The channel's language model (config `secondOpinion`, with the key already read). */
+	secondOpinion?: Config['channels'][number]['secondOpinion'];
 }
 
 /** The fixed clock a scheduler under test reads; tests move it. */
@@ -180,7 +182,10 @@ export async function startHarness(kind: Kind, options: HarnessOptions): Promise
 	const clock = testClock(options.at);
 	const config = testConfig(
 		db.database,
-		{ id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir, options.quota), delivery: options.delivery ?? { kind: 'outbox', file: outbox } },
+		{
+			id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir, options.quota), delivery: options.delivery ?? { kind: 'outbox', file: outbox },
+			...(options.secondOpinion ? { secondOpinion: options.secondOpinion } : {}),
+		},
 		{ dispatch: { intervalMs: 1000, leaseSeconds: options.leaseSeconds ?? 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 } },
 	);
 	const scheduler = await startScheduler(config, { clock: clock.now, dispatch: false });
