@@ -6,10 +6,12 @@ import { localDateTime } from '../../core/rules/time';
 import { DateTime } from '../../core/vendor';
 import { parseCommandArgs, readStdin, UsageError } from '../usage';
 import { policyEvalCommand } from './policy-eval';
+import { policyTrainCommand } from './policy-train';
 import { loadRulesOrReport } from './rules';
 
 export const POLICY_HELP = `Usage: banditore policy --rules <file> [--at <time>|published] [--json]
        banditore policy eval <set.jsonl> [--rules FILE] [--json] [--errors N]
+       banditore policy train <set.jsonl> [--out FILE] [--holdout F] [--json]
 
 Reads news items as JSON lines on stdin (what "banditore feed --json" prints) and prints the
 decision of the rules for each one: accept, hold (needs approval) or reject, with the reasons.
@@ -33,6 +35,7 @@ const MAX_LISTED = 10;
 
 export async function policyCommand(args: string[]): Promise<number> {
 	if (args[0] === 'eval') return await policyEvalCommand(args.slice(1));
+	if (args[0] === 'train') return await policyTrainCommand(args.slice(1));
 	const { values, positionals } = parse(args);
 	if (values.help) {
 		process.stdout.write(`${POLICY_HELP}\n`);
