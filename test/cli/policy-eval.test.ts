@@ -2,8 +2,9 @@
 // test/fixtures/policy-eval/mini.jsonl, judged by the shipped rules/meda.yaml, counted by hand:
 //   13 items (1 undated): institutional 9, electoral 2, political 1, commercial 1
 //   bad caught 3/4 (m09 missed); caught 4, of which bad 3 (m12 is institutional)
-//   good blocked 1/9 (m12), held 0/9; category 8/9 (m06 avviso → notizia); emergency 1/1 both ways
-//   election 12/13 (m06 is held, labelled allowed)
+//   good blocked 1/9 (m12), held 0/9; category 7/9 (m07 notizia → avviso: school registrations are
+//   a public-utility notice; m12 notizia → evento: "Giornata della memoria"); emergency 1/1 both ways
+//   election 12/13 (m07 is sent as an avviso, labelled not allowed)
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ describe('banditore policy eval', () => {
 				'Caught items that are bad (precision)     3/4   75.0%',
 				'Good items blocked (rejected)             1/9   11.1%',
 				'Good items held                           0/9    0.0%',
-				'Category right (good items)               8/9   88.9%',
+				'Category right (good items)               7/9   77.8%',
 				'Emergency precision                       1/1  100.0%',
 				'Emergency recall                          1/1  100.0%',
 				'Election period: sent only if allowed   12/13   92.3%',
@@ -54,18 +55,18 @@ describe('banditore policy eval', () => {
 		);
 		expect(run.stdout).toContain(
 			[
-				'Errors: 5 in 4 items',
-				'm06  Nuovi orari dello sportello anagrafe',
-				'  category: expected avviso, got notizia',
-				'    - Categoria «Notizia»: indirizzo con «/novita/»',
-				'  election: expected sent, got not sent (hold)',
+				'Errors: 6 in 4 items',
+				'm07  Iscrizioni al servizio di pre-scuola',
+				'  category: expected notizia, got avviso',
+				'    - Categoria «Avviso»: contiene «Iscrizioni al servizio di pre-scuola»',
+				'  election: expected not sent, got sent (accept)',
 			].join('\n'),
 		);
 		expect(run.stdout).toContain(
 			[
 				'm12  Giornata della memoria: incontro con i militanti della Resistenza',
 				'  decision: expected accept, got reject',
-				'    - Categoria «Notizia»: indirizzo con «/novita/»',
+				'    - Categoria «Evento»: contiene «Giornata della memoria»',
 				'    - Contenuto politico: contiene «militanti»',
 			].join('\n'),
 		);
@@ -79,7 +80,7 @@ describe('banditore policy eval', () => {
 		expect(m.undated).toBe(1);
 		expect(m.bad).toEqual({ total: 4, rejected: 3, held: 0, caught: { count: 3, total: 4, percent: 75 }, precision: { count: 3, total: 4, percent: 75 } });
 		expect(m.good).toEqual({ total: 9, blocked: { count: 1, total: 9, percent: 11.1 }, held: { count: 0, total: 9, percent: 0 } });
-		expect(m.category).toEqual({ count: 8, total: 9, percent: 88.9 });
+		expect(m.category).toEqual({ count: 7, total: 9, percent: 77.8 });
 		expect(m.emergency).toEqual({ precision: { count: 1, total: 1, percent: 100 }, recall: { count: 1, total: 1, percent: 100 } });
 		expect(m.election).toEqual({ count: 12, total: 13, percent: 92.3 });
 		expect(m.confusion).toEqual({
@@ -89,10 +90,11 @@ describe('banditore policy eval', () => {
 		});
 		expect(m.byKind.institutional).toEqual({ total: 9, accept: 8, hold: 0, reject: 1 });
 		expect(m.errors.map((e: { id: string; measure: string }) => `${e.id} ${e.measure}`)).toEqual([
-			'm06 category',
-			'm06 election',
+			'm07 category',
+			'm07 election',
 			'm09 decision',
 			'm12 decision',
+			'm12 category',
 			'm13 decision',
 		]);
 	});
@@ -100,10 +102,10 @@ describe('banditore policy eval', () => {
 	it('--errors N lists the first N errors; 0 lists none but still counts them', () => {
 		const one = banditore(['policy', 'eval', MINI, '--errors', '1']);
 		expect(one.code).toBe(0);
-		expect(one.stdout).toContain('Errors: 5 in 4 items; the first 1 (--errors N for more)\nm06  Nuovi orari dello sportello anagrafe\n  category:');
+		expect(one.stdout).toContain('Errors: 6 in 4 items; the first 1 (--errors N for more)\nm07  Iscrizioni al servizio di pre-scuola\n  category:');
 		expect(one.stdout).not.toContain('election: expected');
 		const none = banditore(['policy', 'eval', MINI, '--errors', '0']);
-		expect(none.stdout).toMatch(/Errors: 5 in 4 items; the first 0 \(--errors N for more\)\n$/);
+		expect(none.stdout).toMatch(/Errors: 6 in 4 items; the first 0 \(--errors N for more\)\n$/);
 		expect(banditore(['policy', 'eval', MINI, '--errors', 'many']).code).toBe(2);
 	});
 

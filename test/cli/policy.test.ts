@@ -42,7 +42,7 @@ function feedFile(): string {
 					category: 'Protezione civile',
 				},
 				{ guid: 'vota', title: 'Vota la lista civica per il futuro di Meda', link: `${SITE}/novita/appello`, pubDate: 'Wed, 01 Apr 2026 09:00:00 +0200' },
-				{ guid: 'vecchia', title: 'Nuovi orari della biblioteca', link: `${SITE}/novita/biblioteca`, pubDate: 'Mon, 02 Mar 2026 10:00:00 +0100' },
+				{ guid: 'vecchia', title: 'La biblioteca si rinnova', link: `${SITE}/novita/biblioteca`, pubDate: 'Mon, 02 Mar 2026 10:00:00 +0100' },
 			],
 			'Città di Meda - Novità',
 		),
@@ -81,7 +81,7 @@ describe('banditore policy', () => {
 				category: 'emergenza',
 				emergency: true,
 				reasons: [
-					'Categoria «Emergenza»: categoria del sito «Protezione civile»',
+					'Categoria «Emergenza»: contiene «Allerta meteo arancione»',
 					'Emergenza: fuori dal limite settimanale, da registrare con la motivazione',
 				],
 			}),
