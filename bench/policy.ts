@@ -77,27 +77,21 @@ function makeItems(extra: string[]): NewsItem[] {
 	return items;
 }
 
-function main(): void {
-	const root = join(__dirname, '..', '..');
-	const data = parseDocument(readFileSync(join(root, 'rules', 'meda.yaml'), 'utf8')).toJS() as {
-		blocked: Array<{ id: string; words?: string[] }>;
-		election: { periods: unknown[] };
-	};
-	const unique = new Set<string>();
-	while (unique.size < EXTRA_WORDS) unique.add(unique.size % 3 === 0 ? `${word()} ${word()}` : word());
-	const extra = [...unique];
-	data.blocked.push({ id: 'ufficio', words: extra, ...{ reason: 'Parola esclusa dall’ufficio' } });
-	// An election period in force half of the time, so that path is measured too.
-	data.election.periods = [{ name: 'Comunali', start: '2026-03-25', end: '2026-04-05 15:00' }];
+interface Run {
+	compileMs: number;
+	rate: number;
+	best: number;
+	counts: Record<'accept' | 'hold' | 'reject', number>;
+	entries: number;
+}
 
+/** The rules compiled from `data`, then every item judged ROUNDS times: the median rate. */
+function measure(data: unknown, items: NewsItem[], now: Date): Run {
 	const t0 = performance.now();
 	const compiled = rulesFromObject(data);
 	const compileMs = performance.now() - t0;
 	if (!compiled.ok) throw new Error(JSON.stringify(compiled.problems, null, 2));
 	const rules = compiled.rules;
-	const items = makeItems(extra);
-	const now = new Date('2026-04-01T10:00:00Z');
-
 	for (let i = 0; i < 1000; i++) evaluate(items[i], rules, { now });
 	const rates: number[] = [];
 	let last: Decision[] = [];
@@ -109,13 +103,39 @@ function main(): void {
 	rates.sort((a, b) => a - b);
 	const counts = { accept: 0, hold: 0, reject: 0 };
 	for (const d of last) counts[d.verdict]++;
-	const words = rules.blocked.reduce((n, b) => n + b.words.size, 0);
+	return { compileMs, rate: rates[Math.floor(ROUNDS / 2)], best: rates[ROUNDS - 1], counts, entries: rules.blocked.reduce((n, b) => n + b.words.size, 0) };
+}
+
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+function main(): void {
+	const root = join(__dirname, '..', '..');
+	const data = parseDocument(readFileSync(join(root, 'rules', 'meda.yaml'), 'utf8')).toJS() as {
+		blocked: Array<{ id: string; words?: string[] }>;
+		election: { periods: unknown[]; calendar?: boolean };
+		classifier?: { enabled: boolean };
+	};
+	const unique = new Set<string>();
+	while (unique.size < EXTRA_WORDS) unique.add(unique.size % 3 === 0 ? `${word()} ${word()}` : word());
+	const extra = [...unique];
+	data.blocked.push({ id: 'ufficio', words: extra, ...{ reason: 'Parola esclusa dall’ufficio' } });
+	// An election period in force half of the time, so that path is measured too.
+	data.election.periods = [{ name: 'Comunali', start: '2026-03-25', end: '2026-04-05 15:00' }];
+	data.election.calendar = false;
+	const items = makeItems(extra);
+	const now = new Date('2026-04-01T10:00:00Z');
+	// The baseline is the rules alone; then the same rules with the learned classifier on.
+	const alone = measure({ ...data, classifier: { enabled: false } }, items, now);
+	const withClassifier = measure({ ...data, classifier: { enabled: true } }, items, now);
+	const costUs = (1 / withClassifier.rate - 1 / alone.rate) * 1e6;
+	const line = (name: string, r: Run): string =>
+		`  ${name.padEnd(18)} ${n(r.rate).padStart(7)} items/s (best ${n(r.best)}), ${(1e6 / r.rate).toFixed(1)} µs/item; verdicts accept ${r.counts.accept}, hold ${r.counts.hold}, reject ${r.counts.reject}; compile ${r.compileMs.toFixed(0)} ms`;
 	process.stdout.write(
 		[
-			`bench:policy  ${ITEMS} items, Meda rules + ${EXTRA_WORDS} extra blocked words (${words} blocked entries in all)`,
-			`  compile rules: ${compileMs.toFixed(1)} ms`,
-			`  verdicts: accept ${counts.accept}, hold ${counts.hold}, reject ${counts.reject}`,
-			`  median of ${ROUNDS} rounds: ${Math.round(rates[Math.floor(ROUNDS / 2)]).toLocaleString('en-US')} items/s (best ${Math.round(rates[ROUNDS - 1]).toLocaleString('en-US')})`,
+			`bench:policy  ${ITEMS} items, Meda rules + ${EXTRA_WORDS} extra blocked words (${alone.entries} blocked entries in all), median of ${ROUNDS} rounds`,
+			line('rules alone', alone),
+			line('+ classifier', withClassifier),
+			`  classifier cost: ${costUs.toFixed(1)} µs per item; with it ${(withClassifier.rate / alone.rate * 100).toFixed(0)}% of the rules-alone rate (baseline)`,
 			'',
 		].join('\n'),
 	);

@@ -2,6 +2,7 @@
 // banditore: the same core as the n8n nodes, from a terminal.
 import { BanditoreError } from '../core/errors';
 import { INSTALLED_CALENDAR, useInstalledCalendar } from '../core/election';
+import { INSTALLED_CLASSIFIER, useInstalledModel } from '../core/classifier/active';
 import { adminCommand } from './commands/admin';
 import { demoCommand } from './commands/demo';
 import { electionCommand } from './commands/election';
@@ -37,6 +38,8 @@ Commands:
                        Judge news items (JSON lines on stdin) against the rules
   policy eval <set.jsonl>
                        Measure the rules against a labelled set: bad items caught, good ones blocked
+  policy train <set.jsonl>
+                       Train the classifier on a comune's own labelled news (data/classifier.json)
   demo [<url-or-file>] A week of the channel, simulated: what would be posted and why not the rest
   scheduler            Start the scheduler service (see scheduler/README.md)
   quota [--channel ID] This week's messages used, in flight and left, per channel
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
 	// The same election calendar as the scheduler: the shipped one, with an installed update.
 	const calendar = process.env.BANDITORE_ELECTION_CALENDAR;
 	if (name !== 'election' || args[0] !== 'update') useInstalledCalendar(calendar || INSTALLED_CALENDAR, !!calendar);
+	// And the same classifier: the one the comune trained, when there is one.
+	if (name !== 'policy' || args[0] !== 'train') useInstalledModel(process.env.BANDITORE_CLASSIFIER || INSTALLED_CLASSIFIER);
 	return await command(args);
 }
 

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { SourceKind } from '../item';
 import { t } from '../messages';
 import { checkRules } from './check';
+import { activeModel } from '../classifier/active';
 import { activeCalendar, periodsFor, type CalendarPeriod } from '../election';
 import { BUILTIN_BLOCKED, BUILTIN_LISTS, isBuiltinBlocked, type BuiltinBlocked } from './defaults';
 import { compilePattern, fold, phraseMatcher } from './match';
@@ -105,6 +106,7 @@ function build(data: RulesData): Rules {
 			...compilePeriods(data),
 		},
 		message: { ...data.message },
+		classifier: data.classifier.enabled ? { model: activeModel(), threshold: data.classifier.threshold } : null,
 		digest: createHash('sha256').update(JSON.stringify(data)).digest('hex'),
 		data,
 	});

@@ -3,6 +3,7 @@
 import type { NewsItem, SourceKind } from '../item';
 import { t } from '../messages';
 import { isRules } from './compile';
+import { classify } from '../classifier/model';
 import { formatMessage } from '../whatsapp/compose';
 import { fold, stripAccents, tokenize, type PhraseMatcher, type Token } from './match';
 import { eventDates, eventExpiresAt } from './event-date';
@@ -112,6 +113,14 @@ function decide(item: NewsItem, rules: Rules, nowMs: number, settled: Settled): 
 	}
 
 	if (category?.approval) add('approval', t('reason.approval', { label: category.label }), 'hold', `approval:${category.id}`);
+	// A second look by the learned classifier: it can only send an item the rules let through to the
+	// office, never an emergency, nor a text the office wrote itself.
+	if (rules.classifier && !emergency && item.link && worst(findings) === 'accept') {
+		const c = classify(rules.classifier.model, item);
+		if (c.concern >= rules.classifier.threshold) {
+			add('classifier.review', t('reason.classifier', { kind: t(`classifier.${c.concernKind}`), percent: Math.round(c.concern * 100) }), 'hold');
+		}
+	}
 	let verdict = worst(findings);
 	if (emergency && verdict !== 'reject') {
 		add('emergency', t(rules.quota.emergenciesExempt ? 'reason.emergencyExempt' : 'reason.emergencyCounted'));

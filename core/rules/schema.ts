@@ -1,6 +1,7 @@
 // The shape of a rules file. Zod checks structure and types (unknown keys are errors, so typos never
 // pass silently); meaning (times, dates, regexes, references between sections) is checked in check.ts.
 import { z } from '../vendor';
+import { CONCERN_THRESHOLD } from '../classifier/model';
 import { DEFAULT_MAX_LENGTH, DEFAULT_TEMPLATE, DEFAULT_TIMEZONE } from './defaults';
 
 const list = z.array(z.string()).default([]);
@@ -130,6 +131,11 @@ export const rulesSchema = z
 			.strict()
 			.default({}),
 		blocked: z.array(blockedSchema).optional(),
+		/** The learned classifier: an item it finds electoral, political or commercial goes to the office. */
+		classifier: z
+			.object({ enabled: z.boolean().default(true), threshold: z.number().min(0.5).max(0.99).default(CONCERN_THRESHOLD) })
+			.strict()
+			.default({}),
 		election: electionSchema.default({}),
 		message: messageSchema.default({}),
 	})

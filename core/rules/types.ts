@@ -2,6 +2,7 @@
 import type { SourceKind } from '../item';
 import type { PhraseMatcher } from './match';
 import type { RulesData } from './schema';
+import type { Model } from '../classifier/model';
 
 export interface RuleProblem {
 	/** Where in the file, as `categories[2].match.words[0]`; empty for the whole file. */
@@ -125,6 +126,8 @@ export interface Rules {
 	readonly blocked: readonly BlockedRule[];
 	readonly election: ElectionRules;
 	readonly message: MessageSettings;
+	/** The learned classifier and its threshold, or null when the rules switch it off. */
+	readonly classifier: { model: Model; threshold: number } | null;
 	/** sha256 of the validated rules: what the audit log records on a rules change. */
 	readonly digest: string;
 	/** The validated data with defaults filled in (plain JSON). */

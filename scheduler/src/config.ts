@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { INSTALLED_CALENDAR } from '../../core/election';
+import { INSTALLED_CLASSIFIER } from '../../core/classifier/active';
 import { parseDocument, z } from '../../core/vendor';
 import { gatewayTimeoutMs } from './delivery/gateway';
 import type { Database } from './store';
@@ -115,6 +116,8 @@ export interface Config {
 	admin?: { user: string | null; password: string | null; sessionHours: number };
 	/** An election calendar update (`banditore election update`): required when named, used when present. */
 	electionCalendar?: { file: string; required: boolean };
+	/** A classifier model a comune trained on its own news (`banditore policy train`), used when present. */
+	classifierModel?: string;
 }
 
 export class ConfigInvalid extends Error {
@@ -240,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		electionCalendar: env.BANDITORE_ELECTION_CALENDAR
 			? { file: at(env.BANDITORE_ELECTION_CALENDAR, cwd), required: true }
 			: { file: at(INSTALLED_CALENDAR, cwd), required: false },
+		classifierModel: at(env.BANDITORE_CLASSIFIER || INSTALLED_CLASSIFIER, cwd),
 		admin: {
 			user: env.BANDITORE_ADMIN_USER || null,
 			password: env.BANDITORE_ADMIN_PASSWORD || null,

@@ -5,6 +5,7 @@ import { buildApp } from './api/app';
 import { bootstrapAdmin } from './admin/bootstrap';
 import { ConfigError, syncChannel, watchRules, type Channel } from './channels';
 import { useInstalledCalendar } from '../../core/election';
+import { useInstalledModel } from '../../core/classifier/active';
 import type { BanditoreError } from '../../core/errors';
 import type { Config } from './config';
 import type { Clock, Context } from './context';
@@ -63,10 +64,11 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	const clock = options.clock ?? (() => new Date());
 	const store = options.store ?? openStore(config.database);
 	await store.migrate();
-	// Rules compile with the election calendar: an installed update is read before any of them.
-	if (config.electionCalendar) {
+	// Rules compile with the election calendar and the classifier: what is installed is read before any of them.
+	if (config.electionCalendar || config.classifierModel) {
 		try {
-			useInstalledCalendar(config.electionCalendar.file, config.electionCalendar.required);
+			if (config.electionCalendar) useInstalledCalendar(config.electionCalendar.file, config.electionCalendar.required);
+			if (config.classifierModel) useInstalledModel(config.classifierModel);
 		} catch (error) {
 			throw new ConfigError(`${(error as Error).message} ${(error as BanditoreError).hint ?? ''}`.trim());
 		}

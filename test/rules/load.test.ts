@@ -88,7 +88,7 @@ describe('file rotti: problemi con riga, colonna e suggerimento, mai regole', ()
 				line: 10,
 				column: 1,
 				message: 'Chiave sconosciuta «colore»',
-				hint: 'Chiavi ammesse qui: version, comune, istat, channel, timezone, quota, categories, fallbackCategory, expiry, blocked, election, message.',
+				hint: 'Chiavi ammesse qui: version, comune, istat, channel, timezone, quota, categories, fallbackCategory, expiry, blocked, classifier, election, message.',
 			},
 		],
 		[
@@ -305,7 +305,8 @@ describe('la guida rules/README.md', () => {
 	test('spiega tutte le chiavi dello schema', () => {
 		for (const key of ['version', 'comune', 'channel', 'timezone', 'perWeek', 'week', 'emergenciesExempt', 'minSpacingMinutes', 'quietHours', 'pacing',
 			'id', 'label', 'emoji', 'priority', 'emergency', 'approval', 'sourceCategories', 'urlPaths', 'words', 'patterns', 'sourceKinds', 'afterEvent',
-			'maxAgeHours', 'fallbackCategory', 'reason', 'defaults', 'exclude', 'pass', 'reject', 'persons', 'dropImages', 'periods', 'template', 'footer', 'maxLength']) {
+			'maxAgeHours', 'fallbackCategory', 'reason', 'defaults', 'exclude', 'pass', 'reject', 'persons', 'dropImages', 'periods', 'template', 'footer', 'maxLength',
+			'istat', 'review', 'unless', 'calendar', 'votes', 'classifier', 'threshold']) {
 			expect(readme).toContain(`\`${key}`);
 		}
 	});
