@@ -14,6 +14,7 @@ import {
 	type LabelledEntry,
 	type Ratio,
 } from '../../core/rules/eval';
+import { readJsonLines } from '../json-lines';
 import { parseCommandArgs, UsageError } from '../usage';
 import { loadRulesOrReport } from './rules';
 
@@ -96,31 +97,17 @@ async function readSet(file: string): Promise<string> {
 
 /** Every line checked before anything is judged: one bad label would skew every figure. */
 export function parseSet(text: string): { entries: LabelledEntry[]; problems: string[] } {
-	const entries: LabelledEntry[] = [];
-	const problems: string[] = [];
 	const lines = new Map<string, number>();
-	text.split(/\r?\n/).forEach((line, index) => {
-		if (!line.trim()) return;
-		const where = `line ${index + 1}`;
-		let value: unknown;
-		try {
-			value = JSON.parse(line);
-		} catch (error) {
-			problems.push(`${where}: not valid JSON (${(error as Error).message}).`);
-			return;
-		}
+	const { values, problems } = readJsonLines<LabelledEntry>(text, (value, line) => {
 		const problem = entryProblem(value);
-		if (problem) {
-			problems.push(`${where}: ${problem}.`);
-			return;
-		}
+		if (problem) return { problem: `${problem}.` };
 		const entry = value as LabelledEntry;
 		const first = lines.get(entry.id);
-		if (first !== undefined) problems.push(`${where}: id "${entry.id}" is already on line ${first}.`);
-		else lines.set(entry.id, index + 1);
-		entries.push(entry);
+		if (first !== undefined) return { problem: `id "${entry.id}" is already on line ${first}.` };
+		lines.set(entry.id, line);
+		return { value: entry };
 	});
-	return { entries, problems };
+	return { entries: values, problems };
 }
 
 function entryProblem(value: unknown): string | null {

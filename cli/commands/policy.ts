@@ -4,6 +4,7 @@ import { evaluate, type Decision, type Rules, type Verdict } from '../../core/ru
 import { publishedAt } from '../../core/rules/eval';
 import { localDateTime } from '../../core/rules/time';
 import { DateTime } from '../../core/vendor';
+import { readJsonLines } from '../json-lines';
 import { parseCommandArgs, readStdin, UsageError } from '../usage';
 import { policyEvalCommand } from './policy-eval';
 import { policyTrainCommand } from './policy-train';
@@ -85,30 +86,13 @@ function parseTime(text: string, zone: string): Date {
 }
 
 export function parseLines(text: string): { items: NewsItem[]; problems: string[] } {
-	const items: NewsItem[] = [];
-	const problems: string[] = [];
-	text.split(/\r?\n/).forEach((line, index) => {
-		if (!line.trim()) return;
-		const where = `line ${index + 1}`;
-		let value: unknown;
-		try {
-			value = JSON.parse(line);
-		} catch (error) {
-			problems.push(`${where}: not valid JSON (${(error as Error).message}).`);
-			return;
-		}
-		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-			problems.push(`${where}: not a JSON object; each line must be one news item.`);
-			return;
-		}
+	const { values, problems } = readJsonLines<NewsItem>(text, (value) => {
+		if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: 'not a JSON object; each line must be one news item.' };
 		const missing = missingNewsFields(value);
-		if (missing.length) {
-			problems.push(`${where}: not a news item, it has no ${missing.map((field) => `"${field}"`).join(' and no ')} text.`);
-			return;
-		}
-		items.push(value as NewsItem);
+		if (missing.length) return { problem: `not a news item, it has no ${missing.map((field) => `"${field}"`).join(' and no ')} text.` };
+		return { value: value as NewsItem };
 	});
-	return { items, problems };
+	return { items: values, problems };
 }
 
 function decisionLine(item: NewsItem, d: Decision) {

@@ -65,7 +65,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('categories added and removed on the
 
 	test('a new category is a new version with its author, the file\'s text and comments kept, and judges items at once', async () => {
 		if (skip) return;
-		expect((await categoryOf('orari-1', 'Nuovi orari della biblioteca civica')).category).toBe('notizia');
+		expect((await categoryOf('orari-1', 'Nuovi arrivi nella biblioteca civica')).category).toBe('notizia');
 		const page = await add({ label: 'Biblioteca e Città', emoji: '📚', priority: '50', words: 'biblioteca\nprestito libri', approval: 'on' });
 		expect(page.status).toBe(303);
 		expect(page.location).toBe('/admin/rules?channel=meda&done=saved');
@@ -75,7 +75,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('categories added and removed on the
 		// Only the new lines: every comment and alignment of the office's file stays as it was.
 		expect(after.source).toBe(before.source.replace('maxAgeHours: 96\n', `maxAgeHours: 96\n${block}`));
 		expect(ids()).toEqual(['emergenza', 'allerta-meteo', 'ordinanza', 'avviso', 'evento', 'notizia', 'biblioteca-e-citta']);
-		const message = await categoryOf('orari-2', 'Nuovi orari della biblioteca civica');
+		const message = await categoryOf('orari-2', 'Nuovi arrivi nella biblioteca civica');
 		expect([message.category, message.state]).toEqual(['biblioteca-e-citta', 'held']);
 		// The same label again is a duplicate.
 		expect((await add({ label: 'biblioteca e citta', words: 'libri' })).text).toContain('Esiste già una categoria');
@@ -120,7 +120,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('categories added and removed on the
 		expect(page.status).toBe(303);
 		const source = (await versions()).at(-1)!.source;
 		expect(source).toContain('maxAgeHours: 96\n\n# "Qualsiasi evento/avviso pubblicato sul sito istituzionale"');
-		expect((await categoryOf('orari-3', 'Nuovi orari della biblioteca civica')).category).toBe('notizia');
+		expect((await categoryOf('orari-3', 'Nuovi arrivi nella biblioteca civica')).category).toBe('notizia');
 
 		const count = (await versions()).length;
 		const fallback = await c.get('/admin/rules/category-remove?channel=meda&id=notizia');

@@ -64,9 +64,8 @@ describe.each<Kind>(['sqlite', 'postgres'])('election callout on %s', (kind) => 
 			'Il Comune di Meda vota alle «Elezioni comunali 2024 (turno ordinario)»? Se sì, aggiungete «comunali-2024» ai voti confermati nelle regole (<a href="/admin/rules?channel=meda">',
 		);
 		expect(box).toContain('Il periodo è già iniziato (dal 24/04/2024 00:00 al 24/06/2024 15:00)');
-		// Later rounds too, not yet started.
-		expect(box).toContain('«Elezioni comunali 2025 (turno ordinario)»? Se sì, aggiungete «comunali-2025»');
-		expect(box).toContain('Il periodo andrebbe dal 10/04/2025 00:00 al 09/06/2025 15:00.');
+		// A round a year away is not asked about yet: only those under way or due within about four months.
+		expect(box).not.toContain('comunali-2025');
 		// Past votes are not offered.
 		expect(box).not.toContain('comunali-2023');
 	});
@@ -162,11 +161,9 @@ describe('election view model', () => {
 		expect(view?.comune).toBe('Meda');
 		expect(view?.current.map((p) => [p.name, p.start, p.end])).toEqual([['Elezioni europee 2024', '11/04/2024 00:00', '09/06/2024 23:00']]);
 		expect(view?.next).toBeNull();
-		expect(view?.possible.map((p) => [p.vote, p.running])).toEqual([
-			['comunali-2024', true],
-			['comunali-2025', false],
-			['comunali-2026', false],
-		]);
+		expect(view?.possible.map((p) => [p.vote, p.running])).toEqual([['comunali-2024', true]]);
+		// Within four months of its comizi, the 2025 round is asked about before it starts.
+		expect(electionView(rules, new Date('2025-01-15T10:00:00Z'))?.possible.map((p) => [p.vote, p.running])).toEqual([['comunali-2025', false]]);
 		expect(electionView(rules, new Date('2030-01-01T00:00:00Z'))).toBeNull();
 	});
 

@@ -223,7 +223,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('rules decisions and overrides on th
 		if (skip) return;
 		const added = await admin.saveRules({ section: 'category-add', label: 'Biblioteca', emoji: '📚', priority: '50', words: 'biblioteca', approval: 'on' });
 		expect(added.status).toBe(303);
-		const message = await viaApi('biblioteca-1', 'Nuovi orari della biblioteca civica');
+		const message = await viaApi('biblioteca-1', 'Nuovi arrivi nella biblioteca civica');
 		expect(message.state).toBe('held');
 		const why = t('reason.approval', { label: 'Biblioteca' });
 		expect(message.reasons).toContain(why);

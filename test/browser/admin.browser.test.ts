@@ -127,8 +127,8 @@ suite('admin page in headless Chromium', () => {
 			{
 				item: {
 					id: 'https://www.comune.meda.mb.it/notizie/biblioteca',
-					title: 'Biblioteca: nuovi orari <script>alert(1)</script>',
-					summary: 'Da lunedì la biblioteca civica apre anche il sabato mattina.',
+					title: 'Biblioteca: nuovi arrivi <script>alert(1)</script>',
+					summary: 'Da lunedì in biblioteca civica i libri del nuovo anno.',
 					link: 'https://www.comune.meda.mb.it/notizie/biblioteca',
 					publishedAt: '2026-06-10T07:30:00.000Z',
 					updatedAt: null,
@@ -142,7 +142,7 @@ suite('admin page in headless Chromium', () => {
 		expect(message.state).toBe('held');
 		await page.getByRole('link', { name: 'Coda' }).click();
 		const card = page.locator(`#m-${message.id}`);
-		await expect(card.locator('.wa-bubble').textContent()).resolves.toContain('Biblioteca: nuovi orari <script>alert(1)</script>');
+		await expect(card.locator('.wa-bubble').textContent()).resolves.toContain('Biblioteca: nuovi arrivi <script>alert(1)</script>');
 		// Why it waits, in plain sight above the preview.
 		await expect(card.getByRole('note', { name: 'Perché aspetta' }).textContent()).resolves.toContain('Periodo elettorale «Comunali 2026»');
 		await shot('queue');

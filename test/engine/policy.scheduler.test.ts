@@ -45,7 +45,7 @@ function news(id: string, title: string, path: string, categories: string[] = []
 
 const ordinanza = news('ordinanza', 'Ordinanza: chiusura del parco di via Roma per potatura', '/ordinanze/parco', ['Ordinanze']);
 const vota = news('vota', 'Vota la lista civica per il futuro di Meda', '/novita/appello');
-const biblioteca = news('biblioteca', 'Nuovi orari della biblioteca civica', '/novita/orari-biblioteca', ['Notizie']);
+const biblioteca = news('biblioteca', 'Nuovi arrivi nella biblioteca civica', '/novita/arrivi-biblioteca', ['Notizie']);
 const concerto = news('concerto', 'Concerto di primavera in piazza', '/eventi/concerto', ['Eventi']);
 const MORNING = [ordinanza, vota, biblioteca, concerto];
 

@@ -1,6 +1,7 @@
 // The election callout of the dashboard (issue #12): the period of L. 28/2000 art. 9 in force, or the
 // next one, and the calendar votes the office should confirm, as plain data the page renders.
-import { activeCalendar, comuneByIstat, periodsFor } from '../../../core/election';
+import { comuneByIstat } from '../../../core/election';
+import { periodsAt } from '../../../core/rules/periods';
 import { t } from '../../../core/messages';
 import type { ElectionPeriod, Rules } from '../../../core/rules/types';
 import { when } from './time';
@@ -72,20 +73,6 @@ function view(period: ElectionPeriod, zone: string): PeriodView {
 	};
 }
 
-/** The vote id a compiled calendar period carries, when the rules keep it. */
-const voteOf = (period: ElectionPeriod): string | undefined => (period as ElectionPeriod & { id?: string }).id;
-
-/** The calendar vote ids of the comune's periods, by name and instants, for rules that do not keep them. */
-function voteIds(rules: Rules): Map<string, string> {
-	const ids = new Map<string, string>();
-	const istat = rules.data.istat;
-	if (istat === undefined) return ids;
-	const result = periodsFor(activeCalendar(), istat);
-	if (!result.ok) return ids;
-	for (const p of result.periods) ids.set(`${p.name}|${Date.parse(p.start)}|${Date.parse(p.end)}`, p.id);
-	return ids;
-}
-
 export function electionEffects(rules: Rules): ElectionEffects {
 	const { pass, reject } = rules.election;
 	const out: ElectionEffects = { pass: [], hold: [], reject: [], holdUncategorised: rules.fallbackCategory === null, dropImages: rules.election.dropImages, persons: rules.data.election.persons.length > 0 };
@@ -104,18 +91,17 @@ export function electionEffects(rules: Rules): ElectionEffects {
 export function electionView(rules: Rules, now: Date): ElectionView | null {
 	const ms = now.getTime();
 	const zone = rules.timezone;
-	const periods = rules.election.periods;
-	const current = periods.filter((p) => p.startMs <= ms && ms < p.endMs);
-	const later = current.length === 0 ? periods.filter((p) => p.startMs > ms).sort((a, b) => a.startMs - b.startMs)[0] : undefined;
-	const open = rules.election.possible.filter((p) => ms < p.endMs);
-	if (current.length === 0 && !later && open.length === 0) return null;
-	const ids = open.some((p) => !voteOf(p)) ? voteIds(rules) : new Map<string, string>();
+	const current = rules.election.periods.filter((p) => p.startMs <= ms && ms < p.endMs);
+	// The next one and the rounds to confirm as the CLI and the demo say them (core/rules/periods.ts).
+	const { next, toConfirm } = periodsAt(rules, now);
+	const later = current.length === 0 ? next : null;
+	if (current.length === 0 && !later && toConfirm.length === 0) return null;
 	const istat = rules.data.istat;
 	return {
 		comune: (istat !== undefined ? comuneByIstat(istat)?.name : undefined) ?? rules.comune,
 		current: current.map((p) => view(p, zone)),
 		next: later ? view(later, zone) : null,
-		possible: open.map((p) => ({ ...view(p, zone), vote: voteOf(p) ?? ids.get(`${p.name}|${p.startMs}|${p.endMs}`) ?? null, running: p.startMs <= ms })),
+		possible: toConfirm.map((p) => ({ ...view(p, zone), vote: p.id ?? null, running: p.startMs <= ms })),
 		effects: electionEffects(rules),
 	};
 }
