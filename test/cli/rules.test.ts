@@ -8,9 +8,18 @@ const fixture = (name: string) => `test/fixtures/rules/${name}.yaml`;
 const lines = (text: string) => text.split('\n').filter(Boolean);
 
 describe('banditore rules check', () => {
+	// A day with no election period near (the calendar's periods are said otherwise: test/cli/election.test.ts).
+	const QUIET = ['--at', '2026-12-06T10:00:00Z'];
+
 	it('prints nothing and exits 0 for the shipped rules files', () => {
-		expect(banditore('rules', 'check', 'rules/meda.yaml')).toEqual({ code: 0, stdout: '', stderr: '' });
-		expect(banditore('rules', 'check', 'rules/meda.yaml', 'rules/magenta.yaml')).toEqual({ code: 0, stdout: '', stderr: '' });
+		expect(banditore('rules', 'check', 'rules/meda.yaml', ...QUIET)).toEqual({ code: 0, stdout: '', stderr: '' });
+		expect(banditore('rules', 'check', 'rules/meda.yaml', 'rules/magenta.yaml', ...QUIET)).toEqual({ code: 0, stdout: '', stderr: '' });
+	});
+
+	it('says the election period in force for the comune the rules name', () => {
+		const run = banditore('rules', 'check', 'rules/magenta.yaml', '--at', '2024-05-01T10:00:00Z');
+		expect(run).toMatchObject({ code: 0, stderr: '' });
+		expect(run.stdout).toContain('magenta.yaml: Periodo elettorale in corso: «Elezioni europee 2024», fino al 09/06/2024 23:00 (L. 28/2000, art. 9)');
 	});
 
 	it.each([

@@ -225,6 +225,22 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 		return { status: page.status, html: await page.text() };
 	}
 
+	/**
+	 * The execution `n8n execute --rawOutput` prints: the JSON object between the lines n8n logs
+	 * before and, in some releases and runs, after it.
+	 */
+	function rawOutput(stdout: string): unknown {
+		const start = stdout.indexOf('{');
+		for (let end = stdout.lastIndexOf('}'); end > start; end = stdout.lastIndexOf('}', end - 1)) {
+			try {
+				return JSON.parse(stdout.slice(start, end + 1));
+			} catch {
+				// Text after the object that ends here, or not its end yet: try the previous brace.
+			}
+		}
+		throw new Error(`n8n execute printed no execution JSON:\n${stdout.slice(0, 2000)}`);
+	}
+
 	test('Sito → coda, run by `n8n execute`, sends every item to the scheduler, which decides with the channel rules', async () => {
 		// Paused while queueing, so that dispatch sees the whole batch at once (priority, not arrival, decides).
 		await api('/v1/channels/demo/pause', { method: 'POST' });
@@ -233,7 +249,7 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 			cwd: ready.n8nEnv.N8N_USER_FOLDER,
 			maxBuffer: 64 * 1024 * 1024,
 		});
-		const execution = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+		const execution = rawOutput(stdout) as {
 			data: { resultData: { error?: unknown; runData: Record<string, Array<{ data: { main: Array<Array<{ json: { title?: string; decision?: { reasons: string[] } } }>> } }>> } };
 		};
 		expect(execution.data.resultData.error).toBeUndefined();
