@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { refreshChannels } from '../../scheduler/src/channels';
 import { startScheduler } from '../../scheduler/src/index';
+import { enqueue } from '../../scheduler/src/outbox';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
 import { Client, quotaForm, startAdmin, type AdminHarness } from './helpers';
 
@@ -90,6 +91,20 @@ describe.each<Kind>(['sqlite', 'postgres'])('rules on the admin page on %s', (ki
 		const removed = await save({ section: 'period-remove', index: '0' });
 		expect(removed.status).toBe(303);
 		expect(channel().rules.election.periods.filter((p) => p.origin === 'local')).toHaveLength(0);
+	});
+
+	test('a word blocked on the rules page stops a queued message at once, before any dispatch, and the log says so', async () => {
+		if (skip) return;
+		const link = 'https://www.comune.meda.mb.it/novita/fiera-di-giugno';
+		const { message } = await enqueue(ctx(), 'meda', { item: { id: link, title: 'Fiera di giugno in piazza', summary: '', link, publishedAt: NOW, updatedAt: null, categories: [], image: null, source: { name: 'Comune', url: link, kind: 'rss' } } }, 'test');
+		expect(message.state).toBe('queued');
+		expect((await save({ section: 'blocked', 'blocked-2': 'fiera di giugno' })).status).toBe(303);
+		const row = await ctx().store.get<{ state: string; reasons: string }>('SELECT state, reasons FROM messages WHERE id = ?', [message.id]);
+		expect(row?.state).toBe('rejected');
+		expect(row?.reasons).toContain('Contenuto pubblicitario: contiene «Fiera di giugno»');
+		const audit = await ctx().store.all<{ details: string }>("SELECT details FROM audit WHERE type = 'message.rejected' AND message_id = ?", [message.id]);
+		expect(JSON.parse(audit[0].details)).toMatchObject({ recheck: true, codes: ['blocked.commerciale'] });
+		expect((await save({ section: 'blocked', 'blocked-2': '' })).status).toBe(303);
 	});
 
 	test('words to review, words that switch a list off, words that exclude a category, votes to confirm: edited with the file’s checks', async () => {

@@ -4,6 +4,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../../../../core/messages';
 import { BUILTIN_BLOCKED } from '../../../../core/rules';
 import { listRulesVersions, rulesSource, saveRules, type Channel } from '../../channels';
+import type { Context } from '../../context';
+import { WAITING } from '../../model';
+import { rejudgeInTx } from '../../recheck';
 import { html, type Html } from '../html';
 import { errorSummary, fieldError, invalid, type FieldError } from '../layout';
 import { actorOf, AdminError, formOf, frame, pickChannel, sendPage, sessionOf, withChannel, type Pages } from '../request';
@@ -290,6 +293,8 @@ export function rulesPages({ ctx }: Pages) {
 			}
 			const source = section === 'import' ? (form.yaml ?? '') : applyForm(before, section, form);
 			const result = await saveRules(ctx, channel.id, source, actorOf(session), base);
+			// The queue the office opens next already shows what the new rules stop or release.
+			if (result.ok && result.changed) await rejudgeNow(ctx, channel.id, actorOf(session));
 			// After a mistake the forms show what was typed; a pasted file or a new period stay in their own form.
 			const own = section === 'import' || section === 'period-add' || section === 'category-add' || section === 'category-remove';
 			const view: View = {
@@ -313,4 +318,10 @@ export function rulesPages({ ctx }: Pages) {
 			return reply.redirect(`${withChannel('/admin/rules', channel, result.changed ? 'saved' : 'unchanged')}`, 303);
 		});
 	};
+}
+
+async function rejudgeNow(ctx: Context, id: string, actor: string): Promise<void> {
+	const fresh = ctx.channels.get(id);
+	if (!fresh) return;
+	await ctx.store.tx((q) => rejudgeInTx(q, fresh, ctx.clock(), actor, [...WAITING, 'held']), { lockChannel: id });
 }
