@@ -64,12 +64,8 @@ export async function policyEvalCommand(args: string[]): Promise<number> {
 	if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new UsageError(`--errors takes a whole number, 0 or more, not "${values.errors}".`);
 
 	const [file] = positionals;
-	const { entries, problems } = parseSet(await readSet(file));
-	if (problems.length) {
-		for (const problem of problems.slice(0, MAX_LISTED)) process.stderr.write(`banditore: ${basename(file)} ${problem}\n`);
-		if (problems.length > MAX_LISTED) process.stderr.write(`banditore: … and ${problems.length - MAX_LISTED} more bad lines.\n`);
-		return 1;
-	}
+	const entries = await loadSetOrReport(file);
+	if (!entries) return 1;
 	if (!entries.length) {
 		process.stderr.write(`banditore: ${file} has no items.\n`);
 		return 1;
@@ -96,6 +92,15 @@ async function readSet(file: string): Promise<string> {
 }
 
 /** Every line checked before anything is judged: one bad label would skew every figure. */
+/** A labelled set for the policy commands: its bad lines go to stderr (the first few) and give null. */
+export async function loadSetOrReport(file: string): Promise<LabelledEntry[] | null> {
+	const { entries, problems } = parseSet(await readSet(file));
+	if (!problems.length) return entries;
+	for (const problem of problems.slice(0, MAX_LISTED)) process.stderr.write(`banditore: ${basename(file)} ${problem}\n`);
+	if (problems.length > MAX_LISTED) process.stderr.write(`banditore: … and ${problems.length - MAX_LISTED} more bad lines.\n`);
+	return null;
+}
+
 export function parseSet(text: string): { entries: LabelledEntry[]; problems: string[] } {
 	const lines = new Map<string, number>();
 	const { values, problems } = readJsonLines<LabelledEntry>(text, (value, line) => {

@@ -1,7 +1,7 @@
 // banditore policy train: train the news classifier (core/classifier) on a comune's own labelled set.
 // First the figures, on publishers held out of training; then the model, trained on the whole set.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BanditoreError } from '../../core/errors';
@@ -10,13 +10,11 @@ import { measure, REPORT_THRESHOLDS, type ClassifierFigures, type Count } from '
 import { classify, CONCERN_THRESHOLD, serializeModel, train, type TrainEntry } from '../../core/classifier/model';
 import type { LabelledEntry } from '../../core/rules/eval';
 import { parseCommandArgs, UsageError } from '../usage';
-import { parseSet } from './policy-eval';
+import { loadSetOrReport } from './policy-eval';
 
 const DEFAULT_OUT = 'data/classifier.json';
 const DEFAULT_HOLDOUT = 0.25;
 const MAX_HOLDOUT = 0.9;
-/** At most this many bad lines are listed: a wrong file would otherwise flood the terminal. */
-const MAX_LISTED = 10;
 /** About this many classifications are timed, whatever the size of the set. */
 const TIMED = 10_000;
 
@@ -63,12 +61,8 @@ export async function policyTrainCommand(args: string[]): Promise<number> {
 	const out = values.out ?? DEFAULT_OUT;
 
 	const [file] = positionals;
-	const { entries, problems } = parseSet(await readSet(file));
-	if (problems.length) {
-		for (const problem of problems.slice(0, MAX_LISTED)) process.stderr.write(`banditore: ${basename(file)} ${problem}\n`);
-		if (problems.length > MAX_LISTED) process.stderr.write(`banditore: … and ${problems.length - MAX_LISTED} more bad lines.\n`);
-		return 1;
-	}
+	const entries = await loadSetOrReport(file);
+	if (!entries) return 1;
 	const lacking = missingKinds(entries);
 	if (lacking) {
 		process.stderr.write(`banditore: ${file} ${lacking}; the classifier learns the one from the other.\n`);
@@ -140,16 +134,6 @@ export async function policyTrainCommand(args: string[]): Promise<number> {
 	);
 	process.stdout.write(`${lines.join('\n')}\n`);
 	return 0;
-}
-
-async function readSet(file: string): Promise<string> {
-	try {
-		return await readFile(file, 'utf8');
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
-		const why = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(error)})`;
-		throw new BanditoreError('set_unreadable', `The labelled set ${file} ${why}.`, undefined, { cause: error });
-	}
 }
 
 /** What the set lacks to be trained on, or null. */
