@@ -14,7 +14,7 @@ describe('categorie: come si riconosce una notizia', () => {
 	test.each([
 		// [titolo, categorie del sito, indirizzo, categoria attesa, motivo]
 		['Ordinanza di chiusura del parco', [], '/pagina/1', 'ordinanza', 'Categoria «Ordinanza»: contiene «Ordinanza»'],
-		['Allerta meteo: temporali forti', [], '/pagina/1', 'allerta-meteo', 'Categoria «Allerta meteo»: contiene «Allerta meteo»'],
+		['Allerta meteo: temporali forti', [], '/pagina/1', 'allerta-meteo', 'Categoria «Allerta meteo»: contiene «Allerta meteo: temporali»'],
 		['Sagra di San Giorgio', ['Eventi'], '/pagina/1', 'evento', 'Categoria «Evento»: categoria del sito «Eventi»'],
 		["Cinema all'aperto", [], '/vivere-il-comune/eventi/123', 'evento', 'Categoria «Evento»: indirizzo con «/eventi/»'],
 		['Sciopero dei mezzi pubblici', [], '/pagina/1', 'avviso', 'Categoria «Avviso»: contiene «Sciopero»'],
