@@ -74,6 +74,7 @@ const ELECTION_OFFICE = [
 	'«quando si vota»',
 	'«dove si vota»',
 	'manifesto di convocazione',
+	'disciplina ~3 propaganda',
 ]
 
 export const BUILTIN_LISTS: Record<BuiltinBlocked, BuiltinList> = {

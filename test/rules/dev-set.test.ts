@@ -3,45 +3,114 @@
 // than today's fails here. The classifier is off for the rules' own figures: its shipped model was
 // trained on this very set, so with it on the figures would flatter it (core/classifier/README.md
 // gives its figures on publishers held out of training).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseSet } from '../../cli/commands/policy-eval';
-import { evaluateSet } from '../../core/rules/eval';
-import { shippedWith } from './helpers';
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseSet } from "../../cli/commands/policy-eval";
+import { useModel } from "../../core/classifier/active";
+import { train } from "../../core/classifier/model";
+import {
+  evaluateSet,
+  type EvalMetrics,
+  type LabelledEntry,
+} from "../../core/rules/eval";
+import { shippedWith } from "./helpers";
 
-const { entries, problems } = parseSet(readFileSync(join(__dirname, '..', 'fixtures', 'policy', 'dev.jsonl'), 'utf8'));
+const { entries, problems } = parseSet(
+  readFileSync(
+    join(__dirname, "..", "fixtures", "policy", "dev.jsonl"),
+    "utf8",
+  ),
+);
 const percent = (r: { percent: number | null }): number => r.percent ?? NaN;
+const FALLBACK = new Date("2026-12-01T10:00:00Z");
 
-describe('le regole di Meda sul set etichettato', () => {
-	const rules = shippedWith('meda', (data) => {
-		data.classifier = { enabled: false };
-	});
-	const m = evaluateSet(entries, rules, { fallbackNow: new Date('2026-12-01T10:00:00Z') });
+describe("le regole di Meda sul set etichettato", () => {
+  const rules = shippedWith("meda", (data) => {
+    data.classifier = { enabled: false };
+  });
+  const m = evaluateSet(entries, rules, { fallbackNow: FALLBACK });
 
-	test('il set si legge tutto: 473 notizie vere con la loro provenienza', () => {
-		expect(problems).toEqual([]);
-		expect(entries.length).toBeGreaterThanOrEqual(470);
-		expect(m.bad.total).toBeGreaterThanOrEqual(90);
-	});
+  test("il set si legge tutto: 848 notizie vere con la loro provenienza", () => {
+    expect(problems).toEqual([]);
+    expect(entries.length).toBeGreaterThanOrEqual(848);
+    expect(m.bad.total).toBeGreaterThanOrEqual(236);
+  });
 
-	test('contenuti vietati fermati, notizie buone lasciate passare (figure di oggi come soglia)', () => {
-		expect(percent(m.bad.caught)).toBeGreaterThanOrEqual(83);
-		expect(percent(m.good.blocked)).toBeLessThanOrEqual(1);
-		expect(percent(m.good.held)).toBeLessThanOrEqual(2);
-	});
-
-	test('categorie, emergenze e periodo elettorale', () => {
-		expect(percent(m.category)).toBeGreaterThanOrEqual(90);
-		expect(percent(m.emergency.precision)).toBeGreaterThanOrEqual(94);
-		expect(percent(m.emergency.recall)).toBeGreaterThanOrEqual(88);
-		expect(percent(m.election)).toBeGreaterThanOrEqual(92);
-	});
-
-	test('con il classificatore, ciò che le regole lasciano passare ma sembra politico va alla redazione', () => {
-		const withClassifier = evaluateSet(entries, shippedWith('meda', () => undefined), { fallbackNow: new Date('2026-12-01T10:00:00Z') });
-		expect(withClassifier.bad.caught.count).toBeGreaterThan(m.bad.caught.count);
-		// It never lets out what the rules stop, and never rejects.
-		expect(withClassifier.bad.rejected).toBe(m.bad.rejected);
-		expect(withClassifier.good.blocked.count).toBe(m.good.blocked.count);
-	});
+  test("le regole da sole: le figure di oggi come soglia", () => {
+    expect(percent(m.bad.caught)).toBeGreaterThanOrEqual(76);
+    expect(percent(m.good.blocked)).toBeLessThanOrEqual(1);
+    expect(percent(m.good.held)).toBeLessThanOrEqual(1);
+    expect(percent(m.category)).toBeGreaterThanOrEqual(87.5);
+    expect(percent(m.emergency.precision)).toBeGreaterThanOrEqual(90.5);
+    expect(percent(m.emergency.recall)).toBeGreaterThanOrEqual(92);
+    expect(percent(m.election)).toBeGreaterThanOrEqual(92.5);
+  });
 });
+
+// The honest figure for rules plus classifier: the set in four parts by publisher (MD5 of its name),
+// each part judged with a model trained on the other three, as on news from comuni never seen.
+describe("regole e classificatore, su editori mai visti dal modello (4 parti)", () => {
+  const part = (e: LabelledEntry): number =>
+    "0123456789abcdef".indexOf(
+      createHash("md5").update(publisherOf(e)).digest("hex")[0],
+    ) >> 2;
+  const parts = [0, 1, 2, 3].map((k) => {
+    useModel(train(entries.filter((e) => part(e) !== k)));
+    try {
+      return evaluateSet(
+        entries.filter((e) => part(e) === k),
+        shippedWith("meda", () => undefined),
+        { fallbackNow: FALLBACK },
+      );
+    } finally {
+      useModel(null);
+    }
+  });
+  const pooled = (
+    get: (m: EvalMetrics) => { count: number; total: number },
+  ): number => {
+    const count = parts.reduce((sum, p) => sum + get(p).count, 0);
+    const total = parts.reduce((sum, p) => sum + get(p).total, 0);
+    return Math.round((count / total) * 1000) / 10;
+  };
+
+  test("i traguardi del #13: contenuti vietati, notizie buone, categorie, emergenze", () => {
+    expect(pooled((p) => p.bad.caught)).toBeGreaterThanOrEqual(95);
+    expect(pooled((p) => p.good.blocked)).toBeLessThanOrEqual(1);
+    expect(pooled((p) => p.good.held)).toBeLessThanOrEqual(10);
+    expect(pooled((p) => p.category)).toBeGreaterThanOrEqual(85);
+    expect(pooled((p) => p.emergency.precision)).toBeGreaterThanOrEqual(85);
+    expect(pooled((p) => p.emergency.recall)).toBeGreaterThanOrEqual(90);
+  });
+
+  test("periodo elettorale: la figura di oggi come soglia", () => {
+    expect(pooled((p) => p.election)).toBeGreaterThanOrEqual(94.5);
+  });
+
+  test("il classificatore manda alla redazione, non scarta e non lascia passare ciò che le regole fermano", () => {
+    const rulesAlone = evaluateSet(
+      entries,
+      shippedWith("meda", (data) => {
+        data.classifier = { enabled: false };
+      }),
+      { fallbackNow: FALLBACK },
+    );
+    expect(
+      parts.reduce((sum, p) => sum + p.bad.caught.count, 0),
+    ).toBeGreaterThan(rulesAlone.bad.caught.count);
+    expect(parts.reduce((sum, p) => sum + p.bad.rejected, 0)).toBe(
+      rulesAlone.bad.rejected,
+    );
+    expect(parts.reduce((sum, p) => sum + p.good.blocked.count, 0)).toBe(
+      rulesAlone.good.blocked.count,
+    );
+  });
+});
+
+function publisherOf(e: LabelledEntry): string {
+  const provenance = e.provenance as { publisher?: unknown } | undefined;
+  return typeof provenance?.publisher === "string"
+    ? provenance.publisher
+    : e.id;
+}
