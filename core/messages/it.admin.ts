@@ -157,6 +157,7 @@ export const itAdmin = {
 	// Why a message waits and until when (scheduler/src/forecast.ts), on the queue, the dashboard and in the API.
 	'admin.waiting.line': 'Uscita prevista: {date} — {reason}',
 	'admin.waiting.lineOpen': 'Uscita prevista: non ancora stabilita — {reason}',
+	'admin.waiting.lineNever': 'Uscita prevista: nessuna — {reason}',
 	'admin.waiting.note': 'Previsione calcolata con le stesse regole dello scheduler, se non arrivano altri messaggi e le regole non cambiano.',
 	'admin.waiting.then': '; poi ',
 	'admin.waiting.ready': 'nessun vincolo: parte al prossimo giro dello scheduler',

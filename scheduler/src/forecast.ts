@@ -98,7 +98,8 @@ export function waitView(wait: Wait, rules: Rules): WaitView {
 
 /** "Uscita prevista: 10/12/2026 11:00 — 60 minuti dopo il messaggio precedente". */
 export function waitLine(view: WaitView, zone: string): string {
-	return view.at ? t('admin.waiting.line', { date: localDate(Date.parse(view.at), zone), reason: view.reason }) : t('admin.waiting.lineOpen', { reason: view.reason });
+	if (view.at) return t('admin.waiting.line', { date: localDate(Date.parse(view.at), zone), reason: view.reason });
+	return t(view.code === 'expires' ? 'admin.waiting.lineNever' : 'admin.waiting.lineOpen', { reason: view.reason });
 }
 
 /** The messages with their forecast: each channel's queue read once. */

@@ -18,6 +18,7 @@ const MINUTE = 60_000;
 
 /** The parts of Meda's rules file the tests change. */
 interface RulesYaml {
+	quota: Record<string, unknown>;
 	categories: Array<{ id: string; approval?: boolean }>;
 	election: { calendar: boolean; periods: Array<{ name: string; start: string; end: string }> };
 }
@@ -254,6 +255,62 @@ describe.each<Kind>(['sqlite', 'postgres'])('why a message waits and until when,
 		expect(shown.line).toBe(escapeHtml(t('admin.waiting.line', { date: '12/06/2026 15:00', reason: why })));
 		expect(shown.nextOut).toBe('12/06/2026 15:00');
 		await honoured(e, id, '2026-06-12T13:00:00Z');
+	});
+
+	test('pacing: the day\'s share is used, the next goes at midnight', async () => {
+		if (skip) return;
+		// Monday 8 June, 10:00: with 10 a week, 2 by the end of Monday.
+		const e = await open({ quota: { pacing: true }, at: '2026-06-08T08:00:00Z' });
+		await enqueue(e, text('uno'));
+		await enqueue(e, text('due'));
+		await e.tick();
+		const id = await enqueue(e, text('tre'));
+		const why = reason('admin.waiting.pacing');
+		expect(await waitingOf(e, id)).toMatchObject({ code: 'pacing', at: '2026-06-08T22:00:00.000Z', reason: why });
+		expect((await pages(e, id)).line).toBe(escapeHtml(t('admin.waiting.line', { date: '09/06/2026 00:00', reason: why })));
+		await honoured(e, id, '2026-06-08T22:00:00Z');
+	});
+
+	test('scheduled by the caller: at its time', async () => {
+		if (skip) return;
+		const e = await open({});
+		const id = await enqueue(e, text('programmato', { earliestAt: '2026-06-10T16:00:00Z' }));
+		expect(await waitingOf(e, id)).toMatchObject({ code: 'scheduled', at: '2026-06-10T16:00:00.000Z', reason: reason('admin.waiting.scheduled') });
+		await honoured(e, id, '2026-06-10T16:00:00Z');
+	});
+
+	test('a message that expires before there is room: no exit, and dispatch expires it', async () => {
+		if (skip) return;
+		const e = await open({ quota: { perWeek: 1 } });
+		await enqueue(e, text('uno'));
+		await e.tick();
+		const id = await enqueue(e, text('scade', { expiresAt: '2026-06-12T10:00:00Z' }));
+		const why = reason('admin.waiting.expires', { date: '12/06/2026 12:00' });
+		expect(await waitingOf(e, id)).toMatchObject({ code: 'expires', at: null, reason: why });
+		expect((await pages(e, id)).line).toBe(escapeHtml(t('admin.waiting.lineNever', { reason: why })));
+		await e.tick();
+		expect(sent(e, id)).toBe(false);
+		expect((await e.api<{ message: { state: string } }>('GET', `/v1/messages/${id}`)).body.message.state).toBe('expired');
+	});
+
+	test('the week\'s last slot: the low-priority news goes out together in a digest, as forecast', async () => {
+		if (skip) return;
+		const e = await open({ quota: { perWeek: 2 }, rules: (data) => (data.quota.digest = { enabled: true, maxPriority: 10 }) });
+		await enqueue(e, text('uno'));
+		await e.tick();
+		const news = [];
+		for (const i of [1, 2, 3]) news.push(await enqueue(e, { dedupeKey: `notizia-${i}`, text: `Notizia ${i}\nhttps://www.comune.meda.mb.it/novita/${i}`, category: 'notizia', priority: 10 }));
+		for (const id of news) expect(await waitingOf(e, id)).toMatchObject({ code: 'ready', at: new Date(NOW).toISOString() });
+		await e.tick();
+		for (const id of news) expect((await e.api<{ message: { state: string; providerMessageId: string } }>('GET', `/v1/messages/${id}`)).body.message).toMatchObject({ state: 'sent', providerMessageId: expect.stringMatching(/^riepilogo:/) });
+	});
+
+	test('the OpenAPI document describes the field', async () => {
+		if (skip) return;
+		const e = await open({});
+		const doc = await e.api<{ paths: Record<string, { get: { responses: Record<string, { content: Record<string, { schema: { properties: { message: { properties: Record<string, { properties?: Record<string, unknown> }> } } } }> }> } }> }>('GET', '/openapi.json');
+		const message = doc.body.paths['/v1/messages/{id}'].get.responses['200'].content['application/json'].schema.properties.message;
+		expect(Object.keys(message.properties.waiting.properties ?? {})).toEqual(['code', 'codes', 'at', 'reason']);
 	});
 
 	test('an empty queue: the dashboard says when a new message could go out', async () => {
