@@ -1,7 +1,7 @@
 // The queue after an emergency, in real headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core) against a real scheduler on 127.0.0.1 with a SQLite file and Meda's 60 minutes of
 // spacing: the office reads when the next item goes out and why, on the queue and on the dashboard.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { t } from '../../core/messages';
@@ -11,6 +11,8 @@ import { freshDatabase, outboxIds, rulesFile, tempDir, testClock, testConfig, ty
 import { ADMIN } from '../admin/helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
+/** For a person to look at; docs/screenshots/ belongs to the main browser test. */
+const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 /** Wednesday 10 June 2026, 10:00 in Meda. */
 const NOW = '2026-06-10T08:00:00Z';
 const available = existsSync(CHROMIUM);
@@ -27,6 +29,7 @@ suite('why a message waits, in headless Chromium', () => {
 	const clock = testClock(NOW);
 
 	beforeAll(async () => {
+		mkdirSync(SHOTS, { recursive: true });
 		const dir = tempDir();
 		db = await freshDatabase('sqlite', dir);
 		outbox = join(dir, 'outbox.jsonl');
@@ -68,10 +71,12 @@ suite('why a message waits, in headless Chromium', () => {
 		const line = page.locator(`#m-${message.id} .waiting-line`);
 		await expect(line.textContent()).resolves.toBe(t('admin.waiting.line', { date: '10/06/2026 11:00', reason: spacing }));
 		expect(await line.isVisible()).toBe(true);
+		await page.screenshot({ path: join(SHOTS, 'queue-waiting.png'), fullPage: true });
 
 		await page.goto(url('/admin?channel=meda'));
 		await expect(page.locator('#next-out').textContent()).resolves.toBe('10/06/2026 11:00');
 		await expect(page.locator('#next-out-reason').textContent()).resolves.toBe(t('admin.dashboard.nextOutQueued', { reason: spacing }));
+		await page.screenshot({ path: join(SHOTS, 'dashboard-waiting.png'), fullPage: true });
 
 		// What the page said is what the dispatcher does.
 		clock.set('2026-06-10T08:59:00Z');
