@@ -7,7 +7,7 @@ import { electionPeriodAt, type Rules } from '../../core/rules';
 import type { Channel } from './channels';
 import type { Context } from './context';
 import { isDigestRow } from './digest-key';
-import { localDate, type Message, type MessageRow } from './model';
+import { localDate, PENDING, type Message, type MessageRow } from './model';
 import { heldByOpinion } from './opinion';
 import { judge, settledOf } from './recheck';
 import type { Queryable } from './store';
@@ -106,7 +106,8 @@ export function waitLine(view: WaitView, zone: string): string {
 export async function withWaits(ctx: Context, messages: Message[]): Promise<Message[]> {
 	const now = ctx.clock();
 	const byChannel = new Map<string, Map<string, WaitView>>();
-	for (const id of new Set(messages.map((m) => m.channel))) {
+	// Only what has not left yet has a forecast: a list of sent messages reads no queue.
+	for (const id of new Set(messages.filter((m) => PENDING.includes(m.state)).map((m) => m.channel))) {
 		const channel = ctx.channels.get(id);
 		if (channel) byChannel.set(id, await forecastChannel(ctx.store, channel, now));
 	}
