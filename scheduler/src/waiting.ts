@@ -32,7 +32,6 @@ export const expiredAt = (expiresAt: number | null, atMs: number): boolean => ex
 export const WAIT_CODES = ['ready', 'scheduled', 'queue', 'expires', 'approval', 'election', 'paused', 'quota_exhausted', 'quiet_hours', 'pacing', 'spacing'] as const;
 export type WaitCode = (typeof WAIT_CODES)[number];
 
-
 export interface Wait {
 	/** The first reason; `codes` holds all that put it off, in the order they did (the weekly limit, then quiet hours). */
 	code: WaitCode;
@@ -89,6 +88,7 @@ export function countsAt(history: LedgerHistory, quota: QuotaSettings, at: Date)
 	};
 }
 
+/** The dispatcher's order (LINE_ORDER_SQL): emergencies, then priority, then the oldest. */
 export function inLine(a: Candidate, b: Candidate): number {
 	return Number(b.emergency) - Number(a.emergency) || b.priority - a.priority || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }

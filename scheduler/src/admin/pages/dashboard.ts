@@ -64,9 +64,8 @@ function electionCallout(view: ElectionView | null, channel: Channel, admin: boo
 	return html`<section class="election mb-4" id="election" aria-label="${t('admin.election.label')}">${current}${next}${possible}</section>`;
 }
 
-/** The first message in line (or, with none, a new one): when it can go out and why. */
-function nextOut(queued: WaitView | null, probe: WaitView, zone: string): Html {
-	const wait = queued ?? probe;
+/** The first message in line (`queued`) or, with none, a new one: when it can go out and why. */
+function nextOut(wait: WaitView, queued: boolean, zone: string): Html {
 	const figure = wait.code === 'ready' ? t('admin.dashboard.nextOutNow') : wait.at ? when(wait.at, zone) : t('admin.dashboard.nextOutOpen');
 	const why = queued
 		? t('admin.dashboard.nextOutQueued', { reason: wait.reason })
@@ -104,8 +103,8 @@ export function dashboardPages({ ctx }: Pages) {
 			const paused = Number(row?.paused ?? 1) === 1;
 			const weeks = await lastWeeks(ctx, channel, WEEKS);
 			const now = ctx.clock();
-			const queued = firstOut((await forecastChannel(ctx.store, channel, now)).values());
-			const probe = await forecastNew(ctx.store, channel, now);
+			const first = firstOut((await forecastChannel(ctx.store, channel, now)).values());
+			const next = first ?? (await forecastNew(ctx.store, channel, now));
 			const rolling = quota.week === 'rolling';
 			const window =
 				quota.week === 'iso'
@@ -136,7 +135,7 @@ export function dashboardPages({ ctx }: Pages) {
 					<p class="quota-figure mb-1" id="quota-remaining">${quota.remaining}</p>
 					<p class="small mb-0">${t(rolling ? 'admin.dashboard.resetsRolling' : 'admin.dashboard.resetsAt')} <strong id="next-reset">${when(quota.nextReset, zone)}</strong></p>
 				</div></div></div>
-				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">${nextOut(queued, probe, zone)}</div></div></div>
+				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">${nextOut(next, first !== null, zone)}</div></div></div>
 				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
 					<h3 class="card-title h6">${t('admin.dashboard.state')}</h3>
 					<p class="h4 mb-1" id="channel-state">${paused ? (row?.pause_reason ? t('admin.dashboard.pausedWhy', { reason: row.pause_reason }) : t('admin.dashboard.paused')) : t('admin.dashboard.active')}</p>
