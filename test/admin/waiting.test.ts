@@ -237,6 +237,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('why a message waits and until when,
 		const shown = await pages(e, id);
 		expect(shown.line).toBe(escapeHtml(t('admin.waiting.lineOpen', { reason: why })));
 		expect(shown.nextOut).toBe(t('admin.dashboard.nextOutOpen'));
+		expect(shown.nextOutReason).toBe(escapeHtml(t('admin.dashboard.nextOutQueued', { reason: why })));
 		await e.tick();
 		expect(sent(e, id)).toBe(false);
 		expect((await e.api('POST', '/v1/channels/meda/resume')).status).toBe(200);
@@ -254,6 +255,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('why a message waits and until when,
 		const shown = await pages(e, id);
 		expect(shown.line).toBe(escapeHtml(t('admin.waiting.line', { date: '12/06/2026 15:00', reason: why })));
 		expect(shown.nextOut).toBe('12/06/2026 15:00');
+		expect(shown.nextOutReason).toBe(escapeHtml(t('admin.dashboard.nextOutQueued', { reason: why })));
 		await honoured(e, id, '2026-06-12T13:00:00Z');
 	});
 
