@@ -56,8 +56,6 @@ export const itAdmin = {
 	'admin.dashboard.usedOf': '{used} / {limit}',
 	'admin.dashboard.usedOfLong': '{used} messaggi su {limit} questa settimana',
 	'admin.dashboard.inFlight': 'in invio: {count}',
-	'admin.dashboard.remaining': 'Posti liberi',
-	'admin.dashboard.nextReset': 'Prossimo posto libero',
 	'admin.dashboard.window': 'Settimana dal {start} al {end}',
 	'admin.dashboard.rolling': 'Ultimi 7 giorni, dal {start}',
 	'admin.dashboard.emergencies': 'Emergenze inviate',
