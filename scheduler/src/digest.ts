@@ -13,6 +13,7 @@ import { quotaStatus } from './ledger';
 import { WAITING, type Message, type MessageRow } from './model';
 import { addHistory, audit, changeState, messageRow } from './repo';
 import type { Queryable } from './store';
+import { LINE_ORDER_SQL } from './waiting';
 
 export { DIGEST_CATEGORY } from './digest-key';
 const VIA = 'riepilogo';
@@ -37,7 +38,7 @@ export async function digestInTx(q: Queryable, channel: Channel, top: MessageRow
 	if (remaining !== 1) return null;
 	const due = await q.all<MessageRow>(
 		`SELECT * FROM messages WHERE channel = ? AND state IN ('queued', 'scheduled', 'deferred') AND earliest_at <= ? AND (expires_at IS NULL OR expires_at > ?)
-		ORDER BY emergency DESC, priority DESC, created_at, id LIMIT ?`,
+		ORDER BY ${LINE_ORDER_SQL} LIMIT ?`,
 		[channel.id, nowMs, nowMs, (settings?.maxItems ?? 0) + 20],
 	);
 	// A digest already waiting (put off by a full week) takes the slot before a new one is made.

@@ -10,6 +10,7 @@ import { localDate, WAITING, type Message, type MessageRow } from './model';
 import { applyAck } from './outbox';
 import { digestInTx, returnPartsInTx } from './digest';
 import { audit, changeState, messageRow, withHistory } from './repo';
+import { expiredAt, LINE_ORDER_SQL } from './waiting';
 
 type Step = { kind: 'claimed'; message: Message } | { kind: 'again' } | { kind: 'idle' } | { kind: 'wait'; code: string; until: Date | null };
 
@@ -92,17 +93,18 @@ export class Dispatcher {
 			await returnPartsInTx(q, channel.id, nowMs, ACTOR);
 			let row = await q.get<MessageRow>(
 				`SELECT * FROM messages WHERE channel = ? AND state IN ('queued', 'scheduled', 'deferred') AND earliest_at <= ?
-				ORDER BY emergency DESC, priority DESC, created_at, id LIMIT 1`,
+				ORDER BY ${LINE_ORDER_SQL} LIMIT 1`,
 				[channel.id, nowMs],
 			);
 			if (!row) return { kind: 'idle' };
-			if (row.expires_at !== null && row.expires_at <= nowMs) {
-				await expire(q, row, nowMs, t('scheduler.expired', { date: localDate(row.expires_at) }));
+			if (expiredAt(row.expires_at, nowMs)) {
+				await expire(q, row, nowMs, t('scheduler.expired', { date: localDate(row.expires_at as number) }));
 				return { kind: 'again' };
 			}
 			// The rules as they are now, at the moment of sending (scheduler/src/recheck.ts).
 			const check = await passesNow(q, fresh, row, now, ACTOR);
 			if (!check.ok) return { kind: 'again' };
+			// The one decision the queue page forecasts with (scheduler/src/waiting.ts).
 			const decision = await decideInTx(q, channel.id, quota, now, row.emergency === 1, this.ctx.ledger);
 			if (decision.allow) {
 				// The week's last slot may go to a digest of the low-priority messages waiting (scheduler/src/digest.ts).
@@ -136,8 +138,8 @@ export class Dispatcher {
 			);
 			const note = t('scheduler.deferred', { limit: quota.perWeek, date: localDate(until) });
 			for (const m of due) {
-				if (m.expires_at !== null && m.expires_at <= until) {
-					await expire(q, m, nowMs, t('scheduler.expiredBeforeRoom', { date: localDate(m.expires_at) }));
+				if (expiredAt(m.expires_at, until)) {
+					await expire(q, m, nowMs, t('scheduler.expiredBeforeRoom', { date: localDate(m.expires_at as number) }));
 					continue;
 				}
 				await changeState(q, m, nowMs, WAITING, { state: 'deferred', note, reason: m.state === 'deferred' ? undefined : note, set: { earliest_at: until } });

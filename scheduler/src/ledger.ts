@@ -1,9 +1,10 @@
 // The ledger: what a channel has used in a week, and the one place a message goes in flight.
 // Every claim runs inside a transaction that holds the channel's lock, re-reads the counts there
 // and fails closed: in-flight and unknown-outcome messages count as sent.
-import { decide, nextReset, weekWindow, type DecideResult } from '../../core/quota';
+import { nextReset, weekWindow } from '../../core/quota';
 import type { QuotaSettings } from '../../core/rules';
 import type { Queryable } from './store';
+import { mayGo, type Verdict } from './waiting';
 
 export interface LedgerCounts {
 	/** Counted messages in the window: sent, in flight, or of unknown outcome. */
@@ -69,13 +70,13 @@ async function readHead(q: Queryable, channel: string): Promise<Head | undefined
 }
 
 /** Must run inside a transaction holding the channel lock (Store.tx with lockChannel). */
-export async function decideInTx(q: Queryable, channel: string, quota: QuotaSettings, now: Date, emergency: boolean, cache?: LedgerCache): Promise<DecideResult> {
+export async function decideInTx(q: Queryable, channel: string, quota: QuotaSettings, now: Date, emergency: boolean, cache?: LedgerCache): Promise<Verdict> {
 	const head = await readHead(q, channel);
 	// An unknown channel is treated as paused: fail closed.
-	if (!head || Number(head.paused) === 1) return { allow: false, code: 'paused', until: null };
+	if (!head || Number(head.paused) === 1) return mayGo(now, quota, emergency, { paused: true, counted: 0, oldestCountedAt: null, lastSentAt: null });
 	const w = weekWindow(now, quota);
 	const counts = cache ? await cache.counts(q, channel, String(head.ledger_version), w) : await readCounts(q, channel, w);
-	return decide({ now, quota, emergency, paused: false, ...counts });
+	return mayGo(now, quota, emergency, { paused: false, ...counts });
 }
 
 export interface QuotaStatus {

@@ -1,6 +1,7 @@
 // Messages as stored and as the API shows them.
 import type { NewsItem } from '../../core/item';
 import { DateTime } from '../../core/vendor';
+import type { WaitView } from './waiting';
 
 export const STATES = ['queued', 'scheduled', 'held', 'sending', 'sent', 'failed', 'deferred', 'expired', 'rejected', 'cancelled'] as const;
 export type State = (typeof STATES)[number];
@@ -64,6 +65,8 @@ export interface Message {
 	attempts: number;
 	item: NewsItem | null;
 	history: HistoryEntry[];
+	/** When a waiting or held message can go out and why; only where it is asked for (GET of messages). */
+	waiting?: WaitView | null;
 }
 
 export const isoOf = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());

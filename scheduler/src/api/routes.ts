@@ -3,6 +3,7 @@ import { channelOf, type Context } from '../context';
 import { rulesSource } from '../channels';
 import { ApiError } from '../errors';
 import { quotaStatus } from '../ledger';
+import { withWaits } from '../forecast';
 import { STATES, type State } from '../model';
 import { acknowledge, approve, cancel, channelView, enqueue, getMessage, listMessages, override, reject, retry, setPaused, type Ack, type EnqueueInput } from '../outbox';
 import { confirm, release, reserve, type SlotInput } from '../slots';
@@ -92,13 +93,13 @@ export function routes(ctx: Context) {
 			async (request) => {
 				const states = (request.query.state ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 				for (const state of states) if (!STATES.includes(state as State)) throw new ApiError(400, 'invalid_request', `unknown state "${state}"`, `States: ${STATES.join(', ')}.`);
-				return { messages: await listMessages(ctx, request.params.channel, states as State[], request.query.limit ?? 100) };
+				return { messages: await withWaits(ctx, await listMessages(ctx, request.params.channel, states as State[], request.query.limit ?? 100)) };
 			},
 		);
 
 		const one = reply(obj({ message: s.messageSchema }));
 		app.get<{ Params: IdParams }>('/messages/:id', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
-			message: await getMessage(ctx, request.params.id),
+			message: (await withWaits(ctx, [await getMessage(ctx, request.params.id)]))[0],
 		}));
 		app.post<{ Params: IdParams }>('/messages/:id/cancel', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
 			message: await cancel(ctx, request.params.id, ACTOR),

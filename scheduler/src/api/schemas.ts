@@ -1,4 +1,6 @@
 // JSON schemas of the API v1: they validate requests, shape responses and make /openapi.json.
+import { WAIT_CODES } from '../waiting';
+
 const str = { type: 'string' } as const;
 const strOrNull = { type: ['string', 'null'] } as const;
 const freeObject = { type: 'object', additionalProperties: true } as const;
@@ -32,6 +34,16 @@ export const messageSchema = {
 		attempts: { type: 'integer' },
 		item: { type: ['object', 'null'], additionalProperties: true },
 		history: { type: 'array', items: { type: 'object', properties: { at: str, state: str, note: strOrNull } } },
+		waiting: {
+			type: ['object', 'null'],
+			description: 'Waiting or held messages, in GET answers: the earliest time it can go out (null: a person must act first, or it will expire) and why, as the dispatcher decides',
+			properties: {
+				code: { type: 'string', enum: [...WAIT_CODES] },
+				codes: { type: 'array', items: { type: 'string', enum: [...WAIT_CODES] } },
+				at: strOrNull,
+				reason: { type: 'string', description: 'In Italian, for the office' },
+			},
+		},
 	},
 } as const;
 

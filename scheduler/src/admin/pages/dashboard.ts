@@ -1,8 +1,11 @@
-// This week at a glance: used / limit, next reset, emergencies, what waits, pause and resume.
+// This week at a glance: used / limit and emergencies, places left and when the week resets, when the
+// next message can go out and why, what waits, pause and resume.
 import type { FastifyInstance } from 'fastify';
 import { t } from '../../../../core/messages';
 import type { Channel } from '../../channels';
+import { forecastChannel, forecastNew } from '../../forecast';
 import { quotaStatus } from '../../ledger';
+import type { WaitView } from '../../waiting';
 import { setPaused } from '../../outbox';
 import { lastWeeks, weeksChart } from '../chart';
 import { electionView, type ElectionView, type PeriodView } from '../election';
@@ -61,6 +64,28 @@ function electionCallout(view: ElectionView | null, channel: Channel, admin: boo
 	return html`<section class="election mb-4" id="election" aria-label="${t('admin.election.label')}">${current}${next}${possible}</section>`;
 }
 
+/** The first message in line (`queued`) or, with none, a new one: when it can go out and why. */
+function nextOut(wait: WaitView, queued: boolean, zone: string): Html {
+	const figure = wait.code === 'ready' ? t('admin.dashboard.nextOutNow') : wait.at ? when(wait.at, zone) : t('admin.dashboard.nextOutOpen');
+	const why = queued
+		? t('admin.dashboard.nextOutQueued', { reason: wait.reason })
+		: wait.code === 'ready'
+			? t('admin.dashboard.nextOutNewNow')
+			: t('admin.dashboard.nextOutNew', { reason: wait.reason });
+	return html`<h3 class="card-title h6">${t('admin.dashboard.nextOut')}</h3>
+		<p class="h4 mb-1" id="next-out" data-code="${wait.code}" data-at="${wait.at ?? ''}">${figure}</p>
+		<p class="small mb-0" id="next-out-reason">${why}</p>`;
+}
+
+/** The wait that ends first among the channel's queue; else the first that waits for a person. */
+function firstOut(waits: Iterable<WaitView>): WaitView | null {
+	let best: WaitView | null = null;
+	for (const w of waits) {
+		if (!best || (w.at !== null && (best.at === null || Date.parse(w.at) < Date.parse(best.at)))) best = w;
+	}
+	return best;
+}
+
 export function dashboardPages({ ctx }: Pages) {
 	return async (app: FastifyInstance): Promise<void> => {
 		app.get<{ Querystring: { channel?: string } }>('/', async (request, reply) => {
@@ -77,6 +102,10 @@ export function dashboardPages({ ctx }: Pages) {
 			const waiting = counts.filter((c) => c.state !== 'held').reduce((sum, c) => sum + Number(c.n), 0);
 			const paused = Number(row?.paused ?? 1) === 1;
 			const weeks = await lastWeeks(ctx, channel, WEEKS);
+			const now = ctx.clock();
+			const first = firstOut((await forecastChannel(ctx.store, channel, now)).values());
+			const next = first ?? (await forecastNew(ctx.store, channel, now));
+			const rolling = quota.week === 'rolling';
 			const window =
 				quota.week === 'iso'
 					? t('admin.dashboard.window', { start: when(quota.windowStart, zone), end: when(quota.windowEnd, zone) })
@@ -99,16 +128,14 @@ export function dashboardPages({ ctx }: Pages) {
 					<p class="quota-figure mb-1" id="quota-used" aria-label="${t('admin.dashboard.usedOfLong', { used: quota.used + quota.inFlight, limit: quota.limit })}">${t('admin.dashboard.usedOf', { used: quota.used + quota.inFlight, limit: quota.limit })}</p>
 					<p class="small mb-0">${window}</p>
 					${quota.inFlight ? html`<p class="small mb-0">${t('admin.dashboard.inFlight', { count: quota.inFlight })}</p>` : ''}
+					<p class="small mb-0">${t('admin.dashboard.emergencies')}: <strong id="quota-emergencies">${quota.emergencies}</strong></p>
 				</div></div></div>
 				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
-					<h3 class="card-title h6">${t('admin.dashboard.nextReset')}</h3>
-					<p class="h4 mb-1" id="next-reset">${when(quota.nextReset, zone)}</p>
-					<p class="small mb-0">${t('admin.dashboard.remaining')}: <strong id="quota-remaining">${quota.remaining}</strong></p>
+					<h3 class="card-title h6">${t(rolling ? 'admin.dashboard.remainingRolling' : 'admin.dashboard.remainingWeek')}</h3>
+					<p class="quota-figure mb-1" id="quota-remaining">${quota.remaining}</p>
+					<p class="small mb-0">${t(rolling ? 'admin.dashboard.resetsRolling' : 'admin.dashboard.resetsAt')} <strong id="next-reset">${when(quota.nextReset, zone)}</strong></p>
 				</div></div></div>
-				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
-					<h3 class="card-title h6">${t('admin.dashboard.emergencies')}</h3>
-					<p class="quota-figure mb-0" id="quota-emergencies">${quota.emergencies}</p>
-				</div></div></div>
+				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">${nextOut(next, first !== null, zone)}</div></div></div>
 				<div class="col-12 col-md-6 col-lg-3"><div class="card card-bg shadow-sm h-100"><div class="card-body">
 					<h3 class="card-title h6">${t('admin.dashboard.state')}</h3>
 					<p class="h4 mb-1" id="channel-state">${paused ? (row?.pause_reason ? t('admin.dashboard.pausedWhy', { reason: row.pause_reason }) : t('admin.dashboard.paused')) : t('admin.dashboard.active')}</p>

@@ -9,7 +9,9 @@ import type { Context } from '../../context';
 import { ApiError } from '../../errors';
 import type { Message, MessageRow } from '../../model';
 import { approve, cancel, getMessage, listMessages, override, reject } from '../../outbox';
+import { forecastChannel, waitLine } from '../../forecast';
 import { judge } from '../../recheck';
+import type { WaitView } from '../../waiting';
 import { messageRow, withHistory } from '../../repo';
 import { bubble, postedText } from '../bubble';
 import { html, type Html } from '../html';
@@ -88,7 +90,11 @@ function reasonsOf(message: Message, actions: Actions): Html {
 	return html`<details class="mt-2"><summary>${t('admin.queue.reasons')}</summary>${list}</details>`;
 }
 
-function item(message: Message, session: Session, zone: string, actions: Actions, draft?: Draft): Html {
+/** When it can go out and why, as the dispatcher will decide (scheduler/src/forecast.ts). */
+const waitingLine = (message: Message, wait: WaitView | undefined, zone: string): Html =>
+	wait ? html`<p class="mt-2 mb-0 fw-semibold waiting-line" id="w-${message.id}" data-code="${wait.code}" data-at="${wait.at ?? ''}">${waitLine(wait, zone)}</p>` : html``;
+
+function item(message: Message, session: Session, zone: string, actions: Actions, draft?: Draft, wait?: WaitView): Html {
 	const meta = message.sentAt
 		? t('admin.queue.sentAt', { date: when(message.sentAt, zone) })
 		: actions === 'rejected'
@@ -119,6 +125,7 @@ function item(message: Message, session: Session, zone: string, actions: Actions
 		<h3 class="h6" id="h-${message.id}"><span class="badge ${by ? 'bg-danger' : 'bg-secondary'}">${by ? t(by === 'staff' ? 'admin.queue.byStaff' : 'admin.queue.byRules') : t(`admin.state.${message.state}` as MessageKey)}</span>
 			${message.category ? html` ${t('admin.queue.category', { category: message.category })}` : ''}
 			${message.emergency ? html` <span class="badge bg-danger">${t('admin.queue.emergency')}</span>` : ''}</h3>
+		${waitingLine(message, wait, zone)}
 		${reasonsOf(message, actions)}
 		${bubble(postedText(message.text, message.image), meta, message.emergency)}
 		${message.image ? html`<p class="small mt-2 mb-0">${t('admin.queue.image')} <a href="${/^https?:\/\//.test(message.image) ? message.image : '#'}" rel="noopener noreferrer nofollow">${message.image}</a></p>` : ''}
@@ -146,16 +153,21 @@ export function queuePages({ ctx }: Pages) {
 		const query = (request.query ?? {}) as Record<string, unknown>;
 		const zone = channel.rules.timezone;
 		const held = await listMessages(ctx, channel.id, ['held'], LIMIT);
-		const waiting = (await listMessages(ctx, channel.id, ['queued', 'scheduled', 'deferred', 'sending'], LIMIT)).sort((a, b) => a.earliestAt.localeCompare(b.earliestAt));
+		const waiting = await listMessages(ctx, channel.id, ['queued', 'scheduled', 'deferred', 'sending'], LIMIT);
 		const sentRows = await ctx.store.all<{ id: string }>("SELECT id FROM messages WHERE channel = ? AND state = 'sent' ORDER BY sent_at DESC LIMIT 5", [channel.id]);
 		const sent = await Promise.all(sentRows.map((r) => getMessage(ctx, r.id)));
 		const rejected = await recentlyRejected(ctx, channel);
+		const waits = await forecastChannel(ctx.store, channel, ctx.clock());
+		// In the order they will go out: in flight first, those without a time last.
+		const outAt = (m: Message): number => (m.state === 'sending' ? -Infinity : Date.parse(waits.get(m.id)?.at ?? '') || Infinity);
+		waiting.sort((a, b) => outAt(a) - outAt(b) || a.earliestAt.localeCompare(b.earliestAt));
 		const pages = { rulesPage: pageOf(query.rulesPage), staffPage: pageOf(query.staffPage) };
 		const days = { days: REJECTED_DAYS };
 
-		const list = (messages: Message[], actions: Actions) => messages.map((m) => item(m, session, zone, m.state === 'sending' ? 'none' : actions, view.draft));
+		const list = (messages: Message[], actions: Actions) => messages.map((m) => item(m, session, zone, m.state === 'sending' ? 'none' : actions, view.draft, waits.get(m.id)));
 		const section = (id: string, title: MessageKey, messages: Message[], none: MessageKey, actions: Actions) =>
 			html`<section aria-labelledby="${id}" class="mb-5"><h2 class="h4" id="${id}">${t(title)} (${messages.length})</h2>
+			${messages.length && actions !== 'none' ? html`<p class="small">${t('admin.waiting.note')}</p>` : ''}
 			${messages.length ? list(messages, actions) : html`<p>${t(none)}</p>`}</section>`;
 		const pager = (name: 'rulesPage' | 'staffPage', anchor: string, page: number, count: number) => {
 			const last = Math.max(1, Math.ceil(count / REJECTED_PAGE));
