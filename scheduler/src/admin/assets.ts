@@ -46,6 +46,10 @@ main .form-text{display:block;color:#455b71}
 .error-summary:focus{outline:3px solid #ff9900}`,
 ].join('\n');
 
+/** The page's icon, declared in every page so the browser does not ask the API for /favicon.ico (401). */
+export const FAVICON_SVG =
+	'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0066cc"/><path d="M7 13h4l9-5v16l-9-5H7z" fill="#fff"/><path d="M23 12a5 5 0 0 1 0 8" stroke="#fff" stroke-width="2" fill="none"/></svg>';
+
 export const ADMIN_JS = `'use strict';
 document.addEventListener('DOMContentLoaded', function () {
 	// Errors first: the summary takes the focus, so screen readers announce it.
