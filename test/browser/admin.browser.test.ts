@@ -110,13 +110,25 @@ suite('admin page in headless Chromium', () => {
 		await expect(page.getByRole('status').textContent()).resolves.toContain('Modifiche salvate.');
 		expect(ctx().channels.get('meda')?.rules.quota.perWeek).toBe(7);
 
+		// The rules page is in sections: saving the limit left the others as they were.
+		await page.getByRole('navigation', { name: 'Sezioni delle regole' }).getByRole('link', { name: 'Testo dei messaggi' }).click();
+		const bubbleText = page.locator('#template-preview .wa-bubble');
+		await expect(bubbleText.textContent()).resolves.toContain('Canale informativo del Comune di Meda');
+		// The preview follows the template as it is typed, with the Italian placeholders.
+		await page.getByLabel('Modello del messaggio').fill('{emoji} *{titolo}* ({categoria})\n\n{link}');
+		await expect(bubbleText.locator('strong').textContent()).resolves.toBe('Lavori in via Roma: strada chiusa giovedì');
+		await expect(bubbleText.textContent()).resolves.not.toContain('Giovedì dalle 8');
+		await shot('rules-message');
+
 		// An election period from yesterday to next week.
+		await page.getByRole('navigation', { name: 'Sezioni delle regole' }).getByRole('link', { name: 'Periodi elettorali' }).click();
 		await page.locator('#period-name').fill('Comunali 2026');
 		await page.locator('#period-start').fill('2026-06-09');
 		await page.locator('#period-end').fill('2026-06-20 15:00');
 		await page.getByRole('button', { name: 'Aggiungi il periodo' }).click();
 		await expect(page.locator('#periods').textContent()).resolves.toContain('Comunali 2026');
 		expect(ctx().channels.get('meda')?.rules.election.periods.filter((p) => p.origin === 'local').map((p) => p.name)).toEqual(['Comunali 2026']);
+		await page.getByRole('navigation', { name: 'Sezioni delle regole' }).getByRole('link', { name: 'File delle regole (YAML)' }).click();
 		await page.locator('#versions').scrollIntoViewIfNeeded();
 		await expect(page.locator('#versions tbody tr').first().textContent()).resolves.toContain('admin:ufficio');
 

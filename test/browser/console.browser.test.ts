@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { NAV } from '../../scheduler/src/admin/nav';
+import { GROUPS } from '../../scheduler/src/admin/pages/rules';
 import { saveUser } from '../../scheduler/src/admin/users';
 import { enqueue } from '../../scheduler/src/outbox';
 import { ADMIN, startSubscribersAdmin, type SubscribersAdminHarness } from '../admin/helpers';
@@ -57,6 +58,7 @@ suite('no console error on any admin page', () => {
 			...NAV.map((entry) => entry.path),
 			'/admin/queue?channel=magenta',
 			'/admin/rules?channel=magenta',
+			...GROUPS.map((group) => `/admin/rules?channel=meda&section=${group}`),
 			`/admin/audit?message=${id}`,
 			'/admin/rules/category-remove?channel=meda&id=evento',
 			'/admin/users/delete?username=giulia',

@@ -38,7 +38,8 @@ main .form-group label,main .form-group label.active,main .select-wrapper label{
 main .form-group textarea{border:1px solid #5c6f82;padding:.5rem;height:auto}
 main .form-text{display:block;color:#455b71}
 .it-footer .it-footer-small-prints p{color:#fff}
-.page-toc{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;list-style:none;padding:0}
+.rules-tabs{flex-wrap:wrap}
+.rules-tabs .nav-link{font-weight:600}
 .channel-picker select{min-width:14rem}
 .subscribers-channel{border-top:1px solid #d9dadb;padding-top:1.5rem;margin-bottom:2.5rem}
 .signup-link{max-width:34rem;font-family:"Roboto Mono",monospace}
@@ -64,6 +65,33 @@ document.addEventListener('DOMContentLoaded', function () {
 			if (!f) return;
 			f.text().then(function (content) { text.value = content; });
 		});
+	}
+	// The message preview on the rules page follows the template and the footer as they are typed.
+	var preview = document.getElementById('template-preview');
+	var template = document.getElementById('template');
+	var footer = document.getElementById('footer');
+	if (preview && template && footer) {
+		var sample = JSON.parse(preview.getAttribute('data-sample') || '{}');
+		var english = { label: 'categoria', title: 'titolo', summary: 'sommario', date: 'data' };
+		var entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+		var escape = function (s) { return s.replace(/[&<>"']/g, function (c) { return entities[c]; }); };
+		var tidy = function (s) { return s.split(/\\r?\\n/).map(function (l) { return l.trim(); }).join('\\n').replace(/\\n{3,}/g, '\\n\\n').trim(); };
+		var update = function () {
+			var body = tidy(template.value.replace(/\\{(\\w+)\\}/g, function (whole, name) {
+				var key = english[name] || name;
+				return Object.prototype.hasOwnProperty.call(sample, key) ? sample[key] : '';
+			}));
+			var end = footer.value.trim();
+			var marked = escape(end ? body + '\\n\\n' + end : body)
+				.replace(/https?:\\/\\/[^\\s<>"']+/g, function (url) { return '<a href="' + url + '" rel="noopener noreferrer nofollow">' + url + '</a>'; })
+				.replace(/\\*([^*\\n]+)\\*/g, '<strong>$1</strong>')
+				.replace(/(^|\\s)_([^_\\n]+)_/g, '$1<em>$2</em>')
+				.replace(/~([^~\\n]+)~/g, '<s>$1</s>');
+			var bubble = preview.querySelector('.wa-bubble');
+			if (bubble) bubble.innerHTML = marked + '<span class="wa-meta">' + escape(preview.getAttribute('data-meta') || '') + '</span>';
+		};
+		template.addEventListener('input', update);
+		footer.addEventListener('input', update);
 	}
 	// Copy buttons (the sign-up link): shown only where the clipboard works; the field is selectable anyway.
 	Array.prototype.forEach.call(document.querySelectorAll('[data-copy]'), function (button) {
