@@ -13,8 +13,9 @@ export class BanditoreError extends Error {
 		this.name = 'BanditoreError';
 	}
 
-	/** One line for a terminal or a log. */
+	/** One line for a terminal or a log: two sentences, never run together ("…bearer token. Send…"). */
 	describe(): string {
-		return this.hint ? `${this.message} ${this.hint}` : this.message;
+		if (!this.hint) return this.message;
+		return /[.!?:;]$/.test(this.message.trim()) ? `${this.message.trim()} ${this.hint}` : `${this.message.trim()}. ${this.hint}`;
 	}
 }

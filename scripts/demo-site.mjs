@@ -16,16 +16,36 @@ const TYPES = {
 };
 
 // The site is written as of Friday 20 November 2026. `live: true` moves every date by whole days
-// so that this day is today: the demo's news stay fresh enough for the rules whenever it runs.
+// so that this day is today: the demo's news stay fresh enough for the rules whenever it runs. The
+// dates in the news' text move with them, weekdays included.
 const WRITTEN_ON = Date.UTC(2026, 10, 20);
 const DAY = 24 * 3600 * 1000;
 const SHORT = ['GEN', 'FEB', 'MAR', 'APR', 'MAG', 'GIU', 'LUG', 'AGO', 'SET', 'OTT', 'NOV', 'DIC'];
 const LONG = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
 
+const WEEKDAYS = ['domenica', 'lunedì', 'martedì', 'mercoledì', 'giovedì', 'venerdì', 'sabato'];
+// Dates written in the text: "venerdì 27 novembre", "dal 24 novembre al 5 dicembre", "scuole chiuse martedì".
+// A weekday on its own names a day near the writing day and moves with it; "il sabato" (every Saturday) stays.
+const IN_TEXT = new RegExp(`(?<![\\p{L}\\d])(?:(il |la )?(${WEEKDAYS.join('|')})(?: (\\d{1,2}) (${LONG.join('|')}))?|(\\d{1,2}) (${LONG.join('|')}))(?![\\p{L}\\d])`, 'gu');
+
+/** The year of a day and month written without one: the one within six months of the writing day. */
+const yearOf = (month, day) => (Date.UTC(2026, month, day) < WRITTEN_ON - 182 * DAY ? 2027 : 2026);
+
+function shiftTextDates(text, days, move) {
+	return text.replace(IN_TEXT, (all, article, weekday, day, month, bareDay, bareMonth) => {
+		if (weekday && !day) return article ? all : WEEKDAYS[(WEEKDAYS.indexOf(weekday) + (days % 7) + 7) % 7];
+		const m = LONG.indexOf(month ?? bareMonth);
+		const d = Number(day ?? bareDay);
+		const at = move(yearOf(m, d), m, d);
+		const date = `${at.getUTCDate()} ${LONG[at.getUTCMonth()]}`;
+		return weekday ? `${article ?? ''}${WEEKDAYS[at.getUTCDay()]} ${date}` : date;
+	});
+}
+
 function shiftDates(text, days) {
 	const move = (y, m, d) => new Date(Date.UTC(y, m, d) + days * DAY);
 	return (
-		text
+		shiftTextDates(text, days, move)
 			// News cards: <span class="data">20 NOV 2026</span>
 			.replace(/\b(\d{1,2}) (GEN|FEB|MAR|APR|MAG|GIU|LUG|AGO|SET|OTT|NOV|DIC) (\d{4})\b/g, (_, d, m, y) => {
 				const at = move(Number(y), SHORT.indexOf(m), Number(d));
@@ -35,8 +55,7 @@ function shiftDates(text, days) {
 			.replace(/(<span class="card-date">)(\d{1,2})(<\/span><span class="card-day">)([a-z]+)(<\/span>)/g, (all, a, d, b, m, c) => {
 				const month = LONG.indexOf(m);
 				if (month < 0) return all;
-				const year = Date.UTC(2026, month, Number(d)) < WRITTEN_ON - 182 * DAY ? 2027 : 2026;
-				const at = move(year, month, Number(d));
+				const at = move(yearOf(month, Number(d)), month, Number(d));
 				return `${a}${at.getUTCDate()}${b}${LONG[at.getUTCMonth()]}${c}`;
 			})
 			// RSS: <pubDate>Fri, 20 Nov 2026 09:15:00 +0100</pubDate>

@@ -1,9 +1,9 @@
 // `npm start`: the whole demo on one machine. Builds, starts the scheduler (SQLite under data/,
-// outbox transport, Meda's demo rules), serves the demo comune site, starts a real n8n (installed on
+// outbox transport, the demo comune Valmorena's rules), serves the demo comune site, starts a real n8n (installed on
 // first use) with our package and the workflows, and prints where everything is. Ctrl-C stops it all.
 //
 // Environment: BANDITORE_DATA_DIR (data/), PORT (scheduler, 8787), N8N_PORT (5678; its task broker N8N_PORT+1),
-// BANDITORE_SITE_PORT (8790), BANDITORE_RULES (rules/meda.yaml), BANDITORE_ADMIN_USER/PASSWORD,
+// BANDITORE_SITE_PORT (8790), BANDITORE_RULES (rules/valmorena.yaml), BANDITORE_ADMIN_USER/PASSWORD,
 // BANDITORE_CACHE_DIR (n8n's install cache), BANDITORE_SKIP_BUILD=1 (dist/ is already built).
 // Tests only: BANDITORE_CLOCK (scheduler's start time), BANDITORE_EVALUATE_AT (Policy node's time),
 // BANDITORE_START_JSON=1 (one machine-readable "BANDITORE_READY {...}" line when everything is up).
@@ -32,7 +32,7 @@ const dataDir = resolve(env.BANDITORE_DATA_DIR || join(ROOT, 'data'));
 const schedulerPort = Number(env.PORT || 8787);
 const n8nPort = Number(env.N8N_PORT || 5678);
 const sitePort = Number(env.BANDITORE_SITE_PORT || 8790);
-const rulesFile = resolve(env.BANDITORE_RULES || join(ROOT, 'rules', 'meda.yaml'));
+const rulesFile = resolve(env.BANDITORE_RULES || join(ROOT, 'rules', 'valmorena.yaml'));
 const log = (line) => process.stdout.write(`[banditore] ${line}\n`);
 
 const stops = [];

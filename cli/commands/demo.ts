@@ -14,7 +14,7 @@ const DEMO_HELP = `Usage: banditore demo [<url-or-file>…] [--rules FILE] [--at
 
 Reads the comune's site: its home page, listings or feeds (default: the demo comune in demo/sito,
 its home page and its RSS of notices), puts every item through the rules
-(default: rules/meda.yaml) into a scheduler of its own, runs that scheduler over this week, and prints
+(default: rules/valmorena.yaml, the demo comune's) into a scheduler of its own, runs that scheduler over this week, and prints
 what would be posted and why the rest was held, deferred or rejected. Nothing is sent.
 
 Options:
@@ -37,7 +37,7 @@ export async function demoCommand(args: string[]): Promise<number> {
 		process.stdout.write(`${DEMO_HELP}\n`);
 		return 0;
 	}
-	const rules = resolve(values.rules ?? join(ROOT, 'rules', 'meda.yaml'));
+	const rules = resolve(values.rules ?? join(ROOT, 'rules', 'valmorena.yaml'));
 	if (!existsSync(rules)) throw new UsageError(`the rules file ${rules} does not exist.`);
 	const module = join(ROOT, 'scheduler', 'dist', 'scheduler', 'src', 'demo.js');
 	if (!existsSync(module)) throw new UsageError('the scheduler is not built. Run "npm run build" first.');

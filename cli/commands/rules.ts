@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { t } from '../../core/messages';
 import { describePeriods, formatProblems, loadRules, readRulesFile, type Rules } from '../../core/rules';
 import { parseCommandArgs, UsageError } from '../usage';
 
@@ -6,9 +7,9 @@ export const RULES_HELP = `Usage: banditore rules check <file>... [--at TIME]
 
 Checks rules files (see rules/README.md) and exits 0 when every file is valid; otherwise prints
 each problem as file:line:column path: message (in Italian, for the communications office) and
-exits 1. For a valid file it says which election periods apply to its comune (the rules' istat
-code and the built-in election calendar): the one in force, the next one, and the votes to confirm;
-it prints nothing when there are none.
+exits 1. For a valid file it prints one line that says so, then which election periods apply to its
+comune (the rules' istat code and the built-in election calendar): the one in force, the next one,
+and the votes to confirm.
 
 Options:
   --at TIME   Say which periods apply at this time (ISO 8601) instead of now`;
@@ -27,7 +28,10 @@ export async function rulesCommand(args: string[]): Promise<number> {
 	for (const file of files) {
 		const rules = await loadRulesOrReport(file);
 		if (!rules) code = 1;
-		else for (const line of describePeriods(rules, at)) process.stdout.write(`${basename(file)}: ${line}\n`);
+		else {
+			const valid = t('rulesCheck.valid', { categories: rules.categories.length, limit: rules.quota.perWeek });
+			for (const line of [valid, ...describePeriods(rules, at)]) process.stdout.write(`${basename(file)}: ${line}\n`);
+		}
 	}
 	return code;
 }

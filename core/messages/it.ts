@@ -107,6 +107,9 @@ export const it = {
 	'blocked.politico': 'Contenuto politico',
 	'blocked.commerciale': 'Contenuto pubblicitario',
 
+	// `banditore rules check` on a valid file, before its election periods
+	'rulesCheck.valid': 'regole valide: {categories} categorie, al massimo {limit} messaggi a settimana',
+
 	// Election periods of a channel, as the CLI and the demo say them
 	'periods.current': 'Periodo elettorale in corso: «{name}», fino al {end} (L. 28/2000, art. 9)',
 	'periods.next': 'Prossimo periodo elettorale: «{name}», dal {start} al {end}',

@@ -2,7 +2,7 @@
 import { t, type MessageKey } from '../messages';
 import { IANAZone } from '../vendor';
 import { BUILTIN_BLOCKED, BUILTIN_LISTS, isBuiltinBlocked, type BuiltinBlocked } from './defaults';
-import { PLACEHOLDERS, staticLength } from '../whatsapp/compose';
+import { placeholderOf, PLACEHOLDERS, staticLength } from '../whatsapp/compose';
 import { compilePattern, fold, MIN_PREFIX, parseEntry } from './match';
 import { didYouMean, suggestHint, type Pending, type PathSegment } from './problems';
 import type { RulesData } from './schema';
@@ -183,7 +183,7 @@ function checkMessage(data: RulesData, out: Pending[]): void {
 	const names = new Set<string>();
 	for (const m of template.matchAll(/\{(\w*)\}/g)) names.add(m[1]);
 	for (const name of names) {
-		if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+		if (!placeholderOf(name)) {
 			const suggestion = didYouMean(name, PLACEHOLDERS);
 			out.push({
 				path: ['message', 'template'],

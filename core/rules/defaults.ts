@@ -355,6 +355,6 @@ export function isBuiltinBlocked(id: string): id is BuiltinBlocked {
 	return (BUILTIN_BLOCKED as readonly string[]).includes(id);
 }
 
-export const DEFAULT_TEMPLATE = '{emoji} *{title}*\n\n{summary}\n\n{link}';
+export const DEFAULT_TEMPLATE = '{emoji} *{titolo}*\n\n{sommario}\n\n{link}';
 export const DEFAULT_MAX_LENGTH = 1000;
 export const DEFAULT_TIMEZONE = 'Europe/Rome';

@@ -5,7 +5,17 @@ import { fold } from '../rules/match';
 import { localDate } from '../rules/time';
 import type { CategoryRule, MessageSettings } from '../rules/types';
 
-export const PLACEHOLDERS = ['emoji', 'label', 'title', 'summary', 'link', 'date', 'comune'] as const;
+/** The template's placeholders, named in Italian as the office writes them. */
+export const PLACEHOLDERS = ['emoji', 'categoria', 'titolo', 'sommario', 'link', 'data', 'comune'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+/** The English names of earlier rules files: still understood, never suggested. */
+export const ENGLISH_PLACEHOLDERS: Readonly<Record<string, Placeholder>> = { label: 'categoria', title: 'titolo', summary: 'sommario', date: 'data' };
+
+/** A placeholder's Italian name, whichever name the template used; null for a name it does not know. */
+export function placeholderOf(name: string): Placeholder | null {
+	if ((PLACEHOLDERS as readonly string[]).includes(name)) return name as Placeholder;
+	return Object.prototype.hasOwnProperty.call(ENGLISH_PLACEHOLDERS, name) ? ENGLISH_PLACEHOLDERS[name] : null;
+}
 
 /**
  * WhatsApp has no escape character, so markers in feed text (a stray `*` or `_` would turn half a
@@ -38,12 +48,12 @@ export function formatMessage(input: FormatInput): string {
 	if (fold(summary) === fold(title)) summary = '';
 	const values = {
 		emoji: category?.emoji ?? '',
-		label: category?.label ?? '',
+		categoria: category?.label ?? '',
 		link: item.link,
-		date: item.publishedAt && message.template.includes('{date}') ? localDate(item.publishedAt, input.timezone) : '',
+		data: item.publishedAt && /\{(data|date)\}/.test(message.template) ? localDate(item.publishedAt, input.timezone) : '',
 		comune: input.comune,
 	};
-	const compose = (): string => withFooter(render(message.template, { ...values, title, summary }), message.footer);
+	const compose = (): string => withFooter(render(message.template, { ...values, titolo: title, sommario: summary }), message.footer);
 
 	let text = compose();
 	let over = length(text) - max;
@@ -67,8 +77,13 @@ export function staticLength(template: string, footer: string): number {
 	return length(withFooter(render(template, {}), footer));
 }
 
-function render(template: string, values: Record<string, string>): string {
-	return tidy(template.replace(PLACEHOLDER, (_whole, name: string) => (Object.prototype.hasOwnProperty.call(values, name) ? values[name] : '')));
+function render(template: string, values: Partial<Record<Placeholder, string>>): string {
+	return tidy(
+		template.replace(PLACEHOLDER, (_whole, name: string) => {
+			const key = placeholderOf(name);
+			return key ? (values[key] ?? '') : '';
+		}),
+	);
 }
 
 export function withFooter(body: string, footer: string): string {

@@ -186,7 +186,7 @@ export const rulesProperties: INodeProperties[] = [
 		default: DEFAULT_TEMPLATE,
 		typeOptions: { rows: 4 },
 		description:
-			'The WhatsApp text. Placeholders: {emoji} {label} {title} {summary} {link} {date} {comune}; *text* is bold. Must contain {link}.',
+			'The WhatsApp text. Placeholders: {emoji} {categoria} {titolo} {sommario} {link} {data} {comune} (the English {label} {title} {summary} {date} still work); *text* is bold. Must contain {link}.',
 		...fromParameters,
 	},
 	{

@@ -14,6 +14,7 @@ export interface AuditFilter {
 	channel?: string;
 	type?: string;
 	actor?: string;
+	messageId?: string;
 	sinceMs?: number | null;
 	untilMs?: number | null;
 	/** Entries with an id below this one (the next page). */
@@ -42,6 +43,7 @@ export async function findAudit(q: Queryable, filter: AuditFilter, options: { li
 	if (filter.channel) add('channel = ?', filter.channel);
 	if (filter.type) add('type = ?', filter.type);
 	if (filter.actor) add('actor = ?', filter.actor);
+	if (filter.messageId) add('message_id = ?', filter.messageId);
 	if (filter.sinceMs != null) add('at >= ?', filter.sinceMs);
 	if (filter.untilMs != null) add('at < ?', filter.untilMs);
 	if (filter.before != null) add('id < ?', filter.before);

@@ -106,7 +106,8 @@ export function formatDemoReport(report: DemoReport, source: string, rulesName: 
 	const sent = report.messages.filter((m) => m.state === 'sent');
 	const posted = sent.filter((m) => !bundledInto(m)).sort((a, b) => (a.sentAt ?? '').localeCompare(b.sentAt ?? ''));
 	const counted = posted.filter((m) => !m.emergency || !report.emergenciesExempt).length;
-	lines.push(t('demo.posted', { count: posted.length, counted, limit: report.limit }));
+	const day = (ms: number): string => localDate(ms).slice(0, 10);
+	lines.push(t('demo.posted', { start: day(report.windowStart.getTime()), end: day(report.windowEnd.getTime() - 1), count: posted.length, counted, limit: report.limit }));
 	if (posted.length === 0) lines.push(t('demo.none'));
 	for (const m of posted) {
 		lines.push(`  ${localDate(Date.parse(m.sentAt as string))}  ${m.emergency ? `${t('demo.emergency')} ` : ''}${title(m)}`);

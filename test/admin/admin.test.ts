@@ -331,7 +331,9 @@ describe.each<Kind>(['sqlite', 'postgres'])('admin page on %s', (kind) => {
 		await c.login();
 		const page = await c.get('/admin/audit?type=test.csv&channel=meda&since=2026-06-10&until=2026-06-10');
 		expect(page.status).toBe(200);
-		expect(page.text).toContain('test.csv');
+		// A type the page has no name for is "Altro evento", never its code; its note is the sentence.
+		expect(page.text).toContain('<td>Altro evento</td>');
+		expect(page.text).toContain('=HYPERLINK(&quot;http://x&quot;)');
 		expect(page.text).not.toContain('3331234567');
 		expect(page.text).not.toContain('333 123 4567');
 		const none = await c.get('/admin/audit?type=test.csv&since=2026-06-11');
@@ -345,8 +347,11 @@ describe.each<Kind>(['sqlite', 'postgres'])('admin page on %s', (kind) => {
 		const bytes = Buffer.from(await csv.arrayBuffer());
 		expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 		const lines = bytes.toString('utf8').slice(1).split('\r\n');
-		expect(lines[0]).toBe('Data e ora;id;Canale;Tipo;Autore;Messaggio;Dettagli');
-		expect(lines[1]).toMatch(/^10\/06\/2026 10:00;\d+;meda;test\.csv;admin:ufficio;;"'=HYPERLINK\(""http:\/\/x""\) — phone: \*\*\*; text: chiama \*\*\*; ""sì"""$/);
+		expect(lines[0]).toBe('Data e ora;id;Canale;Tipo;Autore;Messaggio;Dettagli;Codice evento;Dati registrati (JSON)');
+		// The sentence, the machine code, then the recorded data as JSON: every cell formula-safe, no phone number.
+		expect(lines[1]).toMatch(/^10\/06\/2026 10:00;\d+;Comune di Meda;Altro evento;admin:ufficio;;"'=HYPERLINK\(""http:\/\/x""\)";test\.csv;"\{/);
+		expect(lines[1]).toContain('""phone"":""***""');
+		expect(lines[1]).toContain('chiama ***; \\""sì\\""');
 		expect(lines[2]).toBe('');
 		expect(lines).toHaveLength(3);
 	});

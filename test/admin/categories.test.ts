@@ -68,7 +68,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('categories added and removed on the
 		expect((await categoryOf('orari-1', 'Nuovi arrivi nella biblioteca civica')).category).toBe('notizia');
 		const page = await add({ label: 'Biblioteca e Città', emoji: '📚', priority: '50', words: 'biblioteca\nprestito libri', approval: 'on' });
 		expect(page.status).toBe(303);
-		expect(page.location).toBe('/admin/rules?channel=meda&done=saved');
+		expect(page.location).toBe('/admin/rules?channel=meda&section=categories&done=saved');
 		const [before, after] = await versions();
 		expect(after.author).toBe('admin:ufficio');
 		const block = '\n  - id: biblioteca-e-citta\n    label: Biblioteca e Città\n    emoji: "📚"\n    priority: 50\n    approval: true\n    match:\n      words:\n        - biblioteca\n        - prestito libri\n';

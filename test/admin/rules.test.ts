@@ -69,7 +69,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('rules on the admin page on %s', (ki
 		const entry = await ctx().store.get<{ actor: string; details: string }>("SELECT actor, details FROM audit WHERE type = 'rules.changed' ORDER BY id DESC LIMIT 1");
 		expect(entry?.actor).toBe('admin:ufficio');
 		expect(JSON.parse(entry?.details ?? '{}')).toMatchObject({ version: 2, origin: 'admin' });
-		const shown = await c.get('/admin/rules?channel=meda&done=saved');
+		const shown = await c.get('/admin/rules?channel=meda&section=file&done=saved');
 		expect(shown.text).toContain('Modifiche salvate.');
 		expect(shown.text).toMatch(/<tr><th scope="row"><a [^>]*>2<\/a><\/th>\s*<td>10\/06\/2026 10:00<\/td><td>admin:ufficio<\/td><td>pagina di amministrazione<\/td>/);
 		// The same values again: no new version.
@@ -124,7 +124,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('rules on the admin page on %s', (ki
 
 	test('categories, blocked words, footer; a pasted file is checked like the file and exported as YAML', async () => {
 		if (skip) return;
-		const page = await c.get('/admin/rules?channel=meda');
+		const page = await c.get('/admin/rules?channel=meda&section=categories');
 		const words = (page.text.match(/<textarea id="words-1" name="words-1"[^>]*>([^<]*)<\/textarea>/) as RegExpMatchArray)[1];
 		expect(words.split('\n')).toContain('allert* meteo');
 		const form: Record<string, string> = { section: 'categories' };

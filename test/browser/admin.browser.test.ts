@@ -110,13 +110,25 @@ suite('admin page in headless Chromium', () => {
 		await expect(page.getByRole('status').textContent()).resolves.toContain('Modifiche salvate.');
 		expect(ctx().channels.get('meda')?.rules.quota.perWeek).toBe(7);
 
+		// The rules page is in sections: saving the limit left the others as they were.
+		await page.getByRole('navigation', { name: 'Sezioni delle regole' }).getByRole('link', { name: 'Testo dei messaggi' }).click();
+		const bubbleText = page.locator('#template-preview .wa-bubble');
+		await expect(bubbleText.textContent()).resolves.toContain('Canale informativo del Comune di Meda');
+		// The preview follows the template as it is typed, with the Italian placeholders.
+		await page.getByLabel('Modello del messaggio').fill('{emoji} *{titolo}* ({categoria})\n\n{link}');
+		await expect(bubbleText.locator('strong').textContent()).resolves.toBe('Lavori in via Roma: strada chiusa giovedì');
+		await expect(bubbleText.textContent()).resolves.not.toContain('Giovedì dalle 8');
+		await shot('rules-message');
+
 		// An election period from yesterday to next week.
+		await page.getByRole('navigation', { name: 'Sezioni delle regole' }).getByRole('link', { name: 'Periodi elettorali' }).click();
 		await page.locator('#period-name').fill('Comunali 2026');
 		await page.locator('#period-start').fill('2026-06-09');
 		await page.locator('#period-end').fill('2026-06-20 15:00');
 		await page.getByRole('button', { name: 'Aggiungi il periodo' }).click();
 		await expect(page.locator('#periods').textContent()).resolves.toContain('Comunali 2026');
 		expect(ctx().channels.get('meda')?.rules.election.periods.filter((p) => p.origin === 'local').map((p) => p.name)).toEqual(['Comunali 2026']);
+		await page.getByRole('navigation', { name: 'Sezioni delle regole' }).getByRole('link', { name: 'File delle regole (YAML)' }).click();
 		await page.locator('#versions').scrollIntoViewIfNeeded();
 		await expect(page.locator('#versions tbody tr').first().textContent()).resolves.toContain('admin:ufficio');
 
@@ -162,19 +174,25 @@ suite('admin page in headless Chromium', () => {
 		await page.getByRole('button', { name: 'Invia il messaggio di emergenza' }).click();
 		await expect(page.getByRole('status').textContent()).resolves.toContain('Messaggio di emergenza in coda');
 
-		// The audit log, filtered by author.
+		// The audit log, filtered by author and by type from lists of names.
 		await page.getByRole('link', { name: 'Registro' }).click();
-		await page.getByLabel('Autore').fill('admin:ufficio');
-		await page.getByLabel('Tipo').fill('message.enqueued');
+		await page.getByLabel('Autore').selectOption({ label: 'ufficio' });
+		await page.getByLabel('Tipo').selectOption({ label: 'Accodato' });
 		await page.getByRole('button', { name: 'Filtra' }).click();
 		const rows = page.locator('#audit tbody tr');
 		expect(await rows.count()).toBe(1);
-		await expect(rows.first().textContent()).resolves.toContain('Segnalazione dei Vigili del Fuoco: rischio per la salute');
-		await page.getByLabel('Tipo').fill('');
+		await expect(rows.first().textContent()).resolves.toContain('Emergenza accodata: «Fuga di gas in via Roma: evitare la zona fino a nuovo avviso.»');
+		await page.getByLabel('Tipo').selectOption({ label: 'Tutti i tipi' });
+		await page.getByLabel('Autore').selectOption({ label: 'Tutti' });
 		await page.getByRole('button', { name: 'Filtra' }).click();
 		await shot('audit');
 		const types = await page.locator('#audit tbody tr td:nth-child(3)').allTextContents();
-		expect(types).toEqual(expect.arrayContaining(['message.enqueued', 'message.approved', 'rules.changed', 'admin.login']));
+		expect(types).toEqual(expect.arrayContaining(['Accodato', 'Approvato', 'Regole modificate', 'Accesso']));
+		// What the office reads holds no internal event code.
+		const seen = await page.evaluate<string>('document.body.innerText');
+		const codes = (await ctx().store.all<{ type: string }>('SELECT DISTINCT type FROM audit')).map((r) => r.type);
+		expect(codes).toEqual(expect.arrayContaining(['message.enqueued', 'message.approved', 'rules.changed', 'admin.login']));
+		for (const code of codes) expect(seen).not.toContain(code);
 	}, 120_000);
 
 	test('the office reads the subscribers per channel, copies the sign-up link and downloads its QR code', async () => {

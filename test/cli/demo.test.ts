@@ -33,13 +33,13 @@ function section(report: string, heading: RegExp): string[] {
 }
 
 describe('banditore demo', () => {
-	it('simulates the demo comune\'s week with Meda\'s rules: the alert first, the rest spaced an hour apart, old and electoral news refused', () => {
+	it('simulates the demo comune\'s week with its own rules (Meda\'s, with its name and footer): the alert first, the rest spaced an hour apart, old and electoral news refused', () => {
 		const run = demo();
 		expect(run.stderr).toBe('');
 		expect(run.code).toBe(0);
 		expect(run.stdout).toMatch(/Settimana dal 16\/11\/2026 00:00 al 22\/11\/2026 23:59/);
 		// The alert is an emergency: Meda's rules let it pass without counting.
-		const posted = section(run.stdout, /^Pubblicati questa settimana: 7, di cui 6 nel limite di 10 a settimana$/m);
+		const posted = section(run.stdout, /^Pubblicati nella settimana simulata, dal 16\/11\/2026 al 22\/11\/2026: 7, di cui 6 nel limite di 10 a settimana$/m);
 		expect(posted[0]).toMatch(/20\/11\/2026 \d\d:\d\d {2}EMERGENZA Allerta meteo arancione/);
 		expect(posted).toHaveLength(7);
 		const rejected = section(run.stdout, /^Scartati dalle regole \(4\)/).join('\n');
@@ -51,6 +51,10 @@ describe('banditore demo', () => {
 		// What the report calls posted is exactly what reached the outbox, once each.
 		expect(run.outbox).toHaveLength(7);
 		expect(run.outbox[0].text).toMatch(/Allerta meteo arancione/);
+		// The demo comune's own rules: its footer, never Meda's.
+		for (const message of run.outbox) expect(message.text).toMatch(/\n\nCanale informativo del Comune di Valmorena, non è possibile rispondere\. Info: urp@comune\.valmorena\.example$/);
+		expect(run.outbox.map((m) => m.text).join('\n')).not.toMatch(/Meda/);
+		expect(run.stdout).toMatch(/Regole: valmorena\.yaml/);
 		expect(run.stdout).toMatch(/Prova a secco: nessun messaggio è stato inviato a WhatsApp\./);
 	});
 
@@ -63,9 +67,9 @@ describe('banditore demo', () => {
 		const run = demo('--rules', file);
 		expect(run.code).toBe(0);
 		// The alert is an emergency: Meda's rules let it pass beyond the limit without counting.
-		const posted = section(run.stdout, /^Pubblicati questa settimana: 3, di cui 2 nel limite di 2 a settimana$/m);
+		const posted = section(run.stdout, /^Pubblicati nella settimana simulata, dal 16\/11\/2026 al 22\/11\/2026: 3, di cui 2 nel limite di 2 a settimana$/m);
 		expect(posted).toHaveLength(3);
-		const deferred = section(run.stdout, /^Rinviati: non c'è posto questa settimana \(3\)/).join('\n');
+		const deferred = section(run.stdout, /^Rinviati alla settimana dopo: non c'era più posto \(3\)/).join('\n');
 		expect(deferred).toMatch(/Limite di 2 messaggi della settimana raggiunto: rinviato al 23\/11\/2026 00:00/);
 		// A notice that would be stale by Monday is not kept waiting: it expires, with its reason.
 		expect(section(run.stdout, /^Scaduti prima di trovare posto \(1\)/).join('\n')).toMatch(/Uffici comunali chiusi[\s\S]*non lascia posto prima della scadenza/);
@@ -82,14 +86,14 @@ describe('banditore demo', () => {
 		const run = demo('--rules', file);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toMatch(/Notizie lette: 11 da/);
-		const posted = section(run.stdout, /^Pubblicati questa settimana: 4, di cui 3 nel limite di 3 a settimana$/m);
+		const posted = section(run.stdout, /^Pubblicati nella settimana simulata, dal 16\/11\/2026 al 22\/11\/2026: 4, di cui 3 nel limite di 3 a settimana$/m);
 		const digestAt = posted.findIndex((line) => /\d\d:\d\d {2}Riepilogo della settimana$/.test(line));
 		expect(digestAt).toBe(3);
 		const parts = posted.slice(digestAt + 1).map((line) => line.trim());
 		expect(parts.length).toBeGreaterThanOrEqual(2);
 		for (const part of parts) expect(part).toMatch(/^· \S/);
 		// Nothing waits for next week: what did not fit went out in the digest, listed in its text.
-		expect(section(run.stdout, /^Rinviati: non c'è posto questa settimana \(0\)/)).toEqual(['  nessuno']);
+		expect(section(run.stdout, /^Rinviati alla settimana dopo: non c'era più posto \(0\)/)).toEqual(['  nessuno']);
 		expect(run.outbox).toHaveLength(4);
 		const digest = run.outbox[3].text;
 		for (const part of parts) expect(digest).toContain(part.slice(2));
@@ -105,7 +109,7 @@ describe('banditore demo', () => {
 		const run = demoIn(dir, '--rules', file);
 		expect(run.code).toBe(0);
 		expect(run.stdout).toContain('Periodo elettorale «Elezioni comunali suppletive» dal 20/11/2026 11:30 al 07/12/2026 15:00');
-		const posted = section(run.stdout, /^Pubblicati questa settimana: /m);
+		const posted = section(run.stdout, /^Pubblicati nella settimana simulata, /m);
 		expect(posted.join('\n')).not.toMatch(/Concerto di Natale|Befana/);
 		for (const line of posted) {
 			const [day, month, year, hour, minute] = line.trim().split(/[/ :]+/).map(Number);

@@ -74,8 +74,10 @@ describe('banditore election update', () => {
 		// Comizi convened 45 days before the vote; the runoff included.
 		const check = banditore(['rules', 'check', 'rules/meda.yaml', '--at', '2027-04-10T10:00:00Z'], out);
 		expect(check).toMatchObject({ code: 0, stderr: '' });
-		expect(check.stdout).toBe('meda.yaml: Periodo elettorale in corso: «Elezioni comunali 2027 a Meda», fino al 07/06/2027 15:00 (L. 28/2000, art. 9)\n');
-		expect(banditore(['rules', 'check', 'rules/meda.yaml', '--at', '2027-04-10T10:00:00Z']).stdout).toBe('');
+		expect(check.stdout).toBe(
+			'meda.yaml: regole valide: 6 categorie, al massimo 10 messaggi a settimana\nmeda.yaml: Periodo elettorale in corso: «Elezioni comunali 2027 a Meda», fino al 07/06/2027 15:00 (L. 28/2000, art. 9)\n',
+		);
+		expect(banditore(['rules', 'check', 'rules/meda.yaml', '--at', '2027-04-10T10:00:00Z']).stdout).toBe('meda.yaml: regole valide: 6 categorie, al massimo 10 messaggi a settimana\n');
 	});
 });
 

@@ -34,6 +34,8 @@ describe('banditore quota', () => {
 		const wrong = await run(['quota', '--url', h.scheduler.url], { BANDITORE_API_TOKEN: 'nope' });
 		expect(wrong.code).toBe(1);
 		expect(wrong.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+		// The scheduler's message and its hint as two sentences, not run together.
+		expect(wrong.stderr).toBe('banditore: missing or wrong bearer token. Send "Authorization: Bearer <BANDITORE_API_TOKEN>".\n');
 		const unknown = await run(['quota', '--channel', 'nessuno', '--url', h.scheduler.url], { BANDITORE_API_TOKEN: TOKEN });
 		expect(unknown.stderr).toMatch(/^banditore: .*nessuno/);
 		const down = await run(['quota', '--url', 'http://127.0.0.1:9'], { BANDITORE_API_TOKEN: TOKEN });

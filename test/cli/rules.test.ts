@@ -11,9 +11,12 @@ describe('banditore rules check', () => {
 	// A day with no election period near (the calendar's periods are said otherwise: test/cli/election.test.ts).
 	const QUIET = ['--at', '2026-12-06T10:00:00Z'];
 
-	it('prints nothing and exits 0 for the shipped rules files', () => {
-		expect(banditore('rules', 'check', 'rules/meda.yaml', ...QUIET)).toEqual({ code: 0, stdout: '', stderr: '' });
-		expect(banditore('rules', 'check', 'rules/meda.yaml', 'rules/magenta.yaml', ...QUIET)).toEqual({ code: 0, stdout: '', stderr: '' });
+	it('says that each shipped rules file is valid, in one line, and exits 0', () => {
+		const valid = 'regole valide: 6 categorie, al massimo 10 messaggi a settimana';
+		expect(banditore('rules', 'check', 'rules/meda.yaml', ...QUIET)).toEqual({ code: 0, stdout: `meda.yaml: ${valid}\n`, stderr: '' });
+		const all = banditore('rules', 'check', 'rules/meda.yaml', 'rules/magenta.yaml', 'rules/valmorena.yaml', ...QUIET);
+		expect(all).toMatchObject({ code: 0, stderr: '' });
+		expect(lines(all.stdout)).toEqual([`meda.yaml: ${valid}`, expect.stringMatching(/^magenta\.yaml: regole valide: \d+ categorie, al massimo \d+ messaggi a settimana$/), `valmorena.yaml: ${valid}`]);
 	});
 
 	it('says the election period in force for the comune the rules name', () => {

@@ -60,3 +60,27 @@ test('--live moves every date so that the day the site was written (20 November 
 		15,
 	]);
 });
+
+test('--live moves the dates written in the news too, weekdays included; a recurring weekday stays', async () => {
+	const { url, child } = await serve('--live');
+	servers.push(child);
+	const WEEKDAYS = ['domenica', 'lunedì', 'martedì', 'mercoledì', 'giovedì', 'venerdì', 'sabato'];
+	const MONTHS = ['gennaio', 'febbraio', 'marzo', 'aprile', 'maggio', 'giugno', 'luglio', 'agosto', 'settembre', 'ottobre', 'novembre', 'dicembre'];
+	const now = new Date();
+	/** The day `days` after today, as the text writes it: "venerdì 27 novembre". */
+	const after = (days: number, weekday = true) => {
+		const at = new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate() + days));
+		return `${weekday ? `${WEEKDAYS[at.getUTCDay()]} ` : ''}${at.getUTCDate()} ${MONTHS[at.getUTCMonth()]}`;
+	};
+	// Written on Friday 20 November: the strike on Friday 27 is a week later, the closure on Monday 7 December 17 days later.
+	const notices = await (await fetch(`${url}avvisi.xml`)).text();
+	expect(notices).toContain(`Sciopero del trasporto pubblico locale ${after(7)}</title>`);
+	expect(notices).toContain(`Uffici comunali chiusi ${after(17)}</title>`);
+	const news = await (await fetch(`${url}novita.html`)).text();
+	expect(news).toContain(`Dal ${after(4, false)} al ${after(15, false)}, dalle 8 alle 18`);
+	// "scuole chiuse martedì": Tuesday 24 November, four days after the writing day.
+	expect(news).toContain(`scuole chiuse ${WEEKDAYS[new Date(Date.UTC(now.getFullYear(), now.getMonth(), now.getDate() + 4)).getUTCDay()]}</h3>`);
+	expect(news).toContain('aperta anche il sabato pomeriggio');
+	// The links stay as the site wrote them: the same news keeps its id.
+	expect(notices).toContain('/avvisi/sciopero-trasporti-27-novembre</link>');
+});

@@ -241,7 +241,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 						{ name: 'Referendum', start: 'domani', end: '2026-06-02T00:00:00' },
 					],
 				},
-				template: '*{titolo}*',
+				template: '*{titlo}*',
 			}),
 		);
 		const error = result.error(POLICY) as Error & { description?: string };
@@ -249,7 +249,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 		expect(error.description?.split('\n')).toEqual([
 			'election.periods[0].end: Il periodo «Comunali» finisce prima di iniziare. La fine (end) deve venire dopo l\'inizio (start).',
 			'election.periods[1].start: Data non valida «domani». Scrivi AAAA-MM-GG oppure AAAA-MM-GG HH:MM, ora di Europe/Rome.',
-			'message.template: Segnaposto sconosciuto «{titolo}» nel modello del messaggio. Forse intendevi «{title}»?',
+			'message.template: Segnaposto sconosciuto «{titlo}» nel modello del messaggio. Forse intendevi «{titolo}»?',
 			'message.template: Il modello del messaggio non contiene {link}. Il collegamento alla notizia va sempre pubblicato: aggiungi {link} al modello.',
 		]);
 		for (const output of [ACCEPTED, REJECTED, HELD]) expect(result.output(POLICY, output)).toEqual([]);

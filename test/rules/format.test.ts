@@ -41,7 +41,13 @@ describe('testo del messaggio WhatsApp', () => {
 		expect(d.text).toBe('*Senza acqua calda*\n\nhttps://x.it/1');
 	});
 
-	test('segnaposto {label}, {date} e {comune}, data in ora di Roma', () => {
+	test('segnaposto in italiano: {categoria}, {titolo}, {sommario}, {data}, {comune}', () => {
+		const rules = rulesWith({ template: '{emoji} [{categoria}] *{titolo}* ({data}, {comune})\n{sommario}\n{link}', footer: '— Ufficio stampa' });
+		const d = evaluate(item({ title: 'Festa', summary: 'In piazza dalle 18.', publishedAt: '2026-03-28T23:30:00Z', link: 'https://x.it/1' }), rules, { now: NOW });
+		expect(d.text).toBe('📰 [Notizia] *Festa* (29/03/2026, Comune di Prova)\nIn piazza dalle 18.\nhttps://x.it/1\n\n— Ufficio stampa');
+	});
+
+	test('i nomi inglesi dei file scritti prima valgono ancora: {label}, {date} e {comune}, data in ora di Roma', () => {
 		const rules = rulesWith({ template: '[{label}] {title} ({date}, {comune})\n{link}', footer: '— Ufficio stampa' });
 		const d = evaluate(item({ title: 'Festa', publishedAt: '2026-03-28T23:30:00Z', link: 'https://x.it/1' }), rules, { now: NOW });
 		expect(d.text).toBe('[Notizia] Festa (29/03/2026, Comune di Prova)\nhttps://x.it/1\n\n— Ufficio stampa');

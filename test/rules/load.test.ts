@@ -201,8 +201,8 @@ describe('file rotti: problemi con riga, colonna e suggerimento, mai regole', ()
 		],
 		[
 			'segnaposto sconosciuto nel modello',
-			`${BASE}message:\n  template: "*{titolo}* {link}"\n`,
-			{ path: 'message.template', line: 11, column: 13, message: 'Segnaposto sconosciuto «{titolo}» nel modello del messaggio', hint: 'Forse intendevi «{title}»?' },
+			`${BASE}message:\n  template: "*{titlo}* {link}"\n`,
+			{ path: 'message.template', line: 11, column: 13, message: 'Segnaposto sconosciuto «{titlo}» nel modello del messaggio', hint: 'Forse intendevi «{titolo}»?' },
 		],
 		[
 			'modello senza collegamento',

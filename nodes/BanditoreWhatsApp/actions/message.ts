@@ -12,7 +12,7 @@ export interface Post {
 }
 
 /** A news item no rules judged (straight from a Feed node) is posted as title, summary and link. */
-const DEFAULT_TEMPLATE = '*{title}*\n\n{summary}\n\n{link}';
+const DEFAULT_TEMPLATE = '*{titolo}*\n\n{sommario}\n\n{link}';
 
 /** The text and image to send for one item, within WhatsApp's limits. */
 export function composePost(context: IExecuteFunctions, itemIndex: number, json: IDataObject): Post {

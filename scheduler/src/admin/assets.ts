@@ -38,13 +38,18 @@ main .form-group label,main .form-group label.active,main .select-wrapper label{
 main .form-group textarea{border:1px solid #5c6f82;padding:.5rem;height:auto}
 main .form-text{display:block;color:#455b71}
 .it-footer .it-footer-small-prints p{color:#fff}
-.page-toc{display:flex;flex-wrap:wrap;gap:.25rem 1.5rem;list-style:none;padding:0}
+.rules-tabs{flex-wrap:wrap}
+.rules-tabs .nav-link{font-weight:600}
 .channel-picker select{min-width:14rem}
 .subscribers-channel{border-top:1px solid #d9dadb;padding-top:1.5rem;margin-bottom:2.5rem}
 .signup-link{max-width:34rem;font-family:"Roboto Mono",monospace}
 .qr-code{width:12rem;height:12rem}
 .error-summary:focus{outline:3px solid #ff9900}`,
 ].join('\n');
+
+/** The page's icon, declared in every page so the browser does not ask the API for /favicon.ico (401). */
+export const FAVICON_SVG =
+	'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0066cc"/><path d="M7 13h4l9-5v16l-9-5H7z" fill="#fff"/><path d="M23 12a5 5 0 0 1 0 8" stroke="#fff" stroke-width="2" fill="none"/></svg>';
 
 export const ADMIN_JS = `'use strict';
 document.addEventListener('DOMContentLoaded', function () {
@@ -60,6 +65,33 @@ document.addEventListener('DOMContentLoaded', function () {
 			if (!f) return;
 			f.text().then(function (content) { text.value = content; });
 		});
+	}
+	// The message preview on the rules page follows the template and the footer as they are typed.
+	var preview = document.getElementById('template-preview');
+	var template = document.getElementById('template');
+	var footer = document.getElementById('footer');
+	if (preview && template && footer) {
+		var sample = JSON.parse(preview.getAttribute('data-sample') || '{}');
+		var english = { label: 'categoria', title: 'titolo', summary: 'sommario', date: 'data' };
+		var entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+		var escape = function (s) { return s.replace(/[&<>"']/g, function (c) { return entities[c]; }); };
+		var tidy = function (s) { return s.split(/\\r?\\n/).map(function (l) { return l.trim(); }).join('\\n').replace(/\\n{3,}/g, '\\n\\n').trim(); };
+		var update = function () {
+			var body = tidy(template.value.replace(/\\{(\\w+)\\}/g, function (whole, name) {
+				var key = english[name] || name;
+				return Object.prototype.hasOwnProperty.call(sample, key) ? sample[key] : '';
+			}));
+			var end = footer.value.trim();
+			var marked = escape(end ? body + '\\n\\n' + end : body)
+				.replace(/https?:\\/\\/[^\\s<>"']+/g, function (url) { return '<a href="' + url + '" rel="noopener noreferrer nofollow">' + url + '</a>'; })
+				.replace(/\\*([^*\\n]+)\\*/g, '<strong>$1</strong>')
+				.replace(/(^|\\s)_([^_\\n]+)_/g, '$1<em>$2</em>')
+				.replace(/~([^~\\n]+)~/g, '<s>$1</s>');
+			var bubble = preview.querySelector('.wa-bubble');
+			if (bubble) bubble.innerHTML = marked + '<span class="wa-meta">' + escape(preview.getAttribute('data-meta') || '') + '</span>';
+		};
+		template.addEventListener('input', update);
+		footer.addEventListener('input', update);
 	}
 	// Copy buttons (the sign-up link): shown only where the clipboard works; the field is selectable anyway.
 	Array.prototype.forEach.call(document.querySelectorAll('[data-copy]'), function (button) {

@@ -48,6 +48,7 @@ export function layout(options: PageOptions): Html {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${options.title} · ${t('admin.brand')}</title>
+<link rel="icon" href="${ASSETS}/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${ASSETS}/css/bootstrap-italia.min.css">
 <link rel="stylesheet" href="${ASSETS}/admin.css">
 <script src="${ASSETS}/admin.js" defer></script>

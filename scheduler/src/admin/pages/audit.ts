@@ -1,9 +1,12 @@
-// The audit log: filters, newest first, pages of 50, and the same selection as CSV for Excel.
+// The audit log: filters, newest first, pages of 50, and the same selection as CSV for Excel. The page
+// speaks the office's language (event names, sentences, people); the CSV adds the machine codes.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { t } from '../../../../core/messages';
-import { auditTypes, describe, queryAudit, type AuditFilter } from '../audit-query';
+import { hasMessage, t } from '../../../../core/messages';
+import type { Context } from '../../context';
+import { auditChoices, queryAudit, subjectsOf, type AuditFilter, type AuditRow, type Subject } from '../audit-query';
+import { actorName, eventName, knownEvent, sentence } from '../audit-text';
 import { toCsv } from '../csv';
-import { html } from '../html';
+import { html, type Html } from '../html';
 import { errorSummary, fieldError, invalid, type FieldError } from '../layout';
 import { frame, sendPage, type Pages } from '../request';
 import { dayStart, nextDayStart, when } from '../time';
@@ -12,7 +15,7 @@ const PAGE = 50;
 const CSV_MAX = 100_000;
 const ZONE = 'Europe/Rome';
 
-type Query = { channel?: string; type?: string; actor?: string; since?: string; until?: string; before?: string };
+type Query = { channel?: string; type?: string; actor?: string; message?: string; since?: string; until?: string; before?: string };
 
 function filterOf(query: Query): { filter: AuditFilter; errors: FieldError[] } {
 	const errors: FieldError[] = [];
@@ -27,6 +30,7 @@ function filterOf(query: Query): { filter: AuditFilter; errors: FieldError[] } {
 		channel: query.channel?.trim() || undefined,
 		type: query.type?.trim() || undefined,
 		actor: query.actor?.trim() || undefined,
+		messageId: query.message?.trim() || undefined,
 		sinceMs: date('since', (v) => dayStart(v, ZONE)),
 		untilMs: date('until', (v) => nextDayStart(v, ZONE)),
 		before: query.before && /^\d+$/.test(query.before) ? Number(query.before) : null,
@@ -36,10 +40,37 @@ function filterOf(query: Query): { filter: AuditFilter; errors: FieldError[] } {
 
 function queryString(query: Query, extra: Record<string, string | number>): string {
 	const params = new URLSearchParams();
-	for (const key of ['channel', 'type', 'actor', 'since', 'until'] as const) if (query[key]) params.set(key, query[key] as string);
+	for (const key of ['channel', 'type', 'actor', 'message', 'since', 'until'] as const) if (query[key]) params.set(key, query[key] as string);
 	for (const [key, value] of Object.entries(extra)) params.set(key, String(value));
 	const text = params.toString();
 	return text ? `?${text}` : '';
+}
+
+const byLabel = (a: { label: string }, b: { label: string }): number => a.label.localeCompare(b.label, 'it');
+
+function options(values: Array<{ value: string; label: string }>, selected: string | undefined, any: string): Html {
+	return html`<option value="">${any}</option>${values.map((o) => html`<option value="${o.value}"${o.value === selected ? html` selected` : ''}>${o.label}</option>`)}`;
+}
+
+/** The messages of these entries, with their category's name in the channel's rules. */
+function subjects(ctx: Context, rows: AuditRow[]): Promise<Map<string, Subject>> {
+	const ids = rows.map((r) => r.messageId).filter((id): id is string => Boolean(id));
+	return subjectsOf(ctx.store, ids, (channel, id) => ctx.channels.get(channel)?.rules.categories.find((c) => c.id === id)?.label ?? id);
+}
+
+const channelName = (ctx: Context, id: string | null): string => (id ? (ctx.channels.get(id)?.name ?? id) : '');
+
+function stateName(state: string): string {
+	const key = `admin.state.${state}`;
+	return hasMessage(key) ? t(key) : state;
+}
+
+/** The head of a message's own history: its title and where it stands now. */
+function historyHead(subject: Subject | undefined, query: Query): Html {
+	const back = html`<p><a href="/admin/audit${queryString({ ...query, message: undefined }, {})}">${t('admin.audit.historyAll')}</a></p>`;
+	if (!subject) return html`<p>${t('admin.audit.noMessage')}</p>${back}`;
+	return html`<h2 class="h4">${t('admin.audit.historyOf', { subject: t('admin.audit.subject', { title: subject.title }) })}</h2>
+	<p>${t('admin.audit.historyIntro', { state: stateName(subject.state) })}</p>${back}`;
 }
 
 export function auditPages({ ctx }: Pages) {
@@ -50,18 +81,21 @@ export function auditPages({ ctx }: Pages) {
 			const rows = errors.length ? [] : await queryAudit(ctx.store, filter, PAGE + 1);
 			const more = rows.length > PAGE;
 			const shown = rows.slice(0, PAGE);
-			const types = await auditTypes(ctx.store);
+			const about = await subjects(ctx, filter.messageId ? [...shown, { messageId: filter.messageId } as AuditRow] : shown);
+			const choices = await auditChoices(ctx.store);
+			const types = choices.types.filter(knownEvent).map((value) => ({ value, label: eventName(value) })).sort(byLabel);
+			const actors = choices.actors.map((value) => ({ value, label: actorName(value) })).sort(byLabel);
 			const channels = [...ctx.channels.values()];
-			const body = html`${errorSummary(errors)}
+			const body = html`${errorSummary(errors)}${filter.messageId ? historyHead(about.get(filter.messageId), query) : ''}
 			<form method="get" action="/admin/audit" class="mb-4" novalidate><fieldset><legend>${t('admin.audit.filters')}</legend>
+			${filter.messageId ? html`<input type="hidden" name="message" value="${filter.messageId}">` : ''}
 			<div class="row">
 				<div class="col-md-4"><div class="select-wrapper mb-3"><label for="f-channel">${t('admin.audit.channel')}</label><select id="f-channel" name="channel">
-					<option value="">${t('admin.audit.any')}</option>${channels.map((c) => html`<option value="${c.id}"${c.id === filter.channel ? html` selected` : ''}>${c.name}</option>`)}</select></div></div>
-				<div class="col-md-4"><div class="form-group mb-3"><label for="f-type" class="active">${t('admin.audit.type')}</label>
-					<input type="text" id="f-type" name="type" list="audit-types" class="form-control" value="${filter.type ?? ''}">
-					<datalist id="audit-types">${types.map((x) => html`<option value="${x}"></option>`)}</datalist></div></div>
-				<div class="col-md-4"><div class="form-group mb-3"><label for="f-actor" class="active">${t('admin.audit.actor')}</label>
-					<input type="text" id="f-actor" name="actor" class="form-control" value="${filter.actor ?? ''}"></div></div>
+					${options(channels.map((c) => ({ value: c.id, label: c.name })), filter.channel, t('admin.audit.any'))}</select></div></div>
+				<div class="col-md-4"><div class="select-wrapper mb-3"><label for="f-type">${t('admin.audit.type')}</label><select id="f-type" name="type">
+					${options(types, filter.type, t('admin.audit.anyType'))}</select></div></div>
+				<div class="col-md-4"><div class="select-wrapper mb-3"><label for="f-actor">${t('admin.audit.actor')}</label><select id="f-actor" name="actor">
+					${options(actors, filter.actor, t('admin.audit.anyActor'))}</select></div></div>
 			</div><div class="row">
 				<div class="col-md-4"><div class="form-group mb-3"><label for="since" class="active">${t('admin.audit.since')}</label>
 					<input type="date" id="since" name="since" value="${query.since ?? ''}"${invalid(errors, 'since')}>${fieldError(errors, 'since')}</div></div>
@@ -74,7 +108,12 @@ export function auditPages({ ctx }: Pages) {
 			${shown.length === 0 ? html`<p>${t('admin.audit.none')}</p>` : html`<div class="table-responsive"><table class="table table-sm" id="audit">
 			<caption>${t('admin.audit.caption')}</caption>
 			<thead><tr><th scope="col">${t('admin.audit.at')}</th><th scope="col">${t('admin.audit.channel')}</th><th scope="col">${t('admin.audit.type')}</th><th scope="col">${t('admin.audit.actor')}</th><th scope="col">${t('admin.audit.details')}</th></tr></thead>
-			<tbody>${shown.map((r) => html`<tr><td>${when(r.at, ZONE)}</td><td>${r.channel ?? ''}</td><td><code>${r.type}</code></td><td>${r.actor}</td><td class="audit-details">${describe(r.details)}</td></tr>`)}</tbody></table></div>`}
+			<tbody>${shown.map((r) => {
+				const subject = r.messageId ? about.get(r.messageId) : undefined;
+				const link = r.messageId && r.messageId !== filter.messageId
+					? html` <a class="message-link" href="/admin/audit?message=${encodeURIComponent(r.messageId)}">${t('admin.audit.history')}</a>` : '';
+				return html`<tr><td>${when(r.at, ZONE)}</td><td>${channelName(ctx, r.channel)}</td><td>${eventName(r.type)}</td><td>${actorName(r.actor)}</td><td class="audit-details">${sentence(r, subject ?? null)}${link}</td></tr>`;
+			})}</tbody></table></div>`}
 			<nav aria-label="${t('admin.audit.older')}" class="d-flex gap-2">
 				${query.before ? html`<a class="btn btn-outline-secondary btn-sm" href="/admin/audit${queryString(query, {})}">${t('admin.audit.newer')}</a>` : ''}
 				${more ? html`<a class="btn btn-outline-secondary btn-sm" href="/admin/audit${queryString(query, { before: shown[shown.length - 1].id })}">${t('admin.audit.older')}</a>` : ''}
@@ -85,11 +124,18 @@ export function auditPages({ ctx }: Pages) {
 		app.get('/audit.csv', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
 			const { filter, errors } = filterOf(request.query);
 			if (errors.length) return reply.redirect(`/admin/audit${queryString(request.query, {})}`, 303);
-			const rows: Array<Array<string | number | null>> = [[t('admin.audit.at'), 'id', t('admin.audit.channel'), t('admin.audit.type'), t('admin.audit.actor'), t('admin.audit.message'), t('admin.audit.details')]];
+			// The page's columns, then what auditors need to match other records: the machine code and the raw details.
+			const rows: Array<Array<string | number | null>> = [
+				[t('admin.audit.at'), 'id', t('admin.audit.channel'), t('admin.audit.type'), t('admin.audit.actor'), t('admin.audit.message'), t('admin.audit.details'), t('admin.audit.code'), t('admin.audit.data')],
+			];
 			let before: number | null = null;
 			while (rows.length <= CSV_MAX) {
 				const page = await queryAudit(ctx.store, { ...filter, before }, 5000);
-				for (const r of page) rows.push([when(r.at, ZONE), r.id, r.channel, r.type, r.actor, r.messageId, describe(r.details)]);
+				const about = await subjects(ctx, page);
+				for (const r of page) {
+					const subject = r.messageId ? (about.get(r.messageId) ?? null) : null;
+					rows.push([when(r.at, ZONE), r.id, channelName(ctx, r.channel), eventName(r.type), r.actor, r.messageId, sentence(r, subject), r.type, JSON.stringify(r.details)]);
+				}
 				if (page.length < 5000) break;
 				before = page[page.length - 1].id;
 			}

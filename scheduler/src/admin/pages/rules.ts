@@ -2,14 +2,16 @@
 // checks as the rules file, becomes a new version with its author, and the running process uses it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../../../../core/messages';
-import { BUILTIN_BLOCKED } from '../../../../core/rules';
+import { BUILTIN_BLOCKED, DEFAULT_TEMPLATE, evaluate, PLACEHOLDERS } from '../../../../core/rules';
+import { formatMessage } from '../../../../core/whatsapp/compose';
 import { listRulesVersions, rulesSource, saveRules, type Channel } from '../../channels';
 import type { Context } from '../../context';
 import { WAITING } from '../../model';
 import { rejudgeInTx } from '../../recheck';
+import { bubble } from '../bubble';
 import { html, type Html } from '../html';
 import { errorSummary, fieldError, invalid, type FieldError } from '../layout';
-import { actorOf, AdminError, formOf, frame, pickChannel, sendPage, sessionOf, withChannel, type Pages } from '../request';
+import { actorOf, AdminError, formOf, frame, pickChannel, sendPage, sessionOf, type Pages } from '../request';
 import { applyForm, categoriesOf, formErrors, parseRules, problemErrors, SECTIONS, type Section } from '../rules-edit';
 import type { Session } from '../sessions';
 import { when } from '../time';
@@ -26,7 +28,44 @@ type Data = {
 const text = (value: unknown, fallback = ''): string => (value === undefined || value === null ? fallback : String(value));
 const list = (value: unknown): string => (Array.isArray(value) ? value.map(String).join('\n') : '');
 
+/** The page's sections, each with its own forms and saves; `limit` is the first. */
+export const GROUPS = ['limit', 'categories', 'blocked', 'election', 'message', 'file'] as const;
+export type Group = (typeof GROUPS)[number];
+
+const GROUP_TITLE: Record<Group, MessageKey> = {
+	limit: 'admin.rules.quota',
+	categories: 'admin.rules.categories',
+	blocked: 'admin.rules.blocked',
+	election: 'admin.rules.election',
+	message: 'admin.rules.message',
+	file: 'admin.rules.yaml',
+};
+
+/** The section of the page each form belongs to. */
+const GROUP_OF: Record<Section | 'import', Group> = {
+	quota: 'limit',
+	categories: 'categories',
+	'category-add': 'categories',
+	'category-remove': 'categories',
+	blocked: 'blocked',
+	'period-add': 'election',
+	'period-remove': 'election',
+	persons: 'election',
+	message: 'message',
+	import: 'file',
+};
+
+const groupOf = (value: unknown): Group => ((GROUPS as readonly unknown[]).includes(value) ? (value as Group) : 'limit');
+
+/** A section's address: `/admin/rules?channel=meda&section=election&done=saved` (the first section needs none). */
+export function rulesUrl(channel: Channel, group: Group, done?: string): string {
+	return `/admin/rules?channel=${encodeURIComponent(channel.id)}${group === 'limit' ? '' : `&section=${group}`}${done ? `&done=${done}` : ''}`;
+}
+
 interface View {
+	group: Group;
+	/** The clock's time: the preview's sample is published now. */
+	now: string;
 	session: Session;
 	channel: Channel;
 	version: number;
@@ -130,7 +169,7 @@ function addCategoryForm(v: View): Html {
 
 function blockedForm(v: View, d: Data): Html {
 	const blocked = d.blocked ?? [];
-	if (!blocked.length) return html``;
+	if (!blocked.length) return html`<p>${t('admin.rules.blockedNone')}</p>`;
 	return html`<form method="post" action="/admin/rules" novalidate><fieldset id="s-blocked"><legend>${t('admin.rules.blocked')}</legend>${hidden(v, 'blocked')}
 	${blocked.map((b, i) => {
 		const id = text(b.id);
@@ -140,10 +179,39 @@ function blockedForm(v: View, d: Data): Html {
 	})}${submit()}</fieldset></form>`;
 }
 
+/** A sample news item as this channel would post it, and what the page's script needs to redo it as the office types. */
+function preview(v: View, template: string, footer: string): Html {
+	const rules = v.channel.rules;
+	const item = {
+		id: 'esempio',
+		title: t('admin.rules.previewTitle'),
+		summary: t('admin.rules.previewSummary'),
+		link: SAMPLE_LINK,
+		publishedAt: v.now,
+		updatedAt: null,
+		categories: [],
+		image: null,
+		source: { name: rules.comune, url: SAMPLE_LINK, kind: 'rss' as const },
+	};
+	// The category the channel's rules give the sample, as they would for a real item.
+	const chosen = evaluate(item, rules, { now: new Date(v.now) }).category;
+	const category = rules.categories.find((c) => c.id === chosen) ?? null;
+	const text = formatMessage({ item, category, comune: rules.comune, timezone: rules.timezone, message: { ...rules.message, template, footer } });
+	const sample = { emoji: category?.emoji ?? '', categoria: category?.label ?? '', titolo: item.title, sommario: item.summary, link: item.link, data: when(v.now, rules.timezone).slice(0, 10), comune: rules.comune };
+	return html`<div class="rules-preview mb-3"><h3 class="h6">${t('admin.rules.preview')}</h3><p class="small" id="preview-help">${t('admin.rules.previewHelp')}</p>
+	<div id="template-preview" data-sample="${JSON.stringify(sample)}" data-meta="${t('admin.rules.previewMeta')}" aria-live="polite">${bubble(text, t('admin.rules.previewMeta'))}</div></div>`;
+}
+
+const SAMPLE_LINK = 'https://www.comune.example.it/notizie/lavori-via-roma';
+
 function messageForm(v: View, d: Data): Html {
+	const template = text(d.message?.template, DEFAULT_TEMPLATE);
+	const footer = text(d.message?.footer);
 	return html`<form method="post" action="/admin/rules" novalidate><fieldset id="s-message"><legend>${t('admin.rules.message')}</legend>${hidden(v, 'message')}
-	${textarea(v, 'footer', t('admin.rules.footer'), text(d.message?.footer), 2)}
-	${textarea(v, 'template', t('admin.rules.template'), text(d.message?.template, '{emoji} *{title}*\n\n{summary}\n\n{link}'), 3)}
+	${textarea(v, 'footer', t('admin.rules.footer'), footer, 2)}
+	${textarea(v, 'template', t('admin.rules.template'), template, 3)}
+	<small class="form-text d-block mb-3" id="template-help">${t('admin.rules.templateHelp', { names: PLACEHOLDERS.map((p) => `{${p}}`).join(' ') })}</small>
+	${preview(v, template, footer)}
 	${submit()}</fieldset></form>`;
 }
 
@@ -200,16 +268,30 @@ function labelled(errors: FieldError[], source: string): FieldError[] {
 	});
 }
 
-const TOC: Array<[string, MessageKey]> = [
-	['s-quota', 'admin.rules.quota'],
-	['s-election', 'admin.rules.election'],
-	['s-categories', 'admin.rules.categories'],
-	['s-category-add', 'admin.rules.categoryAdd'],
-	['s-blocked', 'admin.rules.blocked'],
-	['s-message', 'admin.rules.message'],
-	['s-yaml', 'admin.rules.yaml'],
-	['versions', 'admin.rules.versions'],
-];
+/** The sections as tabs: one section at a time, each its own address. */
+function sectionNav(v: View): Html {
+	return html`<nav aria-label="${t('admin.rules.sections')}" class="mb-4"><ul class="nav nav-tabs rules-tabs">${GROUPS.map((g) => {
+		const current = g === v.group;
+		return html`<li class="nav-item"><a class="nav-link${current ? ' active' : ''}" href="${rulesUrl(v.channel, g)}"${current ? html` aria-current="page"` : ''}>${t(GROUP_TITLE[g])}</a></li>`;
+	})}</ul></nav>`;
+}
+
+async function sectionBody(v: View, d: Data, ctx: Pages['ctx']): Promise<Html> {
+	switch (v.group) {
+		case 'limit':
+			return quotaForm(v, d);
+		case 'categories':
+			return html`${categoriesForm(v, d)}${addCategoryForm(v)}`;
+		case 'blocked':
+			return blockedForm(v, d);
+		case 'election':
+			return electionForms(v, d);
+		case 'message':
+			return messageForm(v, d);
+		case 'file':
+			return html`${yamlForms(v)}${await versionsTable(v, ctx)}`;
+	}
+}
 
 export function rulesPages({ ctx }: Pages) {
 	async function render(request: FastifyRequest, reply: FastifyReply, v: View, status = 200) {
@@ -219,9 +301,8 @@ export function rulesPages({ ctx }: Pages) {
 		} catch {
 			data = (parseRules((await rulesSource(ctx.store, v.channel.id, v.version)) ?? '').toJS() ?? {}) as Data;
 		}
-		const body = html`${errorSummary(v.errors)}<p>${t('admin.rules.intro')}</p><p><strong>${t('admin.rules.version', { version: v.version })}</strong></p>
-		<nav aria-label="${t('admin.rules.toc')}"><ul class="page-toc mb-4">${TOC.map(([id, key]) => html`<li><a href="#${id}">${t(key)}</a></li>`)}</ul></nav>
-		${quotaForm(v, data)}${electionForms(v, data)}${categoriesForm(v, data)}${addCategoryForm(v)}${blockedForm(v, data)}${messageForm(v, data)}${yamlForms(v)}${await versionsTable(v, ctx)}`;
+		const body = html`${errorSummary(v.errors)}<p>${t('admin.rules.intro')} ${t('admin.rules.sectionHelp')}</p><p><strong>${t('admin.rules.version', { version: v.version })}</strong></p>
+		${sectionNav(v)}${await sectionBody(v, data, ctx)}`;
 		return sendPage(reply, { ...frame(ctx, request, '/admin/rules', v.channel), title: t('admin.rules.title'), body }, status);
 	}
 
@@ -239,10 +320,12 @@ export function rulesPages({ ctx }: Pages) {
 	}
 
 	const admin = { config: { adminRole: 'administrator' as const } };
+	const nowIso = (): string => ctx.clock().toISOString();
 	return async (app: FastifyInstance): Promise<void> => {
-		app.get<{ Querystring: { channel?: string } }>('/rules', admin, async (request, reply) => {
+		app.get<{ Querystring: { channel?: string; section?: string } }>('/rules', admin, async (request, reply) => {
 			const channel = pickChannel(ctx, request.query.channel);
-			return render(request, reply, { session: sessionOf(request), channel, version: channel.rulesVersion, source: await current(channel), errors: [] });
+			const group = groupOf(request.query.section);
+			return render(request, reply, { group, now: nowIso(), session: sessionOf(request), channel, version: channel.rulesVersion, source: await current(channel), errors: [] });
 		});
 
 		app.get<{ Querystring: { channel?: string; version?: string } }>('/rules/export', admin, async (request, reply) => {
@@ -258,20 +341,20 @@ export function rulesPages({ ctx }: Pages) {
 
 		app.get<{ Querystring: { channel?: string; id?: string } }>('/rules/category-remove', admin, async (request, reply) => {
 			const channel = pickChannel(ctx, request.query.channel);
-			const v: View = { session: sessionOf(request), channel, version: channel.rulesVersion, source: await current(channel), errors: [] };
+			const v: View = { group: 'categories', now: nowIso(), session: sessionOf(request), channel, version: channel.rulesVersion, source: await current(channel), errors: [] };
 			const id = request.query.id ?? '';
 			const label = removable(v.source, id);
 			const errors = formErrors(v.source, 'category-remove', { id });
 			const data = (parseRules(v.source).toJS() ?? {}) as Data & { election?: { pass?: unknown[]; reject?: unknown[] } };
 			const fallback = data.categories?.find((c) => c.id === data.fallbackCategory);
 			const inElection = [...(data.election?.pass ?? []), ...(data.election?.reject ?? [])].includes(id);
-			const back = withChannel('/admin/rules', channel);
+			const back = rulesUrl(channel, 'categories');
 			const body = html`${errorSummary(errors)}<p>${t('admin.rules.categoryRemoveOthers', { label })}
 			${fallback ? t('admin.rules.categoryRemoveFallback', { fallback: text(fallback.label) }) : t('admin.rules.categoryRemoveHeld')}</p>
 			${inElection ? html`<p>${t('admin.rules.categoryRemoveElection')}</p>` : ''}<p>${t('admin.rules.categoryRemoveVersion')}</p>
 			${errors.length ? '' : html`<form method="post" action="/admin/rules" class="d-inline">${hidden(v, 'category-remove')}<input type="hidden" name="id" value="${id}">
 			<button type="submit" class="btn btn-danger">${t('admin.rules.categoryRemoveConfirm')}</button></form>`}
-			<a class="btn btn-outline-primary ms-2" href="${back}#s-categories">${t('admin.rules.cancel')}</a>`;
+			<a class="btn btn-outline-primary ms-2" href="${back}">${t('admin.rules.cancel')}</a>`;
 			return sendPage(reply, { ...frame(ctx, request, '/admin/rules', channel), title: t('admin.rules.categoryRemoveTitle', { label }), body }, errors.length ? 422 : 200);
 		});
 
@@ -288,7 +371,7 @@ export function rulesPages({ ctx }: Pages) {
 			if (section === 'category-remove') removable(before, form.id ?? '');
 			const early = formErrors(before, section, form);
 			if (early.length) {
-				const v: View = { session, channel, version: channel.rulesVersion, source: before, errors: early, added: section === 'category-add' ? form : undefined };
+				const v: View = { group: GROUP_OF[section], now: nowIso(), session, channel, version: channel.rulesVersion, source: before, errors: early, added: section === 'category-add' ? form : undefined };
 				return render(request, reply, { ...v, errors: labelled(early, before) }, 422);
 			}
 			const source = section === 'import' ? (form.yaml ?? '') : applyForm(before, section, form);
@@ -298,6 +381,8 @@ export function rulesPages({ ctx }: Pages) {
 			// After a mistake the forms show what was typed; a pasted file or a new period stay in their own form.
 			const own = section === 'import' || section === 'period-add' || section === 'category-add' || section === 'category-remove';
 			const view: View = {
+				group: GROUP_OF[section],
+				now: nowIso(),
 				session,
 				channel,
 				version: channel.rulesVersion,
@@ -315,7 +400,7 @@ export function rulesPages({ ctx }: Pages) {
 				const added = section === 'category-add' ? (data.categories?.length ?? 0) : (data.election?.periods?.length ?? 0);
 				return render(request, reply, { ...view, errors: labelled(problemErrors(result.problems, section, added), source) }, 422);
 			}
-			return reply.redirect(`${withChannel('/admin/rules', channel, result.changed ? 'saved' : 'unchanged')}`, 303);
+			return reply.redirect(rulesUrl(channel, GROUP_OF[section], result.changed ? 'saved' : 'unchanged'), 303);
 		});
 	};
 }
