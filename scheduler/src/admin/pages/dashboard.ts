@@ -12,6 +12,7 @@ import { electionView, type ElectionView, type PeriodView } from '../election';
 import { html, type Html } from '../html';
 import { actorOf, formOf, frame, pickChannel, sendPage, sessionOf, withChannel, type Pages } from '../request';
 import { when } from '../time';
+import { rulesUrl } from './rules';
 
 const WEEKS = 8;
 
@@ -49,7 +50,7 @@ function electionCallout(view: ElectionView | null, channel: Channel, admin: boo
 		<p class="mb-1">${t('admin.election.next', { name: view.next.name, start: view.next.start, end: view.next.end })}</p>
 		<p class="small mb-0">${t('admin.election.nextWhat')}</p>${source(view.next)}</div>`
 		: html``;
-	const rules = withChannel('/admin/rules', channel);
+	const rules = rulesUrl(channel, 'election');
 	const possible = view.possible.length
 		? html`<div class="alert alert-warning election-possible" id="election-possible" role="note">${view.possible.map((p, i) => {
 				const names = { comune: view.comune, name: p.name, vote: p.vote ?? '' };
