@@ -92,7 +92,8 @@ export function eventDates(text: string, publishedAt: Date, zone = 'Europe/Rome'
 	let last: DateTime | null = null;
 	for (const found of scan(plain)) {
 		const span = resolve(found, notBefore, published, zone);
-		if (!span) continue;
+		// A day long past when published is a reference (a law "del 10 dicembre 1993", a memory), not the event's.
+		if (!span || span[1] < notBefore) continue;
 		if (!first || span[0] < first) first = span[0];
 		if (!last || span[1] > last) last = span[1];
 	}

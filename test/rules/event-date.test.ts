@@ -106,6 +106,8 @@ describe('date che non sono quelle dell’evento', () => {
 		['Numero verde 800.123.456', '2026-02-10'],
 		['Determina n. 3/2025', '2026-02-10'],
 		['Versione 2.1 del regolamento', '2026-02-10'],
+		['Sale per i comizi secondo la legge del 10 dicembre 1993', '2026-05-02'],
+		['Il terremoto del 6 aprile 2009 nei ricordi dei volontari', '2026-04-06'],
 		['', '2026-02-10'],
 	])('«%s» → null', (text, published) => {
 		expect(dates(text, published)).toBeNull();
