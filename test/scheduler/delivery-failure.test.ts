@@ -83,3 +83,31 @@ describe.each(['outbox', 'webhook'] as const)('a %s transport that always fails'
 		expect(metrics).toContain(`banditore_delivery_errors_total{channel="meda",transport="${kind}",outcome="retrying"} 2`);
 	});
 });
+
+test('a delivery interrupted at every attempt (the process dies while delivering) ends failed after maxAttempts instead of being claimed for ever', async () => {
+	const dir = tempDir();
+	const clock = testClock('2026-06-08T08:00:00Z');
+	const config = testConfig({ kind: 'sqlite', file: join(dir, 'banditore.sqlite') }, { id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery: { kind: 'outbox', file: join(dir, 'outbox.jsonl') } });
+	const scheduler = await startScheduler(config, { clock: clock.now, dispatch: false });
+	try {
+		// What a kill mid-delivery leaves: the message in flight, nothing written, no answer recorded; the lease settles it.
+		const transport = scheduler.ctx.transports.get('meda');
+		if (!transport) throw new Error('no transport');
+		transport.deliver = async () => {
+			throw new Error('the process died here');
+		};
+		const { body } = await call<{ message: Msg }>(scheduler.url, 'POST', '/v1/channels/meda/messages', manual(1));
+		// Each pass after a lease (300 s) finds the message not in the outbox, queues it again and claims it.
+		for (const minutes of [0, 6, 12, 18]) {
+			clock.set(new Date(Date.parse('2026-06-08T08:00:00Z') + minutes * 60_000).toISOString());
+			await scheduler.dispatcher.tick();
+		}
+		const m = (await call<{ message: Msg }>(scheduler.url, 'GET', `/v1/messages/${body.message.id}`)).body.message;
+		expect(m.state).toBe('failed');
+		expect(m.reasons.at(-1)).toBe("Invio non riuscito: Invio interrotto 3 volte (il servizio si è fermato durante l'invio) e non risulta inviato");
+		const audit = (await call<{ entries: Entry[] }>(scheduler.url, 'GET', '/v1/audit?limit=1000')).body.entries.filter((e) => e.messageId === body.message.id);
+		expect(audit.map((e) => e.type)).toEqual(['message.enqueued', 'message.sending', 'message.requeued', 'message.sending', 'message.requeued', 'message.sending', 'message.failed']);
+	} finally {
+		await scheduler.close();
+	}
+});
