@@ -77,7 +77,7 @@ export const it = {
 		'{gateway} ha accettato il post ma dopo {attempts} controlli non compare nel canale: verificare il canale e la sessione del gateway prima di riprovare',
 	'scheduler.retry': 'Nuovo invio deciso dalla redazione',
 	'scheduler.failedAfter': 'Invio non riuscito dopo {attempts} tentativi: {reason}',
-	'scheduler.interrupted': "Invio interrotto {attempts} volte (il servizio si è fermato durante l'invio) e non risulta inviato",
+	'scheduler.interrupted': "interrotto {attempts} volte (il servizio si è fermato durante l'invio), non risulta inviato",
 	'scheduler.outbox.writeFailed': 'Impossibile scrivere il file di uscita {file} ({code}): controllare lo spazio libero e i permessi della cartella',
 	'scheduler.webhook.unreachable': 'Il webhook di n8n non è raggiungibile ({code})',
 	'scheduler.webhook.status': 'Il webhook di n8n ha risposto con un errore (HTTP {status})',

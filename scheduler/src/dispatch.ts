@@ -14,12 +14,13 @@ import { audit, changeState, messageRow, withHistory } from './repo';
 type Step = { kind: 'claimed'; message: Message } | { kind: 'again' } | { kind: 'idle' } | { kind: 'wait'; code: string; until: Date | null };
 
 const ACTOR = 'dispatcher';
+const MAX_STEPS = 10_000;
 
+/** The part of pino the dispatcher writes to. */
 export interface DispatchLog {
 	warn(details: Record<string, unknown>, message: string): void;
 	error(details: Record<string, unknown>, message: string): void;
 }
-const MAX_STEPS = 10_000;
 
 export class Dispatcher {
 	private timer: NodeJS.Timeout | null = null;

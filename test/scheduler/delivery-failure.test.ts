@@ -104,7 +104,7 @@ test('a delivery interrupted at every attempt (the process dies while delivering
 		}
 		const m = (await call<{ message: Msg }>(scheduler.url, 'GET', `/v1/messages/${body.message.id}`)).body.message;
 		expect(m.state).toBe('failed');
-		expect(m.reasons.at(-1)).toBe("Invio non riuscito: Invio interrotto 3 volte (il servizio si è fermato durante l'invio) e non risulta inviato");
+		expect(m.reasons.at(-1)).toBe("Invio non riuscito: interrotto 3 volte (il servizio si è fermato durante l'invio), non risulta inviato");
 		const audit = (await call<{ entries: Entry[] }>(scheduler.url, 'GET', '/v1/audit?limit=1000')).body.entries.filter((e) => e.messageId === body.message.id);
 		expect(audit.map((e) => e.type)).toEqual(['message.enqueued', 'message.sending', 'message.requeued', 'message.sending', 'message.requeued', 'message.sending', 'message.failed']);
 	} finally {

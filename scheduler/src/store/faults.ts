@@ -76,7 +76,8 @@ export class FaultLog {
 		if (!kind) return error;
 		this.counts[kind]++;
 		this.last = { kind, at: Date.now(), message: (error as Error)?.message ?? String(error) };
-		if (kind === 'connection') {
+		// Statements that were already running when the connection dropped fail together: one longer pause, not one each.
+		if (kind === 'connection' && Date.now() >= this.retryAt) {
 			this.backoffMs = Math.min(BACKOFF_MAX_MS, Math.max(BACKOFF_MIN_MS, this.backoffMs * 2));
 			this.retryAt = Date.now() + this.backoffMs;
 		}

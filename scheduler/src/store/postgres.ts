@@ -4,7 +4,7 @@
 // listener for its whole life, a client that failed is destroyed instead of going back to the pool,
 // and the store waits a little before connecting again (faults.ts).
 import pg from 'pg';
-import { FaultLog } from './faults';
+import { FaultLog, faultOf } from './faults';
 import { MIGRATIONS_TABLE, readMigrations } from './migrations';
 import type { Param, Queryable, Store, TxOptions } from './store';
 
@@ -95,6 +95,7 @@ export class PostgresStore implements Store {
 		} catch (error) {
 			// A lost connection rolls the transaction back on the server; a COMMIT cut short may or may
 			// not have committed, which every caller copes with (idempotent by dedupe key, leases).
+			broken = faultOf(error) === 'connection';
 			await client.query('ROLLBACK').catch(() => (broken = true));
 			throw this.faults.wrap(error);
 		} finally {
