@@ -111,3 +111,34 @@ test('a delivery interrupted at every attempt (the process dies while delivering
 		await scheduler.close();
 	}
 });
+
+test('a failure n8n acknowledges: retried after the backoff while attempts are left, then failed for good, each logged', async () => {
+	const dir = tempDir();
+	const clock = testClock('2026-06-08T08:00:00Z');
+	const hook = createServer((_req, res) => res.writeHead(200).end('{}'));
+	await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+	const lines: Array<Record<string, unknown>> = [];
+	const stream = new PassThrough();
+	stream.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean).map((l) => JSON.parse(l))));
+	const delivery = { kind: 'webhook' as const, url: `http://127.0.0.1:${(hook.address() as { port: number }).port}/hook` };
+	const config = testConfig({ kind: 'sqlite', file: join(dir, 'banditore.sqlite') }, { id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery }, { logLevel: 'warn' });
+	const scheduler = await startScheduler(config, { clock: clock.now, dispatch: false, logStream: stream });
+	try {
+		const { body } = await call<{ message: Msg }>(scheduler.url, 'POST', '/v1/channels/meda/messages', manual(1));
+		const id = body.message.id;
+		const ack = () => call<{ message: Msg }>(scheduler.url, 'POST', `/v1/messages/${id}/ack`, { status: 'failed', reason: 'sessione WhatsApp scaduta', retry: true });
+		const steps: string[] = [];
+		for (const at of ['08:00:00', '08:00:30', '08:01:30']) {
+			clock.set(`2026-06-08T${at}Z`);
+			await scheduler.dispatcher.tick();
+			steps.push((await ack()).body.message.state);
+		}
+		expect(steps).toEqual(['queued', 'queued', 'failed']);
+		const audit = (await call<{ entries: Entry[] }>(scheduler.url, 'GET', '/v1/audit?type=message.failed')).body.entries;
+		expect(audit).toMatchObject([{ messageId: id, details: { attempts: 3, retry: false, reason: 'Invio non riuscito dopo 3 tentativi: sessione WhatsApp scaduta' } }]);
+		expect(lines.filter((l) => l.messageId === id).map((l) => l.msg)).toEqual(['delivery failed: tried again later', 'delivery failed: tried again later', 'delivery failed for good']);
+	} finally {
+		await scheduler.close();
+		hook.close();
+	}
+});
