@@ -44,6 +44,7 @@ export const itAdmin = {
 	'admin.error.forbidden': "Questa operazione è riservata all'amministrazione.",
 	'admin.error.notFound': 'Pagina non trovata.',
 	'admin.error.internal': "Errore interno: l'operazione non è stata eseguita. Il dettaglio è nel log dello scheduler.",
+	'admin.error.database': "Il database non risponde o non si può scrivere: l'operazione non è stata eseguita. Lo scheduler riprova da solo; riprovare tra poco.",
 	'admin.error.conflict': "L'operazione non è più possibile: il messaggio è cambiato nel frattempo. Ricarica la pagina.",
 	'admin.error.badRequest': 'Richiesta non valida: ricarica la pagina e riprova.',
 	'admin.error.noMessage': 'Il messaggio non esiste.',

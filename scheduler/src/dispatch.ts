@@ -4,7 +4,7 @@ import { t } from '../../core/messages';
 import { freshChannel, type Channel } from './channels';
 import { passesNow, rejudgeInTx } from './recheck';
 import type { Context } from './context';
-import type { Recovery } from './delivery';
+import type { DeliveryResult, Recovery } from './delivery';
 import { decideInTx } from './ledger';
 import { localDate, WAITING, type Message, type MessageRow } from './model';
 import { applyAck } from './outbox';
@@ -16,6 +16,12 @@ type Step = { kind: 'claimed'; message: Message } | { kind: 'again' } | { kind: 
 
 const ACTOR = 'dispatcher';
 const MAX_STEPS = 10_000;
+
+/** The part of pino the dispatcher writes to. */
+export interface DispatchLog {
+	warn(details: Record<string, unknown>, message: string): void;
+	error(details: Record<string, unknown>, message: string): void;
+}
 
 export class Dispatcher {
 	private timer: NodeJS.Timeout | null = null;
@@ -38,6 +44,9 @@ export class Dispatcher {
 	}
 
 	onError: (error: unknown) => void = () => undefined;
+
+	/** Where each delivery that did not go well is told, with its cause (the service's pino logger). */
+	log: DispatchLog = { warn: () => undefined, error: () => undefined };
 
 	async stop(): Promise<void> {
 		this.stopped = true;
@@ -150,28 +159,45 @@ export class Dispatcher {
 	}
 
 	private async deliver(channel: Channel, message: Message): Promise<void> {
-		const { store, clock } = this.ctx;
+		const { store, clock, metrics } = this.ctx;
 		const transport = this.ctx.transports.get(channel.id);
 		if (!transport) return;
 		const ackUrl = `${this.ctx.publicUrl}/v1/messages/${message.id}/ack`;
-		let result;
+		const about = { messageId: message.id, channel: channel.id, transport: transport.kind, attempt: message.attempts };
+		let result: DeliveryResult;
 		try {
 			result = await transport.deliver(message, ackUrl);
 		} catch (error) {
 			// The transport threw before or while writing: we cannot tell; the lease settles it.
-			result = { kind: 'unknown' as const, reason: (error as Error).message };
+			this.log.error({ ...about, err: error }, 'delivery threw: the lease will settle it');
+			metrics.deliveryError(channel.id, transport.kind, 'thrown');
+			return;
 		}
-		if (result.kind === 'unknown') return;
+		if (result.kind === 'unknown') {
+			this.log.warn({ ...about, reason: result.reason }, 'delivery outcome unknown: the lease will settle it');
+			metrics.deliveryError(channel.id, transport.kind, 'unknown');
+			return;
+		}
 		const now = clock().getTime();
-		await store.tx(async (q) => {
+		const outcome = await store.tx(async (q) => {
 			const row = await messageRow(q, message.id);
 			// Settled meanwhile, or claimed again after its lease ran out: this answer is not the current one.
-			if (!row || row.state !== 'sending' || row.attempts !== message.attempts) return;
-			if (result.kind === 'sent') await applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: result.providerMessageId }, now, ACTOR);
-			else if (result.kind === 'notHandedOver') await applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry }, now, ACTOR);
-			else if (result.kind === 'inDoubt') await unknownOutcome(q, row, now, result.reason);
-			else await changeState(q, row, now, ['sending'], { state: 'sending', note: t('scheduler.handedOver') });
+			if (!row || row.state !== 'sending' || row.attempts !== message.attempts) return null;
+			if (result.kind === 'sent') return applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: result.providerMessageId }, now, ACTOR);
+			if (result.kind === 'notHandedOver') return applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry }, now, ACTOR);
+			if (result.kind === 'inDoubt') {
+				await unknownOutcome(q, row, now, result.reason);
+				return 'in_doubt' as const;
+			}
+			await changeState(q, row, now, ['sending'], { state: 'sending', note: t('scheduler.handedOver') });
+			return null;
 		}, { lockChannel: channel.id });
+		if (outcome === null || outcome === 'sent') return;
+		const reason = 'reason' in result ? result.reason : '';
+		const kind = outcome === 'queued' ? 'retrying' : outcome;
+		metrics.deliveryError(channel.id, transport.kind, kind);
+		if (outcome === 'queued') this.log.warn({ ...about, reason, maxAttempts: this.ctx.config.dispatch.maxAttempts }, 'delivery failed: tried again later');
+		else this.log.error({ ...about, reason }, outcome === 'failed' ? 'delivery failed for good' : 'delivery in doubt: a person must check');
 	}
 
 	/**
@@ -206,9 +232,17 @@ export class Dispatcher {
 					return;
 				}
 				if (found?.known) {
+					// Interrupted, and known not to be posted. Queued again at once (an interruption is not
+					// the message's fault), until it has used its attempts: a message whose delivery keeps
+					// ending the process must not be claimed for ever.
+					if (row.attempts >= this.ctx.config.dispatch.maxAttempts) {
+						await applyAck(this.ctx, q, row, { status: 'failed', reason: t('scheduler.interrupted', { attempts: row.attempts }), retry: false }, nowMs, ACTOR);
+						this.log.error({ messageId: row.id, channel: row.channel, attempts: row.attempts }, 'delivery failed for good: interrupted at every attempt');
+						return;
+					}
 					const note = found.note ?? t('scheduler.requeued');
 					await changeState(q, row, nowMs, ['sending'], { state: 'queued', note, set: { counted: 0, claimed_at: null, lease_until: null, earliest_at: nowMs } });
-					await audit(q, nowMs, { channel: row.channel, type: 'message.requeued', messageId: row.id, actor: ACTOR, details: { note } });
+					await audit(q, nowMs, { channel: row.channel, type: 'message.requeued', messageId: row.id, actor: ACTOR, details: { note, attempts: row.attempts } });
 					return;
 				}
 				// Webhook, slot, subscribers, or a read-back that failed: it may have been posted. It keeps counting and waits for a person.

@@ -12,7 +12,7 @@ import type { Clock, Context } from './context';
 import { Dispatcher } from './dispatch';
 import { LedgerCache } from './ledger';
 import { createMetrics } from './metrics';
-import { openStore, type Store } from './store';
+import { openStore, StoreFault, type Store } from './store';
 import { Transports } from './webhooks';
 
 export { loadConfig, ConfigInvalid, type Config, type ChannelConfig } from './config';
@@ -85,7 +85,11 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	const url = address.replace('[::1]', 'localhost');
 	ctx.publicUrl = (config.publicUrl ?? url).replace(/\/$/, '');
 	const dispatcher = new Dispatcher(ctx);
-	dispatcher.onError = (error) => app.log.error({ err: error }, 'dispatch failed');
+	dispatcher.onError = (error) =>
+		error instanceof StoreFault
+			? app.log.warn({ err: error.cause, fault: error.kind }, 'database unavailable: the dispatcher tries again at its next pass')
+			: app.log.error({ err: error }, 'dispatch failed');
+	dispatcher.log = app.log.child({ component: 'dispatch' });
 	if (options.dispatch !== false) dispatcher.start();
 	// Rules saved on the admin page by another process sharing the database.
 	const stopRules = watchRules(ctx, 5000, (error) => app.log.error({ err: error }, 'rules refresh failed'));

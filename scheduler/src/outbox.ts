@@ -297,7 +297,14 @@ export async function acknowledge(ctx: Context, id: string, ack: Ack, actor: str
 	return getMessage(ctx, id);
 }
 
-export async function applyAck(ctx: Context, q: import('./store').Queryable, row: MessageRow, ack: Ack, now: number, actor: string): Promise<void> {
+/**
+ * Records a delivery's outcome with one audit row: `message.sent`; `message.retrying` (not posted,
+ * queued again after the backoff); or `message.failed`, the delivery failed for good: no more
+ * attempts (`maxAttempts` reached, or an error that retrying cannot fix). `message.failed` details:
+ * `{reason, attempts, retry: false}`, the reason as the office reads it; this is the event to tell a
+ * person about. Returns the state the message went to.
+ */
+export async function applyAck(ctx: Context, q: import('./store').Queryable, row: MessageRow, ack: Ack, now: number, actor: string): Promise<'sent' | 'queued' | 'failed'> {
 	const from: State[] = ['sending', 'failed'];
 	if (ack.status === 'sent') {
 		await changeState(q, row, now, from, {
@@ -307,26 +314,21 @@ export async function applyAck(ctx: Context, q: import('./store').Queryable, row
 		});
 		await audit(q, now, { channel: row.channel, type: 'message.sent', messageId: row.id, actor, details: { providerMessageId: ack.providerMessageId ?? null, attempts: row.attempts } });
 		ctx.metrics.sent(row.channel, row.claimed_at === null ? 0 : (now - row.claimed_at) / 1000);
-		return;
+		return 'sent';
 	}
 	const again = ack.retry && row.attempts < ctx.config.dispatch.maxAttempts;
 	if (again) {
 		const at = now + backoffMs(ctx, row.attempts);
-		await changeState(q, row, now, from, {
-			state: 'queued',
-			note: t('scheduler.retryLater', { reason: ack.reason, date: localDate(at) }),
-			set: { earliest_at: at, counted: 0, claimed_at: null, lease_until: null },
-		});
-	} else {
-		await changeState(q, row, now, from, {
-			state: 'failed',
-			note: t('scheduler.failed', { reason: ack.reason }),
-			reason: t('scheduler.failed', { reason: ack.reason }),
-			// Known not to be posted: it stops counting.
-			set: { counted: 0, lease_until: null },
-		});
+		const note = t('scheduler.retryLater', { reason: ack.reason, date: localDate(at) });
+		await changeState(q, row, now, from, { state: 'queued', note, set: { earliest_at: at, counted: 0, claimed_at: null, lease_until: null } });
+		await audit(q, now, { channel: row.channel, type: 'message.retrying', messageId: row.id, actor, details: { reason: ack.reason, attempts: row.attempts, retryAt: new Date(at).toISOString(), note } });
+		return 'queued';
 	}
-	await audit(q, now, { channel: row.channel, type: 'message.failed', messageId: row.id, actor, details: { reason: ack.reason, retry: again, attempts: row.attempts } });
+	const reason = ack.retry ? t('scheduler.failedAfter', { attempts: row.attempts, reason: ack.reason }) : t('scheduler.failed', { reason: ack.reason });
+	// Known not to be posted: it stops counting.
+	await changeState(q, row, now, from, { state: 'failed', note: reason, reason, set: { counted: 0, lease_until: null } });
+	await audit(q, now, { channel: row.channel, type: 'message.failed', messageId: row.id, actor, details: { reason, cause: ack.reason, retry: false, attempts: row.attempts } });
+	return 'failed';
 }
 
 /** 1×, 2×, 4×… the base, at most an hour. */

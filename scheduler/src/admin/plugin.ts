@@ -6,6 +6,7 @@ import { t } from '../../../core/messages';
 import { refreshChannels } from '../channels';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
+import { StoreFault } from '../store';
 import { ADMIN_CSS, ADMIN_JS, FAVICON_SVG } from './assets';
 import { readCookie } from './cookies';
 import { html } from './html';
@@ -105,6 +106,10 @@ function errorPage(error: unknown, request: FastifyRequest, reply: FastifyReply)
 	// The domain's errors are in English for the API: the office reads what they mean.
 	if (error instanceof ApiError && error.status < 500) {
 		return sendError(request, reply, error.status, t(error.code === 'not_found' ? 'admin.error.notFound' : error.code === 'invalid_state' ? 'admin.error.conflict' : 'admin.error.badRequest'));
+	}
+	if (error instanceof StoreFault) {
+		request.log.warn({ err: error.cause, fault: error.kind }, 'database unavailable');
+		return sendError(request, reply, 503, t('admin.error.database'));
 	}
 	const e = error as { statusCode?: number };
 	if (e.statusCode && e.statusCode < 500) return sendError(request, reply, e.statusCode, t('admin.error.badRequest'));

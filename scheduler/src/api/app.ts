@@ -1,15 +1,17 @@
-// The HTTP API v1: JSON, bearer-token auth on everything but /healthz, OpenAPI at /openapi.json.
+// The HTTP API v1: JSON, bearer-token auth on everything but /healthz and /readyz, OpenAPI at /openapi.json.
 import { timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Context } from '../context';
-import { ApiError } from '../errors';
+import { ApiError, databaseUnavailable } from '../errors';
+import { readiness } from '../health';
+import { StoreFault } from '../store';
 import { receiveStatuses, verifyHandshake } from '../whatsapp';
 import { routes } from './routes';
 import { adminPlugin } from '../admin/plugin';
 
 // Meta calls the status webhook with its own proof (the verify token, the body signature).
-const OPEN = new Set(['/healthz', '/webhooks/whatsapp']);
+const OPEN = new Set(['/healthz', '/readyz', '/webhooks/whatsapp']);
 
 function sameToken(given: string, expected: string): boolean {
 	const a = Buffer.from(given);
@@ -55,6 +57,12 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 	});
 
 	app.setErrorHandler((error, request, reply) => {
+		if (error instanceof StoreFault) {
+			// Nothing was decided or written (or it is safe to ask again): the caller retries.
+			request.log.warn({ err: error.cause, fault: error.kind }, 'database unavailable');
+			reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryInMs / 1000))));
+			error = databaseUnavailable(error.kind, error.retryInMs);
+		}
 		if (error instanceof ApiError) {
 			return reply.code(error.status).send({ error: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...error.extra });
 		}
@@ -68,6 +76,12 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 	app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
 	app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+	app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+		const ready = await readiness(ctx);
+		if (ready.ready) return { status: 'ready' };
+		const e = databaseUnavailable(ready.fault, 0);
+		return reply.code(503).send({ error: e.code, message: `${e.message}: ${ready.message}`, hint: e.hint, ...e.extra });
+	});
 	app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 	app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
 		reply.header('content-type', ctx.metrics.registry.contentType);

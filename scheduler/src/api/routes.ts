@@ -129,9 +129,16 @@ export function routes(ctx: Context) {
 		app.post<{ Params: IdParams }>('/messages/:id/retry', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
 			message: await retry(ctx, request.params.id, ACTOR),
 		}));
-		app.post<{ Params: IdParams; Body: Ack }>('/messages/:id/ack', { schema: { tags: ['messages'], params: s.idParam, body: s.ackBody, response: one } }, async (request) => ({
-			message: await acknowledge(ctx, request.params.id, request.body, 'n8n'),
-		}));
+		app.post<{ Params: IdParams; Body: Ack }>('/messages/:id/ack', { schema: { tags: ['messages'], params: s.idParam, body: s.ackBody, response: one } }, async (request) => {
+			const message = await acknowledge(ctx, request.params.id, request.body, 'n8n');
+			// A failure n8n reports is logged like the dispatcher's own (the audit log has the outcome).
+			if (request.body.status === 'failed') {
+				const about = { messageId: message.id, channel: message.channel, attempt: message.attempts, reason: request.body.reason };
+				if (message.state === 'failed') request.log.error(about, 'delivery failed for good');
+				else request.log.warn(about, 'delivery failed: tried again later');
+			}
+			return { message };
+		});
 
 		const slotCreated = obj({ slot: s.slotSchema });
 		app.post<{ Params: Params; Body: SlotInput }>(

@@ -170,7 +170,14 @@ export const noteBody = { type: ['object', 'null'], properties: { note: str }, a
 export const reasonBody = { type: ['object', 'null'], properties: { reason: str }, additionalProperties: false } as const;
 export const confirmBody = { type: ['object', 'null'], properties: { providerMessageId: str }, additionalProperties: false } as const;
 
-export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema };
+/** 503: the database cannot be used now (fault: connection, disk_full, read_only, io); nothing was decided, send again (Retry-After). */
+export const unavailableSchema = {
+	type: 'object',
+	properties: { error: { type: 'string', enum: ['database_unavailable'] }, message: str, hint: str, fault: str, retryInMs: { type: 'integer' } },
+	required: ['error', 'message', 'fault'],
+} as const;
+
+export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, 503: unavailableSchema };
 
 export const webhookSchema = {
 	type: 'object',

@@ -1,5 +1,8 @@
 // The outbox transport (the dry-run default): one JSON line per message in a file. Idempotent by
 // message id: the file is checked before writing and after a crash, so a message is written once.
+// A file that cannot be read or written (full disk, permissions, a folder in its place) is a known
+// failure: nothing was delivered, and the dispatcher tries again up to maxAttempts.
+import { t } from '../../../core/messages';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Message } from '../model';
@@ -29,9 +32,16 @@ export class OutboxTransport implements Transport {
 
 	async deliver(message: Message): Promise<DeliveryResult> {
 		const providerMessageId = `outbox:${message.id}`;
-		if (this.written().has(message.id)) return { kind: 'sent', providerMessageId };
-		const torn = existsSync(this.file) && !readFileSync(this.file, 'utf8').endsWith('\n') && readFileSync(this.file, 'utf8').length > 0;
-		appendFileSync(this.file, `${torn ? '\n' : ''}${JSON.stringify({ message, deliveredAt: new Date().toISOString() })}\n`);
+		try {
+			if (this.written().has(message.id)) return { kind: 'sent', providerMessageId };
+			const torn = existsSync(this.file) && !readFileSync(this.file, 'utf8').endsWith('\n') && readFileSync(this.file, 'utf8').length > 0;
+			appendFileSync(this.file, `${torn ? '\n' : ''}${JSON.stringify({ message, deliveredAt: new Date().toISOString() })}\n`);
+		} catch (error) {
+			// A line cut short by the error does not parse: the message is not in the file, and the
+			// next attempt reads the file again before writing, so it is never written twice.
+			const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+			return { kind: 'notHandedOver', reason: t('scheduler.outbox.writeFailed', { file: this.file, code }), retry: true };
+		}
 		return { kind: 'sent', providerMessageId };
 	}
 

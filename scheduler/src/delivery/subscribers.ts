@@ -1,5 +1,6 @@
 // The subscribers transport: a due message goes to the channel's confirmed subscribers over the
 // Cloud API (see subscribers/broadcast.ts for how, and for what happens after a crash).
+import { t } from '../../../core/messages';
 import type { Context } from '../context';
 import type { Message } from '../model';
 import { broadcastMessage } from '../subscribers/broadcast';
@@ -18,7 +19,7 @@ export class SubscribersTransport implements Transport {
 	}
 
 	async deliver(message: Message): Promise<DeliveryResult> {
-		if (!this.ctx) return { kind: 'notHandedOver', reason: 'the subscribers transport is not started', retry: true };
+		if (!this.ctx) return { kind: 'notHandedOver', reason: t('scheduler.subscribers.notStarted'), retry: true };
 		return broadcastMessage(this.ctx, subscriberChannel(this.ctx, this.channel), message);
 	}
 

@@ -1,6 +1,7 @@
 // The webhook transport: POST the message to the n8n Scheduler Trigger. A 2xx means n8n has it and
 // the ack will say how it went; a refused connection or a non-2xx means the flow never saw it. A
 // timeout or a connection cut after sending is an unknown outcome: never resent without a decision.
+import { t } from '../../../core/messages';
 import type { Message } from '../model';
 import type { DeliveryResult, Transport } from './transport';
 
@@ -31,11 +32,11 @@ export class WebhookTransport implements Transport {
 			await response.arrayBuffer().catch(() => undefined);
 		} catch (error) {
 			const code = errorCode(error);
-			if (code && NOT_CONNECTED.has(code)) return { kind: 'notHandedOver', reason: `webhook unreachable (${code})`, retry: true };
-			return { kind: 'unknown', reason: `webhook did not answer (${code ?? (error as Error).name})` };
+			if (code && NOT_CONNECTED.has(code)) return { kind: 'notHandedOver', reason: t('scheduler.webhook.unreachable', { code }), retry: true };
+			return { kind: 'unknown', reason: t('scheduler.webhook.noAnswer', { code: code ?? (error as Error).name }) };
 		}
 		if (response.ok) return { kind: 'handedOver' };
-		return { kind: 'notHandedOver', reason: `webhook answered HTTP ${response.status}`, retry: true };
+		return { kind: 'notHandedOver', reason: t('scheduler.webhook.status', { status: response.status }), retry: true };
 	}
 
 	async recover() {

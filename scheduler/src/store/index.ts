@@ -5,6 +5,7 @@ import type { Store } from './store';
 export type { Store, Queryable, Param, Row, TxOptions } from './store';
 export { SqliteStore, SQLITE_DURABLE_PRAGMAS, SQLITE_WRITER_PRAGMAS } from './sqlite';
 export { PostgresStore } from './postgres';
+export { FAULT_KINDS, FaultLog, StoreFault, faultOf, type FaultKind } from './faults';
 
 export type Database = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
 

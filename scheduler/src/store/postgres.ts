@@ -1,6 +1,10 @@
 // PostgreSQL (DATABASE_URL): several scheduler processes may share one database. Quota decisions lock
 // the channel row (FOR NO KEY UPDATE, which does not block inserts of messages that reference it).
+// A connection may drop at any moment (a failover, a network blip): every client has an error
+// listener for its whole life, a client that failed is destroyed instead of going back to the pool,
+// and the store waits a little before connecting again (faults.ts).
 import pg from 'pg';
+import { FaultLog, faultOf } from './faults';
 import { MIGRATIONS_TABLE, readMigrations } from './migrations';
 import type { Param, Queryable, Store, TxOptions } from './store';
 
@@ -38,27 +42,47 @@ class Client implements Queryable {
 export class PostgresStore implements Store {
 	readonly kind = 'postgres';
 	readonly pool: pg.Pool;
+	readonly faults = new FaultLog();
 	private readonly direct: Client;
 
 	constructor(url: string, options: { max?: number } = {}) {
-		this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types });
-		// An idle client that loses its connection must not crash the process; the next query reconnects.
+		this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types, connectionTimeoutMillis: 10_000, keepAlive: true });
+		// pg-pool listens to a client only while it is idle: one that fails while checked out (in a
+		// transaction) would throw an unhandled 'error' event. This listener stays for the client's life;
+		// the query in flight fails with the error, and the client is destroyed when released.
+		this.pool.on('connect', (client) => client.on('error', () => undefined));
 		this.pool.on('error', () => undefined);
 		this.direct = new Client(this.pool);
 	}
 
+	/** A statement outside a transaction (pg-pool destroys a client whose query failed). */
+	private async outside<T>(run: () => Promise<T>): Promise<T> {
+		this.faults.gate();
+		try {
+			const result = await run();
+			this.faults.ok();
+			return result;
+		} catch (error) {
+			throw this.faults.wrap(error);
+		}
+	}
+
 	all<T>(sql: string, params?: Param[]): Promise<T[]> {
-		return this.direct.all<T>(sql, params);
+		return this.outside(() => this.direct.all<T>(sql, params));
 	}
 	get<T>(sql: string, params?: Param[]): Promise<T | undefined> {
-		return this.direct.get<T>(sql, params);
+		return this.outside(() => this.direct.get<T>(sql, params));
 	}
 	run(sql: string, params?: Param[]): Promise<number> {
-		return this.direct.run(sql, params);
+		return this.outside(() => this.direct.run(sql, params));
 	}
 
 	async tx<T>(fn: (q: Queryable) => Promise<T>, options: TxOptions = {}): Promise<T> {
-		const client = await this.pool.connect();
+		this.faults.gate();
+		const client = await this.pool.connect().catch((error: unknown) => {
+			throw this.faults.wrap(error);
+		});
+		let broken = false;
 		try {
 			await client.query('BEGIN');
 			if (options.lockChannel !== undefined) {
@@ -66,17 +90,24 @@ export class PostgresStore implements Store {
 			}
 			const result = await fn(new Client(client));
 			await client.query('COMMIT');
+			this.faults.ok();
 			return result;
 		} catch (error) {
-			await client.query('ROLLBACK').catch(() => undefined);
-			throw error;
+			// A lost connection rolls the transaction back on the server; a COMMIT cut short may or may
+			// not have committed, which every caller copes with (idempotent by dedupe key, leases).
+			broken = faultOf(error) === 'connection';
+			await client.query('ROLLBACK').catch(() => (broken = true));
+			throw this.faults.wrap(error);
 		} finally {
-			client.release();
+			client.release(broken || undefined);
 		}
 	}
 
 	async migrate(): Promise<number> {
-		const client = await this.pool.connect();
+		const client = await this.pool.connect().catch((error: unknown) => {
+			throw this.faults.wrap(error);
+		});
+		let broken = false;
 		try {
 			await client.query('BEGIN');
 			// Concurrent starts wait here: the second one finds the migrations applied.
@@ -93,10 +124,10 @@ export class PostgresStore implements Store {
 			await client.query('COMMIT');
 			return applied;
 		} catch (error) {
-			await client.query('ROLLBACK').catch(() => undefined);
-			throw error;
+			await client.query('ROLLBACK').catch(() => (broken = true));
+			throw this.faults.wrap(error);
 		} finally {
-			client.release();
+			client.release(broken || undefined);
 		}
 	}
 

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { dirname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { FaultLog } from './faults';
 import { MIGRATIONS_TABLE, readMigrations } from './migrations';
 import type { Param, Queryable, Store } from './store';
 
@@ -124,7 +125,7 @@ class WalSync {
 			await new Promise<void>((done, fail) => fs.fdatasync(fd, (error) => (error ? fail(error) : done())));
 			this.synced = Math.max(this.synced, upTo);
 		} catch (error) {
-			this.failure = new Error(`the database could not be made durable (sync of ${this.walFile} failed: ${(error as Error).message}); check the disk, then restart the scheduler`);
+			this.failure = new Error(`the database could not be made durable (sync of ${this.walFile} failed: ${(error as Error).message}); check the disk, then restart the scheduler`, { cause: error });
 			throw this.failure;
 		}
 	}
@@ -172,6 +173,8 @@ type Outcome = { pending: Pending; ok: true; value: unknown } | { pending: Pendi
 
 export class SqliteStore implements Store {
 	readonly kind = 'sqlite';
+	/** A full disk, a read-only file system, an I/O error: thrown as StoreFault, counted here. */
+	readonly faults = new FaultLog();
 	private readonly writer: Connection;
 	private reader: Connection | null = null;
 	/** Transactions waiting for the writer, in arrival order. */
@@ -219,14 +222,22 @@ export class SqliteStore implements Store {
 	}
 
 	async all<T>(sql: string, params?: Param[]): Promise<T[]> {
-		const rows = await this.read.all<T>(sql, params);
-		await this.durable();
-		return rows;
+		try {
+			const rows = await this.read.all<T>(sql, params);
+			await this.durable();
+			return rows;
+		} catch (error) {
+			throw this.faults.wrap(error);
+		}
 	}
 	async get<T>(sql: string, params?: Param[]): Promise<T | undefined> {
-		const row = await this.read.get<T>(sql, params);
-		await this.durable();
-		return row;
+		try {
+			const row = await this.read.get<T>(sql, params);
+			await this.durable();
+			return row;
+		} catch (error) {
+			throw this.faults.wrap(error);
+		}
 	}
 
 	/**
@@ -264,6 +275,8 @@ export class SqliteStore implements Store {
 			// Started on the next turn of the event loop (setImmediate, not a microtask), so requests
 			// read from the sockets in the same turn share a group; started at once, each would commit alone.
 			this.draining ??= new Promise<void>((done) => setImmediate(() => void this.drain().finally(done)));
+		}).catch((error: unknown) => {
+			throw this.faults.wrap(error);
 		});
 	}
 
@@ -313,7 +326,7 @@ export class SqliteStore implements Store {
 					if (!db.inTransaction) {
 						// SQLite rolled the whole transaction back itself (disk full, I/O error…): the
 						// transactions before this one in the group are lost too, and fail with it.
-						failAll(new Error(`transaction rolled back with its commit group: ${(error as Error)?.message ?? error}`));
+						failAll(new Error(`transaction rolled back with its commit group: ${(error as Error)?.message ?? error}`, { cause: error }));
 						break;
 					}
 					db.exec('ROLLBACK TO banditore_tx');

@@ -1,5 +1,7 @@
 // Storage behind one interface. SQL is written once with `?` placeholders, epoch-millisecond times,
 // 0/1 booleans and JSON as text, so the ledger runs unchanged on SQLite and PostgreSQL.
+import type { FaultLog } from './faults';
+
 export type Param = string | number | null;
 export type Row = Record<string, unknown>;
 
@@ -20,6 +22,8 @@ export interface TxOptions {
 
 export interface Store extends Queryable {
 	readonly kind: 'sqlite' | 'postgres';
+	/** Faults of the database (connection, disk) counted by kind; they are thrown as StoreFault. */
+	readonly faults: FaultLog;
 	/** Applies the numbered migrations not applied yet; safe when several processes start at once. */
 	migrate(): Promise<number>;
 	/** One write transaction: committed when `fn` resolves, rolled back when it throws. */

@@ -4,6 +4,7 @@
 // left `sending` and its lease ends as an unknown outcome (it keeps counting, a person decides). A
 // retry runs the same broadcast again: those done are skipped; those in doubt are settled by the
 // status webhooks when the message is a template (biz_opaque_callback_data), and otherwise never resent.
+import { t } from '../../../core/messages';
 import { broadcast, cloudBody, fitTemplateBody, sendCloud, type BroadcastReport, type CloudMessage, type Recipient, type StatusSource } from '../../../core/whatsapp';
 import type { Context } from '../context';
 import type { DeliveryResult } from '../delivery/transport';
@@ -62,10 +63,10 @@ function result(r: BroadcastReport): DeliveryResult {
 	if (!r.stopped && r.failed === 0 && r.notTried === 0 && r.inDoubt === 0) return { kind: 'sent', providerMessageId: `subscribers:${r.broadcastId}` };
 	const reached = r.sent + r.alreadyDone > 0;
 	if (r.stopped) {
-		const reason = `WhatsApp stopped the broadcast: ${r.stopped.message}`;
+		const reason = t('scheduler.subscribers.stopped', { detail: r.stopped.message });
 		// Some got it: it stays in flight and counting until a person looks (see the crash choice above).
 		return reached ? { kind: 'unknown', reason } : { kind: 'notHandedOver', reason, retry: false };
 	}
 	// The next run continues from the send log: the rest are tried, nobody twice.
-	return { kind: 'notHandedOver', reason: `${r.failed + r.notTried + r.inDoubt} of ${r.total} subscribers still to reach`, retry: true };
+	return { kind: 'notHandedOver', reason: t('scheduler.subscribers.left', { left: r.failed + r.notTried + r.inDoubt, total: r.total }), retry: true };
 }
