@@ -84,6 +84,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		} catch (error) {
 			// The service stops: the office hears it now, before the process ends.
 			if (error instanceof ConfigError) await announceRulesFailure({ store, clock, config }, c, error.message);
+			if (!options.store) await store.close().catch(() => undefined);
 			throw error;
 		}
 	}
