@@ -8,12 +8,16 @@ export const isNotifyKind = (value: string): value is NotifyKind => (NOTIFY_KIND
 /** A plain address: one @, a dot in the domain, no spaces, brackets or separators (one recipient only). */
 const EMAIL = /^[^\s@<>(),;:"\\[\]]+@[^\s@<>(),;:"\\[\]]+\.[^\s@<>(),;:"\\[\]]+$/;
 
+/** NUL and the other control characters: never in an address or a header. */
+const hasControl = (value: string): boolean => [...value].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+
 export function isEmail(value: string): boolean {
-	return value.length <= 254 && EMAIL.test(value) && !/[\u0000-\u001f\u007f]/.test(value);
+	return value.length <= 254 && EMAIL.test(value) && !hasControl(value);
 }
 
 /** A sender as "Name <address>" or a bare address. */
 export function isSender(value: string): boolean {
-	const bracket = /^[^<>\u0000-\u001f]*<([^<>]+)>$/.exec(value.trim());
+	if (hasControl(value)) return false;
+	const bracket = /^[^<>]*<([^<>]+)>$/.exec(value.trim());
 	return isEmail(bracket ? bracket[1] : value.trim());
 }
