@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { ConfigInvalid, loadConfig } from '../../scheduler/src/config';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
+import { Notifier } from '../../scheduler/src/notify/notifier';
+import { createSenders } from '../../scheduler/src/notify/senders';
 import { acknowledge, enqueue } from '../../scheduler/src/outbox';
 import { freshDatabase, rulesFile, tempDir, testClock, testConfig, type TestClock, type TestDatabase } from '../scheduler/helpers';
 
@@ -83,6 +85,41 @@ describe('notifications to a webhook', () => {
 		clock.set('2026-06-10T09:00:00Z');
 		await s.notifier.tick();
 		expect(hook.bodies).toHaveLength(2);
+	});
+
+	test('audit rows committed out of order (PostgreSQL ids) are not skipped; a gap that stays is passed after a wait', async () => {
+		const notifier = new Notifier({
+			store: s.ctx.store,
+			clock: clock.now,
+			config: s.ctx.config,
+			channels: () => s.ctx.channels.values(),
+			baseUrl: () => s.ctx.publicUrl,
+			senders: createSenders({ smtp: null, webhookUrl: hook.url, intervalMs: 1000 }),
+			onError: (error) => {
+				throw error;
+			},
+			gapWaitMs: 0,
+		});
+		const max = Number((await s.ctx.store.get<{ id: number }>('SELECT MAX(id) AS id FROM audit'))?.id);
+		const failed = (id: number, reason: string) =>
+			s.ctx.store.run('INSERT INTO audit (id, at, channel, type, message_id, actor, details) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+				id, clock.now().getTime(), 'meda', 'message.failed', null, 'n8n', JSON.stringify({ reason, retry: false, attempts: 1 }),
+			]);
+		const reasons = () => hook.bodies.slice(2).map((b) => String(b.text).match(/tentativi: ([^\n]*)/)?.[1]);
+		// The later row is visible first: it waits for the one before it.
+		await failed(max + 2, 'secondo');
+		await notifier.tick();
+		expect(reasons()).toEqual([]);
+		await failed(max + 1, 'primo');
+		await notifier.tick();
+		expect(reasons()).toEqual(['primo', 'secondo']);
+		// A gap that stays (a transaction rolled back): passed on the next pass after the wait.
+		await failed(max + 4, 'terzo');
+		await notifier.tick();
+		expect(reasons()).toEqual(['primo', 'secondo']);
+		await notifier.tick();
+		expect(reasons()).toEqual(['primo', 'secondo', 'terzo']);
+		await notifier.stop();
 	});
 });
 

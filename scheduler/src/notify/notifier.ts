@@ -24,6 +24,8 @@ export interface NotifierDeps {
 	baseUrl: () => string;
 	senders: Senders;
 	onError: (error: unknown, what: string) => void;
+	/** How long a gap in audit ids is waited for before it is skipped (tests shorten it). */
+	gapWaitMs?: number;
 }
 
 const BATCH = 200;
@@ -89,6 +91,7 @@ export class Notifier {
 			for (const r of rows) {
 				const id = Number(r.id);
 				if (id !== last + 1 && !this.gapExpired(last + 1)) break;
+				this.gaps.delete(id);
 				entries.push({ id, at: Number(r.at), channel: r.channel, type: r.type, messageId: r.message_id, actor: r.actor, details: r.details });
 				last = id;
 			}
@@ -121,7 +124,7 @@ export class Notifier {
 			this.gaps.set(id, now);
 			return false;
 		}
-		if (now - seen < GAP_WAIT_MS) return false;
+		if (now - seen < (this.deps.gapWaitMs ?? GAP_WAIT_MS)) return false;
 		this.gaps.delete(id);
 		return true;
 	}
