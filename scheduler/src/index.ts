@@ -109,7 +109,8 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		senders: createSenders(config.notify),
 		onError: (error, what) => app.log.error({ err: error }, `notification failed (${what})`),
 	});
-	if (options.dispatch !== false && notifier.enabled) notifier.start(config.notify?.intervalMs ?? 30_000);
+	// Runs even with nothing to send through: the cursor keeps up, so setting up SMTP later does not announce months of old events.
+	if (options.dispatch !== false) notifier.start(config.notify?.intervalMs ?? 30_000);
 	// Rules saved on the admin page by another process sharing the database.
 	const stopRules = watchRules(ctx, 5000, (error) => app.log.error({ err: error }, 'rules refresh failed'));
 	app.log.info({ url, database: config.database.kind, channels: [...channels.keys()] }, 'scheduler started');

@@ -123,6 +123,37 @@ describe('notifications to a webhook', () => {
 	});
 });
 
+describe('notifications set up later', () => {
+	test('events from before the webhook (or SMTP) was configured are not announced afterwards', async () => {
+		const dir = tempDir();
+		const db = await freshDatabase('sqlite', dir);
+		const hook = await startHook();
+		const clock = testClock('2026-06-10T08:00:00Z');
+		const channel = { id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery: { kind: 'outbox' as const, file: join(dir, 'outbox.jsonl') } };
+		const off = testConfig(db.database, channel);
+		let s = await startScheduler(off, { clock: clock.now, dispatch: false });
+		try {
+			const { message } = await enqueue(s.ctx, 'meda', { dedupeKey: 'uno', text: 'Avviso numero 1', category: 'avviso', priority: 60 }, 'n8n');
+			await s.ctx.store.run("UPDATE messages SET state = 'sending', attempts = 1 WHERE id = ?", [message.id]);
+			await acknowledge(s.ctx, message.id, { status: 'failed', reason: 'prima', retry: false }, 'n8n');
+			await s.notifier.tick();
+			await s.close();
+			s = await startScheduler({ ...off, notify: { smtp: null, webhookUrl: hook.url, intervalMs: 1000 } }, { clock: clock.now, dispatch: false });
+			await s.notifier.tick();
+			expect(hook.bodies).toEqual([]);
+			const second = await enqueue(s.ctx, 'meda', { dedupeKey: 'due', text: 'Avviso numero 2', category: 'avviso', priority: 60 }, 'n8n');
+			await s.ctx.store.run("UPDATE messages SET state = 'sending', attempts = 1 WHERE id = ?", [second.message.id]);
+			await acknowledge(s.ctx, second.message.id, { status: 'failed', reason: 'dopo', retry: false }, 'n8n');
+			await s.notifier.tick();
+			expect(hook.bodies.map((b) => String(b.text).includes('tentativi: dopo'))).toEqual([true]);
+		} finally {
+			await s.close();
+			await hook.close();
+			await db.drop();
+		}
+	});
+});
+
 describe('notification settings', () => {
 	const base = { BANDITORE_API_TOKEN: 'x'.repeat(32) };
 	const load = (env: Record<string, string>) => loadConfig({ ...base, ...env }, tempDir());

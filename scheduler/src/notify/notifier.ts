@@ -46,11 +46,6 @@ export class Notifier {
 
 	constructor(private readonly deps: NotifierDeps) {}
 
-	/** Whether anything can leave: an SMTP server or a webhook is configured. */
-	get enabled(): boolean {
-		return this.deps.senders.email !== null || this.deps.senders.webhook !== null;
-	}
-
 	start(intervalMs: number): void {
 		const loop = (): void => {
 			if (this.stopped) return;
