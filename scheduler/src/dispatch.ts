@@ -166,12 +166,11 @@ export class Dispatcher {
 			// Settled meanwhile, or claimed again after its lease ran out: this answer is not the current one.
 			if (!row || row.state !== 'sending' || row.attempts !== message.attempts) return;
 			if (result.kind === 'sent') await applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: result.providerMessageId }, now, ACTOR);
-			else if (result.kind === 'notHandedOver') {
-				await applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry }, now, ACTOR);
-				if (result.alert) await gatewayAlert(q, row, now, result.alert, result.reason);
-			}
+			else if (result.kind === 'notHandedOver') await applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry }, now, ACTOR);
 			else if (result.kind === 'inDoubt') await unknownOutcome(q, row, now, result.reason);
 			else await changeState(q, row, now, ['sending'], { state: 'sending', note: t('scheduler.handedOver') });
+			// A session that logged out: the office must act, whatever happens to this message.
+			if (result.kind === 'notHandedOver' && result.alert) await gatewayAlert(q, row, now, result.alert, result.reason);
 		}, { lockChannel: channel.id });
 	}
 
