@@ -145,6 +145,14 @@ describe.each<Kind>(['sqlite', 'postgres'])('notifications by e-mail (%s)', (kin
 		const again = await alice.get('/admin/notifications');
 		expect(again.text).toContain(`value="${ALICE}"`);
 		expect((again.text.match(/type="checkbox"[^>]* checked/g) ?? []).length).toBe(7);
+		// An editor chooses for themselves too, and sees what they chose.
+		const bob = new Client(() => s.url);
+		expect((await bob.login('bob', PASSWORD)).status).toBe(303);
+		const own = await bob.get('/admin/notifications');
+		expect(own.status).toBe(200);
+		expect(own.text).toContain(`value="${BOB}"`);
+		expect(own.text).toMatch(/id="kind-held" name="kind-held" checked/);
+		expect((own.text.match(/type="checkbox"[^>]* checked/g) ?? []).length).toBe(1);
 	});
 
 	test('an item waiting for approval: one e-mail each to Alice and Bob, with a link to it and no phone number', async () => {
