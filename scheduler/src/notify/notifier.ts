@@ -68,7 +68,7 @@ export class Notifier {
 	async tick(): Promise<void> {
 		await this.follow().catch((error: unknown) => this.deps.onError(error, 'audit'));
 		await this.periodic().catch((error: unknown) => this.deps.onError(error, 'periodic'));
-		await this.sendDue();
+		await this.sendDue().catch((error: unknown) => this.deps.onError(error, 'send'));
 	}
 
 	/** The audit events after the cursor, turned into notices, while the ids run without a gap. */
