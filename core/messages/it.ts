@@ -5,6 +5,7 @@ import { itSubscribers } from './it.subscribers';
 import { itDemo } from './it.demo';
 import { itElection } from './it.election';
 import { itOpinion } from './it.opinion';
+import { itNotify } from './it.notify';
 
 export const it = {
 	// Decisions
@@ -242,6 +243,7 @@ export const it = {
 	...itDemo,
 	...itElection,
 	...itOpinion,
+	...itNotify,
 } as const;
 
 export type MessageKey = keyof typeof it;

@@ -5,6 +5,7 @@ import { INSTALLED_CALENDAR } from '../../core/election';
 import { INSTALLED_CLASSIFIER } from '../../core/classifier/active';
 import { parseDocument, z } from '../../core/vendor';
 import { gatewayTimeoutMs } from './delivery/gateway';
+import { isSender } from './notify/kinds';
 import type { Database } from './store';
 import { KeysInvalid, parseSubscriberKeys, type SubscriberKeys } from './subscribers/crypto';
 import { subscribersDelivery, type SubscribersDelivery } from './subscribers/settings';
@@ -57,6 +58,41 @@ const secondOpinion = z
 
 export type SecondOpinionConfig = Omit<z.infer<typeof secondOpinion>, 'apiKeyEnv'> & { apiKeyEnv?: string; apiKey: string | null };
 
+/** Notifications to the office (scheduler/src/notify): e-mail over SMTP and an optional webhook (e.g. n8n). */
+const notify = z
+	.object({
+		smtp: z
+			.object({
+				host: z.string().min(1),
+				port: z.number().int().min(1).max(65535).optional(),
+				/** true: TLS from the start (port 465); false: STARTTLS when the server offers it. */
+				secure: z.boolean().default(false),
+				user: z.string().min(1).optional(),
+				passEnv: z.string().min(1).default('BANDITORE_SMTP_PASS'),
+				from: z.string().min(3),
+			})
+			.strict()
+			.optional(),
+		webhookUrl: z.string().url().optional(),
+		intervalMs: z.number().int().min(10).optional(),
+	})
+	.strict();
+
+export interface SmtpConfig {
+	host: string;
+	port: number;
+	secure: boolean;
+	user: string | null;
+	pass: string | null;
+	from: string;
+}
+
+export interface NotifyConfig {
+	smtp: SmtpConfig | null;
+	webhookUrl: string | null;
+	intervalMs: number;
+}
+
 const channel = z
 	.object({
 		id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
@@ -77,6 +113,7 @@ const fileSchema = z
 		logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 		channels: z.array(channel).min(1).optional(),
 		whatsapp: z.object({ appSecret: z.string().min(1).optional(), verifyToken: z.string().min(1).optional() }).strict().optional(),
+		notify: notify.optional(),
 		dispatch: z
 			.object({
 				intervalMs: z.number().int().min(10).optional(),
@@ -116,6 +153,8 @@ export interface Config {
 	admin?: { user: string | null; password: string | null; sessionHours: number };
 	/** An election calendar update (`banditore election update`): required when named, used when present. */
 	electionCalendar?: { file: string; required: boolean };
+	/** E-mail and webhook notifications to the office; off when absent. */
+	notify?: NotifyConfig;
 	/** A classifier model a comune trained on its own news (`banditore policy train`), used when present. */
 	classifierModel?: string;
 }
@@ -244,12 +283,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 			? { file: at(env.BANDITORE_ELECTION_CALENDAR, cwd), required: true }
 			: { file: at(INSTALLED_CALENDAR, cwd), required: false },
 		classifierModel: at(env.BANDITORE_CLASSIFIER || INSTALLED_CLASSIFIER, cwd),
+		notify: notifyConfig(env, file.notify ?? {}),
 		admin: {
 			user: env.BANDITORE_ADMIN_USER || null,
 			password: env.BANDITORE_ADMIN_PASSWORD || null,
 			sessionHours: integer('BANDITORE_ADMIN_SESSION_HOURS', env.BANDITORE_ADMIN_SESSION_HOURS) ?? 8,
 		},
 	};
+}
+
+/** SMTP and webhook from the environment (BANDITORE_SMTP_*, BANDITORE_NOTIFY_WEBHOOK) over the file's `notify`. */
+function notifyConfig(env: NodeJS.ProcessEnv, file: z.infer<typeof notify>): NotifyConfig {
+	const f = file.smtp;
+	const host = env.BANDITORE_SMTP_HOST || f?.host;
+	let smtp: SmtpConfig | null = null;
+	if (host) {
+		const secureText = env.BANDITORE_SMTP_SECURE;
+		if (secureText !== undefined && secureText !== '' && secureText !== 'true' && secureText !== 'false') {
+			throw new ConfigInvalid(`BANDITORE_SMTP_SECURE must be true (TLS from the start, usually port 465) or false (STARTTLS, usually port 587), got "${secureText}"`);
+		}
+		const secure = secureText ? secureText === 'true' : (f?.secure ?? false);
+		const port = integer('BANDITORE_SMTP_PORT', env.BANDITORE_SMTP_PORT) ?? f?.port ?? (secure ? 465 : 587);
+		if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigInvalid(`BANDITORE_SMTP_PORT must be a port number from 1 to 65535, got "${port}"`);
+		const from = env.BANDITORE_SMTP_FROM || f?.from;
+		if (!from) throw new ConfigInvalid(`the SMTP server ${host} is set but not the sender: set BANDITORE_SMTP_FROM (e.g. "Banditore <banditore@comune.example.it>") or notify.smtp.from in the config file.`);
+		if (!isSender(from)) throw new ConfigInvalid(`BANDITORE_SMTP_FROM (notify.smtp.from) must be an e-mail address, optionally as "Name <address>", got "${from}"`);
+		const user = env.BANDITORE_SMTP_USER || f?.user || null;
+		const passEnv = f?.passEnv ?? 'BANDITORE_SMTP_PASS';
+		const pass = env[passEnv] || null;
+		if (user && !pass) throw new ConfigInvalid(`the SMTP user "${user}" is set but ${passEnv} is not: set the password in the environment (it is never written in the config file).`);
+		smtp = { host, port, secure, user, pass, from };
+	}
+	const webhookUrl = env.BANDITORE_NOTIFY_WEBHOOK || file.webhookUrl || null;
+	if (webhookUrl && !/^https?:\/\/[^/\s]+/.test(webhookUrl)) throw new ConfigInvalid(`BANDITORE_NOTIFY_WEBHOOK (notify.webhookUrl) must be an http:// or https:// address, got "${webhookUrl}"`);
+	const intervalMs = integer('BANDITORE_NOTIFY_MS', env.BANDITORE_NOTIFY_MS) ?? file.intervalMs ?? 30_000;
+	return { smtp, webhookUrl, intervalMs };
 }
 
 function accessToken(env: NodeJS.ProcessEnv, channel: string, name: string): string {

@@ -4,7 +4,7 @@ import { t } from '../../core/messages';
 import { freshChannel, type Channel } from './channels';
 import { passesNow, rejudgeInTx } from './recheck';
 import type { Context } from './context';
-import type { DeliveryResult, Recovery } from './delivery';
+import type { DeliveryResult, GatewayAlert, Recovery } from './delivery';
 import { decideInTx } from './ledger';
 import { localDate, WAITING, type Message, type MessageRow } from './model';
 import { applyAck } from './outbox';
@@ -183,6 +183,8 @@ export class Dispatcher {
 			const row = await messageRow(q, message.id);
 			// Settled meanwhile, or claimed again after its lease ran out: this answer is not the current one.
 			if (!row || row.state !== 'sending' || row.attempts !== message.attempts) return null;
+			// A session that logged out: the office must act, whatever happens to this message.
+			if (result.kind === 'notHandedOver' && result.alert) await gatewayAlert(q, row, now, result.alert, result.reason);
 			if (result.kind === 'sent') return applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: result.providerMessageId }, now, ACTOR);
 			if (result.kind === 'notHandedOver') return applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry }, now, ACTOR);
 			if (result.kind === 'inDoubt') {
@@ -246,6 +248,7 @@ export class Dispatcher {
 					return;
 				}
 				// Webhook, slot, subscribers, or a read-back that failed: it may have been posted. It keeps counting and waits for a person.
+				if (found && !found.sent && found.alert) await gatewayAlert(q, row, nowMs, found.alert, found.note ?? '');
 				await unknownOutcome(q, row, nowMs, t('scheduler.unknownOutcome'), found?.note);
 			}, { lockChannel: candidate.channel });
 		}
@@ -272,6 +275,12 @@ async function unknownOutcome(q: import('./store').Queryable, row: MessageRow, n
 	if (row.via === 'slot') await q.run("UPDATE slots SET state = 'expired' WHERE message_id = ? AND state = 'active'", [row.id]);
 	const details = { reason, via: row.via, note: t('scheduler.unknownOutcomeNote'), ...(recovery ? { recovery } : {}) };
 	await audit(q, nowMs, { channel: row.channel, type: 'message.unknown_outcome', messageId: row.id, actor: ACTOR, details });
+}
+
+/** A gateway problem the office must hear about (scheduler/src/notify), beside the message's own audit row. */
+async function gatewayAlert(q: import('./store').Queryable, row: MessageRow, nowMs: number, alert: GatewayAlert, reason: string): Promise<void> {
+	const type = alert === 'sessionDown' ? 'gateway.session_down' : 'gateway.read_back_failed';
+	await audit(q, nowMs, { channel: row.channel, type, messageId: row.id, actor: ACTOR, details: { via: row.via, reason } });
 }
 
 async function expire(q: import('./store').Queryable, row: MessageRow, nowMs: number, reason: string): Promise<void> {

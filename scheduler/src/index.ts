@@ -11,6 +11,8 @@ import type { Config } from './config';
 import type { Clock, Context } from './context';
 import { Dispatcher } from './dispatch';
 import { LedgerCache } from './ledger';
+import { announceRulesFailure, Notifier } from './notify/notifier';
+import { createSenders } from './notify/senders';
 import { createMetrics } from './metrics';
 import { openStore, StoreFault, type Store } from './store';
 import { Transports } from './webhooks';
@@ -31,6 +33,8 @@ export interface Scheduler {
 	url: string;
 	ctx: Context;
 	dispatcher: Dispatcher;
+	/** Tells the office by e-mail and webhook; tests drive `notifier.tick()` when dispatch is off. */
+	notifier: Notifier;
 	close(): Promise<void>;
 }
 
@@ -74,7 +78,16 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		}
 	}
 	const channels = new Map<string, Channel>();
-	for (const c of config.channels) channels.set(c.id, await syncChannel(store, c, clock().getTime()));
+	for (const c of config.channels) {
+		try {
+			channels.set(c.id, await syncChannel(store, c, clock().getTime()));
+		} catch (error) {
+			// The service stops: the office hears it now, before the process ends.
+			if (error instanceof ConfigError) await announceRulesFailure({ store, clock, config }, c, error.message);
+			if (!options.store) await store.close().catch(() => undefined);
+			throw error;
+		}
+	}
 	await bootstrapAdmin(store, config.admin, clock().getTime());
 	const transports = new Transports(store, config.channels, config.dispatch.leaseSeconds, config.apiToken);
 	await transports.refresh();
@@ -91,6 +104,17 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 			: app.log.error({ err: error }, 'dispatch failed');
 	dispatcher.log = app.log.child({ component: 'dispatch' });
 	if (options.dispatch !== false) dispatcher.start();
+	const notifier = new Notifier({
+		store,
+		clock,
+		config,
+		channels: () => ctx.channels.values(),
+		baseUrl: () => ctx.publicUrl,
+		senders: createSenders(config.notify),
+		onError: (error, what) => app.log.error({ err: error }, `notification failed (${what})`),
+	});
+	// Runs even with nothing to send through: the cursor keeps up, so setting up SMTP later does not announce months of old events.
+	if (options.dispatch !== false) notifier.start(config.notify?.intervalMs ?? 30_000);
 	// Rules saved on the admin page by another process sharing the database.
 	const stopRules = watchRules(ctx, 5000, (error) => app.log.error({ err: error }, 'rules refresh failed'));
 	app.log.info({ url, database: config.database.kind, channels: [...channels.keys()] }, 'scheduler started');
@@ -99,9 +123,11 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		url,
 		ctx,
 		dispatcher,
+		notifier,
 		close: () =>
 			(closing ??= (async () => {
 				await dispatcher.stop();
+				await notifier.stop();
 				stopRules();
 				transports.stop();
 				await app.close();

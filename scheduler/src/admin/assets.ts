@@ -44,7 +44,23 @@ main .form-text{display:block;color:#455b71}
 .subscribers-channel{border-top:1px solid #d9dadb;padding-top:1.5rem;margin-bottom:2.5rem}
 .signup-link{max-width:34rem;font-family:"Roboto Mono",monospace}
 .qr-code{width:12rem;height:12rem}
-.error-summary:focus{outline:3px solid #ff9900}`,
+.error-summary:focus{outline:3px solid #ff9900}
+@media (max-width:575.98px){
+.it-header-center-wrapper{height:auto;padding:.75rem 0}
+.it-header-center-wrapper .it-header-center-content-wrapper{flex-wrap:wrap;gap:.5rem}
+.user-zone{flex-wrap:wrap;font-size:.875rem}
+.admin-nav .navbar-nav{flex-direction:row;flex-wrap:wrap;gap:0 .25rem}
+.admin-nav .nav-link{padding:.5rem .5rem}
+main h1{font-size:1.75rem}
+main .nav-tabs{flex-wrap:wrap;overflow:visible}
+main .nav-tabs .nav-link{padding:.5rem .75rem}
+.queue-item{padding:.75rem}
+.queue-item .actions{flex-direction:column;align-items:stretch}
+.queue-item .actions form{flex-wrap:wrap;align-items:stretch}
+.queue-item .actions .form-group{flex:1 1 100%}
+.queue-item .actions .btn{min-height:44px;flex:1 1 100%}
+.wa-chat{padding:.5rem}
+}`,
 ].join('\n');
 
 /** The page's icon, declared in every page so the browser does not ask the API for /favicon.ico (401). */

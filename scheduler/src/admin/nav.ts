@@ -19,6 +19,7 @@ export const NAV: NavEntry[] = [
 	{ path: '/admin/subscribers', label: 'admin.nav.subscribers' },
 	{ path: '/admin/audit', label: 'admin.nav.audit' },
 	{ path: '/admin/users', label: 'admin.nav.users', role: 'administrator' },
+	{ path: '/admin/notifications', label: 'admin.nav.notify' },
 ];
 
 export const canSee = (entry: { role?: Role }, role: Role): boolean => !entry.role || entry.role === role || role === 'administrator';

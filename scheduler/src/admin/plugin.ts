@@ -19,6 +19,7 @@ import { auditPages } from './pages/audit';
 import { dashboardPages } from './pages/dashboard';
 import { emergencyPages } from './pages/emergency';
 import { loginPages, LOGIN_COOKIE } from './pages/login';
+import { notificationsPages } from './pages/notifications';
 import { queuePages } from './pages/queue';
 import { rulesPages } from './pages/rules';
 import { subscribersPages } from './pages/subscribers';
@@ -95,6 +96,7 @@ export function adminPlugin(ctx: Context, options: AdminOptions) {
 		await app.register(subscribersPages(pages));
 		await app.register(auditPages(pages));
 		await app.register(usersPages(pages));
+		await app.register(notificationsPages(pages));
 	};
 }
 

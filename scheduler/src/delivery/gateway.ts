@@ -92,7 +92,7 @@ export class GatewayTransport implements Transport {
 			if (found) return { sent: true, providerMessageId: found.id, note: t('scheduler.gateway.recovered') };
 			return { sent: false, known: true, note: t('scheduler.gateway.requeued', { gateway: this.name }) };
 		} catch (error) {
-			return { sent: false, known: false, note: t('scheduler.gateway.readBackFailed', { gateway: this.name, detail: (error as Error).message }) };
+			return { sent: false, known: false, note: t('scheduler.gateway.readBackFailed', { gateway: this.name, detail: (error as Error).message }), alert: 'readBackFailed' };
 		}
 	}
 
@@ -130,7 +130,7 @@ export class GatewayTransport implements Transport {
 			const reason = t(key, { gateway, status, env: s.apiKeyEnv ?? (s.kind === 'waha' ? 'WAHA_API_KEY' : 'EVOLUTION_API_KEY'), session: s.kind === 'waha' ? s.session : s.instance, chatId: s.chatId });
 			// A server error answering the post itself may come after the post went out: the lease's read-back settles it.
 			if (phase === 'posting' && fault === 'unavailable') return { kind: 'unknown', reason };
-			return { kind: 'notHandedOver', reason, retry: RETRYING.has(errorClass) };
+			return { kind: 'notHandedOver', reason, retry: RETRYING.has(errorClass), ...(fault === 'disconnected' ? { alert: 'sessionDown' as const } : {}) };
 		}
 		// Anything else (a malformed answer): if it happened while posting, nobody can tell.
 		const reason = `${gateway}: ${(error as Error).message}`;

@@ -5,7 +5,7 @@ import { SubscribersTransport } from './subscribers';
 import type { Transport } from './transport';
 import { WebhookTransport } from './webhook';
 
-export type { Transport, DeliveryResult, Recovery } from './transport';
+export type { Transport, DeliveryResult, GatewayAlert, Recovery } from './transport';
 export { OutboxTransport } from './outbox';
 export { WebhookTransport } from './webhook';
 export { SubscribersTransport } from './subscribers';

@@ -6,7 +6,7 @@ export type DeliveryResult =
 	/** n8n has it: the message stays `sending` until the acknowledgement. */
 	| { kind: 'handedOver' }
 	/** Known not to have reached the flow or the channel: safe to retry. */
-	| { kind: 'notHandedOver'; reason: string; retry: boolean }
+	| { kind: 'notHandedOver'; reason: string; retry: boolean; alert?: GatewayAlert }
 	/** May or may not have reached the flow or the channel: stays `sending`; the lease decides. */
 	| { kind: 'unknown'; reason: string }
 	/** Taken by the gateway but not seen where it should show: an unknown outcome now (counted, waits for a person). */
@@ -17,7 +17,10 @@ export type DeliveryResult =
  * again), or not known (an unknown outcome: it keeps counting and waits for a person). `note` says
  * how it was found out, in Italian, for the message's history.
  */
-export type Recovery = { sent: true; providerMessageId: string; note?: string } | { sent: false; known: boolean; note?: string };
+export type Recovery = { sent: true; providerMessageId: string; note?: string } | { sent: false; known: boolean; note?: string; alert?: GatewayAlert };
+
+/** What the office must hear about a gateway beyond the message: its session is down, or the channel cannot be read back. */
+export type GatewayAlert = 'sessionDown' | 'readBackFailed';
 
 export interface Transport {
 	readonly kind: 'outbox' | 'webhook' | 'subscribers' | 'waha' | 'evolution';

@@ -1,0 +1,56 @@
+// Italian text of the notifications to the office (scheduler/src/notify): the e-mails, the webhook's
+// text, and the page where each user chooses what they receive. Spread into the `it` catalog (it.ts).
+
+export const itNotify = {
+	// The kinds a user can choose, as the checkboxes say them.
+	'notify.kind.held': 'un messaggio attende la mia approvazione',
+	'notify.kind.doubt': "l'esito di un invio è incerto",
+	'notify.kind.failed': 'un invio non riesce',
+	'notify.kind.gateway': 'il collegamento WhatsApp è interrotto o la verifica del canale non riesce',
+	'notify.kind.election': 'domani inizia un periodo elettorale',
+	'notify.kind.rules': 'il file delle regole non si carica',
+	'notify.kind.weekly': 'il riepilogo della settimana (ogni lunedì)',
+
+	// The e-mails: a subject with the channel, a body of plain lines, the link, the footer.
+	'notify.subject': '[Banditore · {channel}] {what}',
+	'notify.link': 'Apri la pagina: {url}',
+	'notify.footer': 'Ricevi questa e-mail perché l\'hai scelto nella pagina «Notifiche» di Banditore. Per cambiare cosa ricevi: {url}',
+	'notify.noLink': 'Apri la pagina di amministrazione di Banditore per vederlo.',
+	'notify.held.subject': 'Un messaggio attende approvazione',
+	'notify.held.body': 'Un messaggio del canale «{channel}» attende la verifica della redazione: non parte finché qualcuno non lo approva o lo respinge.',
+	'notify.held.why': 'Perché attende: {reasons}',
+	'notify.held.text': 'Il messaggio: «{text}»',
+	'notify.doubt.subject': 'Esito di un invio incerto',
+	'notify.doubt.body': 'Non si sa se un messaggio del canale «{channel}» è stato pubblicato: {reason}. Conta nel limite della settimana e non viene inviato di nuovo finché una persona non controlla il canale e decide.',
+	'notify.doubt.recovery': 'Verifica del canale: {note}',
+	'notify.failed.subject': 'Un messaggio non è stato inviato',
+	'notify.failed.body': 'Un messaggio del canale «{channel}» non è stato inviato dopo {attempts} tentativi: {reason}',
+	'notify.gateway.sessionDown.subject': 'Collegamento WhatsApp interrotto',
+	'notify.gateway.sessionDown.body': 'Il canale «{channel}» non riesce a pubblicare: {reason} Ricollega la sessione del gateway (leggi di nuovo il codice QR con il telefono del Comune): i messaggi ripartono da soli.',
+	'notify.gateway.readBack.subject': 'Verifica del canale non riuscita',
+	'notify.gateway.readBack.body': 'Dopo un invio non è stato possibile rileggere il canale «{channel}»: {reason} Il messaggio resta in attesa di una persona.',
+	'notify.election.subject': 'Domani inizia il periodo elettorale «{period}»',
+	'notify.election.body': 'Dal {start} al {end} vale il periodo elettorale «{period}» per il canale «{channel}»: i messaggi sono giudicati con le regole del periodo (legge 28/2000, art. 9) e alcuni attenderanno la verifica della redazione.',
+	'notify.rules.subject': 'Il file delle regole non si carica',
+	'notify.rules.body': 'Il file delle regole del canale «{channel}» ({file}) non si carica e il servizio non parte finché non è corretto: {error}',
+	'notify.weekly.subject': 'Riepilogo della settimana dal {start} al {end}',
+	'notify.weekly.body': 'Il canale «{channel}» nella settimana dal {start} al {end}:',
+	'notify.weekly.sent': 'Messaggi inviati: {sent} su {limit} consentiti',
+	'notify.weekly.held': 'Messaggi messi in attesa di approvazione: {held}',
+	'notify.weekly.rejected': 'Messaggi respinti: {rejected}',
+	'notify.weekly.emergencies': 'Emergenze: {emergencies}',
+
+	// The page where each user chooses (every role, for themselves).
+	'admin.nav.notify': 'Notifiche',
+	'admin.notify.title': 'Le mie notifiche',
+	'admin.notify.intro': 'Scegli quando ricevere una e-mail da Banditore. Le e-mail non contengono mai il numero di telefono di un iscritto.',
+	'admin.notify.email': 'Il tuo indirizzo e-mail',
+	'admin.notify.emailHelp': 'Solo tu ricevi le e-mail a questo indirizzo; lascialo vuoto per non riceverne.',
+	'admin.notify.kinds': 'Mandami una e-mail quando',
+	'admin.notify.submit': 'Salva le notifiche',
+	'admin.notify.saved': 'Notifiche salvate.',
+	'admin.notify.badEmail': 'Scrivi un indirizzo e-mail valido, per esempio nome@comune.example.it.',
+	'admin.notify.emailNeeded': 'Per ricevere le e-mail scelte scrivi il tuo indirizzo.',
+	'admin.notify.noSmtp': "Il server di posta non è configurato: nessuna e-mail parte finché chi gestisce il servizio non imposta BANDITORE_SMTP_HOST e BANDITORE_SMTP_FROM. Le tue scelte restano salvate.",
+	'admin.notify.webhook': 'Gli stessi avvisi vanno anche a un webhook (per esempio un flusso n8n), per tutti.',
+} as const;
