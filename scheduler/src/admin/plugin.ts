@@ -2,7 +2,7 @@
 // every POST, roles on the server, and HTML error pages. Each page is a file in pages/.
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { t } from '../../../core/messages';
+import { t, type MessageKey } from '../../../core/messages';
 import { refreshChannels } from '../channels';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
@@ -40,10 +40,16 @@ export interface AdminOptions {
 }
 
 const HOUR = 3600_000;
+const FIELD = { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 50, items: { type: 'string' } }] };
+const FORM = { type: ['object', 'null'], additionalProperties: FIELD };
 
 export function adminPlugin(ctx: Context, options: AdminOptions) {
 	const ttl = options.sessionHours * HOUR;
 	return async (app: FastifyInstance): Promise<void> => {
+		// Every page's query string and form are text fields (a field sent twice is a list of them), nothing else.
+		app.addHook('onRoute', (route) => {
+			route.schema = { hide: true, querystring: FORM, ...(route.method === 'POST' ? { body: FORM } : {}), ...route.schema };
+		});
 		await app.register(formbody);
 		app.decorateRequest('adminSession', null);
 		app.addHook('onRequest', async (request, reply) => {
@@ -95,6 +101,9 @@ export function adminPlugin(ctx: Context, options: AdminOptions) {
 	};
 }
 
+/** What the office reads for an API error code. */
+const ADMIN_ERRORS: Record<string, MessageKey> = { not_found: 'admin.error.notFound', invalid_state: 'admin.error.conflict', invalid_text: 'admin.error.invalidText' };
+
 function errorPage(error: unknown, request: FastifyRequest, reply: FastifyReply) {
 	if (error instanceof AdminError) {
 		if (error.status === 401) return reply.redirect('/admin/login?expired=1', 303);
@@ -102,7 +111,7 @@ function errorPage(error: unknown, request: FastifyRequest, reply: FastifyReply)
 	}
 	// The domain's errors are in English for the API: the office reads what they mean.
 	if (error instanceof ApiError && error.status < 500) {
-		return sendError(request, reply, error.status, t(error.code === 'not_found' ? 'admin.error.notFound' : error.code === 'invalid_state' ? 'admin.error.conflict' : 'admin.error.badRequest'));
+		return sendError(request, reply, error.status, t(ADMIN_ERRORS[error.code] ?? 'admin.error.badRequest'));
 	}
 	const e = error as { statusCode?: number };
 	if (e.statusCode && e.statusCode < 500) return sendError(request, reply, e.statusCode, t('admin.error.badRequest'));
