@@ -41,3 +41,14 @@ export function checkInput(parts: Record<string, unknown>): void {
 		throw new ApiError(400, 'invalid_text', `${found.at} contains a NUL character or invalid Unicode (a lone surrogate)`, 'Send text as valid UTF-8 without control character U+0000.');
 	}
 }
+
+/** A query string whose escapes are not UTF-8 would be read with replacement characters: refused. */
+export function checkQueryEncoding(url: string): void {
+	const at = url.indexOf('?');
+	if (at < 0) return;
+	try {
+		decodeURIComponent(url.slice(at + 1).replace(/\+/g, ' '));
+	} catch {
+		throw new ApiError(400, 'invalid_text', 'the query string is not valid percent-encoded UTF-8', 'Encode the query with encodeURIComponent.');
+	}
+}

@@ -6,7 +6,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
-import { checkInput } from '../input';
+import { checkInput, checkQueryEncoding } from '../input';
 import { receiveStatuses, verifyHandshake } from '../whatsapp';
 import { routes } from './routes';
 import { validatorCompiler } from './validation';
@@ -82,6 +82,7 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 	// Every route, the admin page's included: no text the stores cannot keep, no body without a value.
 	app.addHook('preValidation', async (request) => {
 		if (request.body === undefined) request.body = null;
+		checkQueryEncoding(request.url);
 		checkInput({ params: request.params, querystring: request.query, body: request.body });
 	});
 
