@@ -42,13 +42,16 @@ export function checkInput(parts: Record<string, unknown>): void {
 	}
 }
 
-/** A query string whose escapes are not UTF-8 would be read with replacement characters: refused. */
+/** A query string or form whose escapes are not UTF-8 would be read with replacement characters: refused. */
+export function checkPercentEncoding(text: string, what: string): void {
+	try {
+		decodeURIComponent(text.replace(/\+/g, ' '));
+	} catch {
+		throw new ApiError(400, 'invalid_text', `${what} is not valid percent-encoded UTF-8`, 'Encode it with encodeURIComponent.');
+	}
+}
+
 export function checkQueryEncoding(url: string): void {
 	const at = url.indexOf('?');
-	if (at < 0) return;
-	try {
-		decodeURIComponent(url.slice(at + 1).replace(/\+/g, ' '));
-	} catch {
-		throw new ApiError(400, 'invalid_text', 'the query string is not valid percent-encoded UTF-8', 'Encode the query with encodeURIComponent.');
-	}
+	if (at >= 0) checkPercentEncoding(url.slice(at + 1), 'the query string');
 }

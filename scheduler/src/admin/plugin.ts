@@ -1,11 +1,13 @@
 // The admin page under /admin: Bootstrap Italia assets, form bodies, the session cookie, CSRF on
 // every POST, roles on the server, and HTML error pages. Each page is a file in pages/.
+import { parse as parseForm } from 'node:querystring';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../../../core/messages';
 import { refreshChannels } from '../channels';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
+import { checkPercentEncoding } from '../input';
 import { ADMIN_CSS, ADMIN_JS } from './assets';
 import { readCookie } from './cookies';
 import { html } from './html';
@@ -50,7 +52,12 @@ export function adminPlugin(ctx: Context, options: AdminOptions) {
 		app.addHook('onRoute', (route) => {
 			route.schema = { hide: true, querystring: FORM, ...(route.method === 'POST' ? { body: FORM } : {}), ...route.schema };
 		});
-		await app.register(formbody);
+		await app.register(formbody, {
+			parser: (text: string) => {
+				checkPercentEncoding(text, 'the form');
+				return parseForm(text);
+			},
+		});
 		app.decorateRequest('adminSession', null);
 		app.addHook('onRequest', async (request, reply) => {
 			reply.header('x-frame-options', 'DENY');
