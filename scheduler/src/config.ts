@@ -156,7 +156,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		try {
 			text = readFileSync(path, 'utf8');
 		} catch (error) {
-			throw new ConfigInvalid(`cannot read the config file ${path}: ${(error as Error).message}`);
+			const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+			throw new ConfigInvalid(`cannot read the config file ${path} (${code}): check the path in BANDITORE_CONFIG, that it is a file, and that the user running the scheduler may read it.`);
 		}
 		const doc = parseDocument(text);
 		if (doc.errors.length) throw new ConfigInvalid(`${path}: ${doc.errors[0].message}`);
