@@ -44,13 +44,14 @@ export interface AdminOptions {
 const HOUR = 3600_000;
 const FIELD = { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 50, items: { type: 'string' } }] };
 const FORM = { type: ['object', 'null'], additionalProperties: FIELD };
+const PARAMS = { type: 'object', additionalProperties: { type: 'string', maxLength: 100 } };
 
 export function adminPlugin(ctx: Context, options: AdminOptions) {
 	const ttl = options.sessionHours * HOUR;
 	return async (app: FastifyInstance): Promise<void> => {
 		// Every page's query string and form are text fields (a field sent twice is a list of them), nothing else.
 		app.addHook('onRoute', (route) => {
-			route.schema = { hide: true, querystring: FORM, ...(route.method === 'POST' ? { body: FORM } : {}), ...route.schema };
+			route.schema = { hide: true, params: PARAMS, querystring: FORM, ...(route.method === 'POST' ? { body: FORM } : {}), ...route.schema };
 		});
 		await app.register(formbody, {
 			parser: (text: string) => {
