@@ -21,7 +21,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 const CODES: Record<number, string> = { 404: 'not_found', 405: 'method_not_allowed', 413: 'too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 431: 'headers_too_large' };
 const codeOf = (status: number): string => CODES[status] ?? 'invalid_request';
 
-/** A request node's parser refused: answered on the socket in the API's shape, then closed. */
+/** A request Node's HTTP parser refused: answered on the socket in the API's shape, then closed. */
 function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
 	if (error.code === 'ECONNRESET' || !socket.writable) {
 		socket.destroy();
