@@ -14,6 +14,6 @@ rmSync(dist, { recursive: true, force: true });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(here, 'tsconfig.json')], { stdio: 'inherit' });
 cpSync(join(here, 'src/migrations'), join(dist, 'scheduler/src/migrations'), { recursive: true });
 await bundleVendor(root, dist);
-writeFileSync(join(dist, 'main.js'), "#!/usr/bin/env node\n'use strict';\nrequire('./scheduler/src/main.js').main().catch((error) => {\n\tprocess.stderr.write(`banditore scheduler: ${error?.stack ?? error}\\n`);\n\tprocess.exit(1);\n});\n");
+writeFileSync(join(dist, 'main.js'), "#!/usr/bin/env node\n'use strict';\nconst entry = require('./scheduler/src/main.js');\nentry.main().catch((error) => entry.fail(error));\n");
 writeFileSync(join(dist, 'index.js'), "'use strict';\nmodule.exports = require('./scheduler/src/index.js');\n");
 chmodSync(join(dist, 'main.js'), 0o755);

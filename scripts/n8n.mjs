@@ -111,14 +111,31 @@ export async function packPackage(destination = mkdtempSync(join(tmpdir(), 'band
 	return join(destination, name);
 }
 
+/** The two ways README documents to install the package into an existing n8n. */
+export const INSTALL_WAYS = ['community-nodes', 'manual'];
+
 /**
- * Installs the tarball into <userFolder>/.n8n/nodes as n8n's community-package installer does
- * (unpacked into node_modules/<name>, peer and dev dependencies dropped, `npm install` there, the
- * folder's package.json updated), so n8n loads its nodes as n8n-nodes-banditore.*.
+ * Installs the tarball into <userFolder>/.n8n/nodes, so n8n loads its nodes as n8n-nodes-banditore.*,
+ * one of the two ways README documents:
+ * - 'community-nodes' (Settings → Community Nodes → Install): what n8n's installer does with the
+ *   package it fetched (unpacked into node_modules/<name>, peer and dev dependencies dropped, `npm
+ *   install` there, the folder's package.json updated), from our tarball instead of the registry;
+ * - 'manual': README's command on the n8n host, `cd ~/.n8n/nodes && npm install <package>`, with
+ *   the tarball as the package. npm must not install the peer n8n-workflow there (it is optional).
  */
-export async function installPackage({ userFolder, tarball }) {
+export async function installPackage({ userFolder, tarball, way = 'community-nodes' }) {
 	const nodes = join(userFolder, '.n8n', 'nodes');
 	const target = join(nodes, 'node_modules', PACKAGE);
+	if (way === 'manual') {
+		mkdirSync(nodes, { recursive: true });
+		try {
+			await run('npm', ['install', tarball], { cwd: nodes, env: cleanEnv(), maxBuffer: 16 * 1024 * 1024 });
+		} catch (error) {
+			throw new Error(`npm install ${tarball} in ${nodes} failed:\n${String(error.stderr || error.message).slice(-4000)}`);
+		}
+		return { dir: target, version: JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')).version, way };
+	}
+	if (way !== 'community-nodes') throw new Error(`unknown install way "${way}": ${INSTALL_WAYS.join(' or ')}`);
 	rmSync(target, { recursive: true, force: true });
 	mkdirSync(target, { recursive: true });
 	await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
@@ -134,7 +151,7 @@ export async function installPackage({ userFolder, tarball }) {
 	const folder = existsSync(folderManifest) ? JSON.parse(readFileSync(folderManifest, 'utf8')) : { name: 'installed-nodes', private: true };
 	folder.dependencies = { ...folder.dependencies, [PACKAGE]: manifest.version };
 	writeFileSync(folderManifest, JSON.stringify(folder, null, 2));
-	return { dir: target, version: manifest.version };
+	return { dir: target, version: manifest.version, way };
 }
 
 /** n8n's environment: its own user folder, SQLite, 127.0.0.1, and nothing that calls home. */

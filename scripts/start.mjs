@@ -4,7 +4,8 @@
 //
 // Environment: BANDITORE_DATA_DIR (data/), PORT (scheduler, 8787), N8N_PORT (5678; its task broker N8N_PORT+1),
 // BANDITORE_SITE_PORT (8790), BANDITORE_RULES (rules/valmorena.yaml), BANDITORE_ADMIN_USER/PASSWORD,
-// BANDITORE_CACHE_DIR (n8n's install cache), BANDITORE_SKIP_BUILD=1 (dist/ is already built).
+// BANDITORE_CACHE_DIR (n8n's install cache), BANDITORE_SKIP_BUILD=1 (dist/ is already built),
+// BANDITORE_INSTALL (how the package goes into n8n: community-nodes, the default, or manual; see README).
 // Tests only: BANDITORE_CLOCK (scheduler's start time), BANDITORE_EVALUATE_AT (Policy node's time),
 // BANDITORE_START_JSON=1 (one machine-readable "BANDITORE_READY {...}" line when everything is up).
 import { execFileSync, spawn } from 'node:child_process';
@@ -147,9 +148,10 @@ async function main() {
 	const n8n = await ensureN8n({ log });
 	const tarball = await packPackage();
 	const userFolder = join(dataDir, 'n8n');
-	const installed = await installPackage({ userFolder, tarball });
+	const installed = await installPackage({ userFolder, tarball, way: env.BANDITORE_INSTALL || 'community-nodes' });
 	rmSync(dirname(tarball), { recursive: true, force: true });
-	log(`Installed ${tarball.split('/').pop()} into ${installed.dir} (as n8n does for community nodes).`);
+	const how = installed.way === 'manual' ? 'with npm install in the nodes folder, as README documents' : 'as n8n does for community nodes';
+	log(`Installed ${tarball.split('/').pop()} into ${installed.dir} (${how}).`);
 
 	const brokerPort = Number(env.N8N_RUNNERS_BROKER_PORT || n8nPort + 1);
 	const environment = n8nEnv({ userFolder, port: n8nPort, brokerPort, encryptionKey: secret.n8nEncryptionKey });
@@ -215,6 +217,7 @@ async function main() {
 			n8nBin: n8n.bin,
 			n8nEnv: Object.fromEntries(Object.entries(environment).filter(([key]) => /^(N8N_|DB_|WEBHOOK_URL|GENERIC_TIMEZONE|EXTERNAL_)/.test(key))),
 			packageDir: installed.dir,
+			installWay: installed.way,
 			whatsappOutbox: join(dataDir, 'whatsapp-outbox.jsonl'),
 			schedulerOutbox: join(dataDir, 'outbox.jsonl'),
 		};

@@ -18,6 +18,9 @@ describe('the n8n package', () => {
 		const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 		expect(pkg.dependencies).toBeUndefined();
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		// Optional: `npm install` in ~/.n8n/nodes (README's manual path) must not install n8n-workflow's
+		// latest release next to n8n's own (it builds isolated-vm); n8n provides it at run time.
+		expect(pkg.peerDependenciesMeta).toEqual({ 'n8n-workflow': { optional: true } });
 		expect(pkg.files).toEqual(['dist']);
 	});
 

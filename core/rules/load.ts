@@ -5,6 +5,9 @@ import { compileRules } from './compile';
 import { noLocation, type Locator, type PathSegment } from './problems';
 import type { RuleProblem, RulesResult } from './types';
 
+/** Alias expansions a rules file may make: plenty for `<<: *base` reuse, far from an alias bomb. */
+export const MAX_ALIASES = 100;
+
 export function loadRules(yamlText: string): RulesResult {
 	const lineCounter = new LineCounter();
 	let doc: YamlDocument;
@@ -20,9 +23,11 @@ export function loadRules(yamlText: string): RulesResult {
 	}
 	let data: unknown;
 	try {
-		data = doc.toJS({ maxAliasCount: 100 });
+		data = doc.toJS({ maxAliasCount: MAX_ALIASES });
 	} catch (error) {
-		return { ok: false, problems: [syntaxProblem(error, lineCounter)] };
+		// Aliases of aliases (a "billion laughs" file) would expand to gigabytes: refused by name.
+		const aliases = error instanceof ReferenceError && /alias/i.test(error.message);
+		return { ok: false, problems: [syntaxProblem(aliases ? { code: 'TOO_MANY_ALIASES', message: error.message } : error, lineCounter)] };
 	}
 	return compileRules(data, documentLocator(doc, lineCounter));
 }

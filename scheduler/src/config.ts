@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { INSTALLED_CALENDAR } from '../../core/election';
 import { INSTALLED_CLASSIFIER } from '../../core/classifier/active';
+import { MAX_ALIASES } from '../../core/rules';
 import { parseDocument, z } from '../../core/vendor';
 import { gatewayTimeoutMs } from './delivery/gateway';
 import { isSender } from './notify/kinds';
@@ -109,6 +110,7 @@ const fileSchema = z
 		host: z.string().min(1).optional(),
 		port: z.number().int().min(0).max(65535).optional(),
 		publicUrl: z.string().url().optional(),
+		trustProxy: z.union([z.boolean(), z.string().min(1)]).optional(),
 		database: z.union([z.object({ url: z.string().min(1) }).strict(), z.object({ path: z.string().min(1) }).strict()]).optional(),
 		logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 		channels: z.array(channel).min(1).optional(),
@@ -141,6 +143,11 @@ export interface Config {
 	host: string;
 	port: number;
 	publicUrl: string | null;
+	/**
+	 * The reverse proxies whose X-Forwarded-For is believed (fastify's trustProxy: true, or their
+	 * addresses and ranges): the client's address limits logins, so behind a proxy it must be the real one.
+	 */
+	trustProxy?: boolean | string;
 	database: Database;
 	logLevel: string;
 	channels: ChannelConfig[];
@@ -188,11 +195,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		try {
 			text = readFileSync(path, 'utf8');
 		} catch (error) {
-			throw new ConfigInvalid(`cannot read the config file ${path}: ${(error as Error).message}`);
+			const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+			throw new ConfigInvalid(`cannot read the config file ${path} (${code}): check the path in BANDITORE_CONFIG, that it is a file, and that the user running the scheduler may read it.`);
 		}
 		const doc = parseDocument(text);
 		if (doc.errors.length) throw new ConfigInvalid(`${path}: ${doc.errors[0].message}`);
-		const parsed = fileSchema.safeParse(doc.toJS() ?? {});
+		let data: unknown;
+		try {
+			data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+		} catch (error) {
+			throw new ConfigInvalid(`${path}: ${(error as Error).message}. Write the repeated parts out instead of aliases of aliases.`);
+		}
+		const parsed = fileSchema.safeParse(data ?? {});
 		if (!parsed.success) throw new ConfigInvalid(issues(parsed.error, path));
 		file = parsed.data;
 		base = dirname(path);
@@ -264,6 +278,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		host,
 		port,
 		publicUrl: env.BANDITORE_PUBLIC_URL || file.publicUrl || null,
+		trustProxy: trustProxy(env.BANDITORE_TRUST_PROXY) ?? file.trustProxy ?? false,
 		database,
 		logLevel: env.LOG_LEVEL || file.logLevel || 'info',
 		channels,
@@ -318,6 +333,12 @@ function notifyConfig(env: NodeJS.ProcessEnv, file: z.infer<typeof notify>): Not
 	if (webhookUrl && !/^https?:\/\/[^/\s]+/.test(webhookUrl)) throw new ConfigInvalid(`BANDITORE_NOTIFY_WEBHOOK (notify.webhookUrl) must be an http:// or https:// address, got "${webhookUrl}"`);
 	const intervalMs = integer('BANDITORE_NOTIFY_MS', env.BANDITORE_NOTIFY_MS) ?? file.intervalMs ?? 30_000;
 	return { smtp, webhookUrl, intervalMs };
+}
+
+/** BANDITORE_TRUST_PROXY: "true", or a comma-separated list of the proxies' addresses and ranges. */
+function trustProxy(value: string | undefined): boolean | string | undefined {
+	if (value === undefined || value === '') return undefined;
+	return value === 'true' || value === 'false' ? value === 'true' : value;
 }
 
 function accessToken(env: NodeJS.ProcessEnv, channel: string, name: string): string {

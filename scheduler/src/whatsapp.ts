@@ -4,6 +4,7 @@
 import { parseStatusWebhook, splitCallbackData, verifySignature } from '../../core/whatsapp/webhook';
 import type { Context } from './context';
 import { ApiError } from './errors';
+import { checkInput } from './input';
 import type { Param } from './store';
 import { messageDigest } from './subscribers/crypto';
 import { receiveMessages } from './subscribers/inbound';
@@ -51,6 +52,7 @@ export async function receiveStatuses(ctx: Context, rawBody: Buffer | undefined,
 	} catch {
 		throw new ApiError(400, 'invalid_json', 'the signed body is not valid JSON');
 	}
+	checkInput({ body: json });
 	const events = parseStatusWebhook(json);
 	const now = ctx.clock().getTime();
 	let recorded = 0;

@@ -121,7 +121,11 @@ export interface Page {
 /** A browser without a browser: keeps cookies, never follows redirects. */
 export class Client {
 	readonly cookies = new Map<string, string>();
-	constructor(private readonly base: () => string) {}
+	/** `headers`: sent with every request (X-Forwarded-For, to be another client behind a proxy). */
+	constructor(
+		private readonly base: () => string,
+		private readonly headers: Record<string, string> = {},
+	) {}
 
 	private remember(response: Response): void {
 		for (const line of response.headers.getSetCookie()) {
@@ -146,7 +150,7 @@ export class Client {
 
 	/** A GET whose body the caller reads (downloads). */
 	async raw(path: string): Promise<Response> {
-		const response = await fetch(`${this.base()}${path}`, { redirect: 'manual', headers: { cookie: this.header() } });
+		const response = await fetch(`${this.base()}${path}`, { redirect: 'manual', headers: { ...this.headers, cookie: this.header() } });
 		this.remember(response);
 		return response;
 	}
@@ -155,7 +159,7 @@ export class Client {
 		const response = await fetch(`${this.base()}${path}`, {
 			method: 'POST',
 			redirect: 'manual',
-			headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' },
+			headers: { ...this.headers, cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' },
 			body: new URLSearchParams(fields).toString(),
 		});
 		this.remember(response);

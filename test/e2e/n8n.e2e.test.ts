@@ -2,8 +2,11 @@
 // the clone), with our packed tarball installed as a community package, started by the README's
 // one command (scripts/start.mjs) against the demo comune site, a real scheduler on SQLite and the
 // WhatsApp node's outbox. Slow the first time: installing n8n takes minutes (progress on stderr).
+// README's two install ways are both run: the Community Nodes page (n8n's installer steps, from the
+// tarball instead of the registry) for the whole workflow suite, and the manual `npm install` in
+// ~/.n8n/nodes, after which n8n must load the same nodes.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +55,7 @@ interface Ready {
 	n8nBin: string;
 	n8nEnv: Record<string, string>;
 	packageDir: string;
+	installWay: string;
 	whatsappOutbox: string;
 	schedulerOutbox: string;
 }
@@ -81,11 +85,97 @@ const VERSIONS: string[] = process.env.BANDITORE_N8N_VERSION
 	? [process.env.BANDITORE_N8N_VERSION]
 	: (JSON.parse(readFileSync(join(ROOT, 'scripts', 'n8n', 'versions.json'), 'utf8')) as { tested: string[] }).tested;
 
+/**
+ * scripts/start.mjs with n8n `version`, the package installed into n8n the given README way, the
+ * rules of `dir`/rules.yaml; resolves once it prints that everything is up.
+ */
+async function launch(version: string, dir: string, way: 'community-nodes' | 'manual'): Promise<{ stack: ChildProcess; ready: Ready }> {
+	const n8nPort = await freePort();
+	const env = {
+		...process.env,
+		NODE_ENV: 'production',
+		BANDITORE_N8N_VERSION: version,
+		BANDITORE_DATA_DIR: join(dir, 'data'),
+		BANDITORE_RULES: join(dir, 'rules.yaml'),
+		BANDITORE_SKIP_BUILD: '1',
+		BANDITORE_START_JSON: '1',
+		BANDITORE_CLOCK: CLOCK,
+		BANDITORE_EVALUATE_AT: '2026-11-20T18:00:00',
+		BANDITORE_DISPATCH_MS: '200',
+		PORT: String(await freePort()),
+		N8N_PORT: String(n8nPort),
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		BANDITORE_SITE_PORT: String(await freePort()),
+		BANDITORE_ADMIN_USER: ADMIN.user,
+		BANDITORE_ADMIN_PASSWORD: ADMIN.password,
+		BANDITORE_INSTALL: way,
+	};
+	progress(`starting scripts/start.mjs with n8n ${version} (installed into the cache on first use: several minutes)`);
+	const stack = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	const ready = await new Promise<Ready>((resolve, reject) => {
+		const take = (chunk: Buffer) => {
+			const text = chunk.toString();
+			output += text;
+			for (const line of text.split('\n')) if (line.startsWith('[banditore]')) progress(line);
+			const match = /^BANDITORE_READY (.*)\n/m.exec(output);
+			if (match) resolve(JSON.parse(match[1]) as Ready);
+		};
+		stack.stdout!.on('data', take);
+		stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+		stack.once('exit', (code) => reject(new Error(`scripts/start.mjs exited (code ${code}) before it was ready:\n${output.slice(-6000)}`)));
+	});
+	return { stack, ready };
+}
+
+/** The node types n8n serves to its editor include ours (logged in as the owner the start command printed). */
+async function expectTypesLoaded(ready: Ready, version: string): Promise<void> {
+	const browser = { 'browser-id': 'banditore-e2e' };
+	const login = await fetch(new URL('rest/login', ready.n8nUrl), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', ...browser },
+		body: JSON.stringify({ emailOrLdapLoginId: ready.owner.email, password: ready.owner.password }),
+	});
+	expect(login.status).toBe(200);
+	const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
+	const settings = (await (await fetch(new URL('rest/settings', ready.n8nUrl), { headers: { cookie, ...browser } })).json()) as { data: { versionCli: string } };
+	expect(settings.data.versionCli).toBe(version);
+	const typesResponse = await fetch(new URL('types/nodes.json', ready.n8nUrl), { headers: { cookie, ...browser } });
+	expect(typesResponse.status).toBe(200);
+	const types = (await typesResponse.json()) as Array<{ name: string }>;
+	const names = new Set(types.map((type) => type.name));
+	for (const type of BANDITORE_TYPES) expect(names).toContain(type);
+}
+
+/** Meda's rules with a small week and no spacing (the limit is reached within a test), written to `dir`/rules.yaml. */
+function writeRules(dir: string): void {
+	const rules = parseDocument(readFileSync(join(ROOT, 'rules', 'meda.yaml'), 'utf8'));
+	rules.setIn(['quota', 'perWeek'], LIMIT);
+	rules.setIn(['quota', 'minSpacingMinutes'], 0);
+	rules.setIn(['quota', 'pacing'], false);
+	// A category the office approves first, so that Sito → coda also sends a held item.
+	rules.addIn(['categories'], { id: 'festa', label: 'Festa', emoji: '🎉', priority: 45, approval: true, match: { words: ['befana'] }, expires: { afterEvent: true } });
+	writeFileSync(join(dir, 'rules.yaml'), String(rules));
+}
+
+function expectBuilt(): void {
+	for (const built of ['dist/nodes/BanditoreFeed/BanditoreFeed.node.js', 'scheduler/dist/main.js']) {
+		if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run "npm run build" first (npm test does).`);
+	}
+}
+
+/** Stops a stack scripts/start.mjs started, and waits until it has. */
+async function stopStack(stack: ChildProcess | undefined): Promise<void> {
+	if (!stack || stack.exitCode !== null) return;
+	const exited = new Promise((resolve) => stack.once('exit', resolve));
+	stack.kill('SIGTERM');
+	await exited;
+}
+
 describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 	let dir: string;
 	let stack: ChildProcess;
 	let ready: Ready;
-	let output = '';
 
 	async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 		const response = await fetch(`${ready.schedulerUrl}${path}`, { ...init, headers: { authorization: `Bearer ${ready.apiToken}`, ...init.headers } });
@@ -109,61 +199,17 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 	}
 
 	beforeAll(async () => {
-		for (const built of ['dist/nodes/BanditoreFeed/BanditoreFeed.node.js', 'scheduler/dist/main.js']) {
-			if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run "npm run build" first (npm test does).`);
-		}
+		expectBuilt();
 		dir = mkdtempSync(join(tmpdir(), 'banditore-e2e-'));
-		// Meda's rules with a small week and no spacing, so the limit is reached within the test.
-		const rules = parseDocument(readFileSync(join(ROOT, 'rules', 'meda.yaml'), 'utf8'));
-		rules.setIn(['quota', 'perWeek'], LIMIT);
-		rules.setIn(['quota', 'minSpacingMinutes'], 0);
-		rules.setIn(['quota', 'pacing'], false);
-		// A category the office approves first, so that Sito → coda also sends a held item.
-		rules.addIn(['categories'], { id: 'festa', label: 'Festa', emoji: '🎉', priority: 45, approval: true, match: { words: ['befana'] }, expires: { afterEvent: true } });
-		writeFileSync(join(dir, 'rules.yaml'), String(rules));
-
-		const n8nPort = await freePort();
-		const env = {
-			...process.env,
-			NODE_ENV: 'production',
-			BANDITORE_N8N_VERSION: version,
-			BANDITORE_DATA_DIR: join(dir, 'data'),
-			BANDITORE_RULES: join(dir, 'rules.yaml'),
-			BANDITORE_SKIP_BUILD: '1',
-			BANDITORE_START_JSON: '1',
-			BANDITORE_CLOCK: CLOCK,
-			BANDITORE_EVALUATE_AT: '2026-11-20T18:00:00',
-			BANDITORE_DISPATCH_MS: '200',
-			PORT: String(await freePort()),
-			N8N_PORT: String(n8nPort),
-			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-			BANDITORE_SITE_PORT: String(await freePort()),
-			BANDITORE_ADMIN_USER: ADMIN.user,
-			BANDITORE_ADMIN_PASSWORD: ADMIN.password,
-		};
-		progress(`starting scripts/start.mjs with n8n ${version} (installed into the cache on first use: several minutes)`);
-		stack = spawn(process.execPath, [join(ROOT, 'scripts', 'start.mjs')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-		ready = await new Promise<Ready>((resolve, reject) => {
-			const take = (chunk: Buffer) => {
-				const text = chunk.toString();
-				output += text;
-				for (const line of text.split('\n')) if (line.startsWith('[banditore]')) progress(line);
-				const match = /^BANDITORE_READY (.*)\n/m.exec(output);
-				if (match) resolve(JSON.parse(match[1]) as Ready);
-			};
-			stack.stdout!.on('data', take);
-			stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-			stack.once('exit', (code) => reject(new Error(`scripts/start.mjs exited (code ${code}) before it was ready:\n${output.slice(-6000)}`)));
-		});
+		writeRules(dir);
+		const started = await launch(version, dir, 'community-nodes');
+		stack = started.stack;
+		ready = started.ready;
 		progress(`n8n on ${ready.n8nUrl}, scheduler on ${ready.schedulerUrl}`);
 	}, 30 * 60_000);
 
 	afterAll(async () => {
-		if (stack && stack.exitCode === null) {
-			const exited = new Promise((resolve) => stack.once('exit', resolve));
-			stack.kill('SIGTERM');
-			await exited;
-		}
+		await stopStack(stack);
 		if (dir) rmSync(dir, { recursive: true, force: true });
 	}, 60_000);
 
@@ -176,22 +222,8 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 		expect(installed).toMatchObject({ name: ours.name, version: ours.version });
 		expect(installed.peerDependencies).toBeUndefined();
 
-		// The node types n8n serves to its editor, with the owner's login printed by the start command.
-		const browser = { 'browser-id': 'banditore-e2e' };
-		const login = await fetch(new URL('rest/login', ready.n8nUrl), {
-			method: 'POST',
-			headers: { 'content-type': 'application/json', ...browser },
-			body: JSON.stringify({ emailOrLdapLoginId: ready.owner.email, password: ready.owner.password }),
-		});
-		expect(login.status).toBe(200);
-		const cookie = login.headers.getSetCookie().map((value) => value.split(';')[0]).join('; ');
-		const settings = (await (await fetch(new URL('rest/settings', ready.n8nUrl), { headers: { cookie, ...browser } })).json()) as { data: { versionCli: string } };
-		expect(settings.data.versionCli).toBe(version);
-		const typesResponse = await fetch(new URL('types/nodes.json', ready.n8nUrl), { headers: { cookie, ...browser } });
-		expect(typesResponse.status).toBe(200);
-		const types = (await typesResponse.json()) as Array<{ name: string }>;
-		const names = new Set(types.map((type) => type.name));
-		for (const type of BANDITORE_TYPES) expect(names).toContain(type);
+		expect(ready.installWay).toBe('community-nodes');
+		await expectTypesLoaded(ready, version);
 
 		const { webhooks } = await api<{ webhooks: Array<{ url: string; channels: string[] | null }> }>('/v1/webhooks');
 		expect(webhooks).toHaveLength(1);
@@ -338,4 +370,39 @@ describe.each(VERSIONS)('the workflows in a real n8n %s', (version) => {
 		expect(entries.find((entry) => entry.messageId === emergency.id)?.details).toMatchObject({ justification, counted: false });
 		expect(await api('/v1/channels/demo/quota')).toMatchObject({ limit: LIMIT, used: LIMIT, remaining: 0, emergencies: 2 });
 	}, 180_000);
+});
+
+// README's manual path on the n8n host: `cd ~/.n8n/nodes && npm install <package>` (here the packed
+// tarball), then n8n started. npm must leave the peer n8n-workflow out (it is optional): installing it
+// would pull its latest release and build isolated-vm.
+describe.each(VERSIONS)('the manual install into ~/.n8n/nodes in a real n8n %s', (version) => {
+	let dir: string;
+	let stack: ChildProcess | undefined;
+	let ready: Ready;
+
+	beforeAll(async () => {
+		expectBuilt();
+		dir = mkdtempSync(join(tmpdir(), 'banditore-e2e-manual-'));
+		writeRules(dir);
+		({ stack, ready } = await launch(version, dir, 'manual'));
+	}, 30 * 60_000);
+
+	afterAll(async () => {
+		await stopStack(stack);
+		if (dir) rmSync(dir, { recursive: true, force: true });
+	}, 60_000);
+
+	test('npm install of the tarball in the nodes folder installs our package alone, and n8n loads its nodes', async () => {
+		expect(ready.installWay).toBe('manual');
+		const nodes = join(ready.n8nEnv.N8N_USER_FOLDER, '.n8n', 'nodes');
+		expect(ready.packageDir).toBe(join(nodes, 'node_modules', 'n8n-nodes-banditore'));
+		expect(lstatSync(ready.packageDir).isSymbolicLink()).toBe(false);
+		// The package as published, its optional peer declared but not installed.
+		const installed = JSON.parse(readFileSync(join(ready.packageDir, 'package.json'), 'utf8')) as { peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+		expect(installed.peerDependenciesMeta?.['n8n-workflow']?.optional).toBe(true);
+		expect(readdirSync(join(nodes, 'node_modules')).filter((name) => !name.startsWith('.'))).toEqual(['n8n-nodes-banditore']);
+		const folder = JSON.parse(readFileSync(join(nodes, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+		expect(Object.keys(folder.dependencies)).toEqual(['n8n-nodes-banditore']);
+		await expectTypesLoaded(ready, version);
+	});
 });

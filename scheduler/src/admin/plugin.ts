@@ -1,11 +1,13 @@
 // The admin page under /admin: Bootstrap Italia assets, form bodies, the session cookie, CSRF on
 // every POST, roles on the server, and HTML error pages. Each page is a file in pages/.
+import { parse as parseForm } from 'node:querystring';
 import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { t } from '../../../core/messages';
+import { t, type MessageKey } from '../../../core/messages';
 import { refreshChannels } from '../channels';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
+import { checkPercentEncoding } from '../input';
 import { StoreFault } from '../store';
 import { ADMIN_CSS, ADMIN_JS, FAVICON_SVG } from './assets';
 import { readCookie } from './cookies';
@@ -42,11 +44,23 @@ export interface AdminOptions {
 }
 
 const HOUR = 3600_000;
+const FIELD = { anyOf: [{ type: 'string' }, { type: 'array', maxItems: 50, items: { type: 'string' } }] };
+const FORM = { type: ['object', 'null'], additionalProperties: FIELD };
+const PARAMS = { type: 'object', additionalProperties: { type: 'string', maxLength: 100 } };
 
 export function adminPlugin(ctx: Context, options: AdminOptions) {
 	const ttl = options.sessionHours * HOUR;
 	return async (app: FastifyInstance): Promise<void> => {
-		await app.register(formbody);
+		// Every page's query string and form are text fields (a field sent twice is a list of them), nothing else.
+		app.addHook('onRoute', (route) => {
+			route.schema = { hide: true, params: PARAMS, querystring: FORM, ...(route.method === 'POST' ? { body: FORM } : {}), ...route.schema };
+		});
+		await app.register(formbody, {
+			parser: (text: string) => {
+				checkPercentEncoding(text, 'the form');
+				return parseForm(text);
+			},
+		});
 		app.decorateRequest('adminSession', null);
 		app.addHook('onRequest', async (request, reply) => {
 			reply.header('x-frame-options', 'DENY');
@@ -100,6 +114,9 @@ export function adminPlugin(ctx: Context, options: AdminOptions) {
 	};
 }
 
+/** What the office reads for an API error code. */
+const ADMIN_ERRORS: Record<string, MessageKey> = { not_found: 'admin.error.notFound', invalid_state: 'admin.error.conflict', invalid_text: 'admin.error.invalidText' };
+
 function errorPage(error: unknown, request: FastifyRequest, reply: FastifyReply) {
 	if (error instanceof AdminError) {
 		if (error.status === 401) return reply.redirect('/admin/login?expired=1', 303);
@@ -107,7 +124,7 @@ function errorPage(error: unknown, request: FastifyRequest, reply: FastifyReply)
 	}
 	// The domain's errors are in English for the API: the office reads what they mean.
 	if (error instanceof ApiError && error.status < 500) {
-		return sendError(request, reply, error.status, t(error.code === 'not_found' ? 'admin.error.notFound' : error.code === 'invalid_state' ? 'admin.error.conflict' : 'admin.error.badRequest'));
+		return sendError(request, reply, error.status, t(ADMIN_ERRORS[error.code] ?? 'admin.error.badRequest'));
 	}
 	if (error instanceof StoreFault) {
 		request.log.warn({ err: error.cause, fault: error.kind }, 'database unavailable');

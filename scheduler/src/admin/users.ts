@@ -130,12 +130,28 @@ export async function listUsers(q: Queryable): Promise<AdminUser[]> {
 	return rows.map((r) => ({ username: r.username, role: isRole(r.role) ? r.role : 'editor', createdAt: Number(r.created_at) }));
 }
 
-/** Failed logins before a user name is locked, and for how long (the window slides). */
+/**
+ * Failed logins before a name is locked for the address they came from: someone else, elsewhere,
+ * cannot lock a known administrator out. The window slides.
+ */
 export const MAX_FAILURES = 5;
+/** Failed logins from one address, whatever the names, before the address is locked: spraying is slowed. */
+export const MAX_ADDRESS_FAILURES = 20;
 export const LOCK_MS = 15 * 60_000;
 
-/** Too many failed logins for this name lately (counted in the audit log: every process sees them). */
-export async function lockedOut(q: Queryable, username: string, now: number): Promise<boolean> {
-	const row = await q.get<{ n: number }>("SELECT count(*) AS n FROM audit WHERE at >= ? AND type = 'admin.login.failed' AND actor = ?", [now - LOCK_MS, `admin:${username}`]);
-	return Number(row?.n ?? 0) >= MAX_FAILURES;
+/** A failed login's audit details: exactly {"address": …}, matched as text, the same on both stores. */
+export const failureDetails = (address: string): { address: string } => ({ address: address.slice(0, 64) });
+
+/**
+ * Too many failed logins lately from this address, for this name ('name') or for any ('address').
+ * Counted in the audit log: every process sees them.
+ */
+export async function lockedOut(q: Queryable, username: string, address: string, now: number): Promise<'name' | 'address' | null> {
+	const row = await q.get<{ total: number; mine: number | null }>(
+		"SELECT count(*) AS total, sum(CASE WHEN actor = ? THEN 1 ELSE 0 END) AS mine FROM audit WHERE at >= ? AND type = 'admin.login.failed' AND details = ?",
+		[`admin:${username.slice(0, 64)}`, now - LOCK_MS, JSON.stringify(failureDetails(address))],
+	);
+	if (Number(row?.mine ?? 0) >= MAX_FAILURES) return 'name';
+	if (Number(row?.total ?? 0) >= MAX_ADDRESS_FAILURES) return 'address';
+	return null;
 }

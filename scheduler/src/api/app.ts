@@ -1,17 +1,38 @@
 // The HTTP API v1: JSON, bearer-token auth on everything but /healthz and /readyz, OpenAPI at /openapi.json.
 import { timingSafeEqual } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Context } from '../context';
 import { ApiError, databaseUnavailable } from '../errors';
 import { readiness } from '../health';
+import { checkInput, checkQueryEncoding } from '../input';
 import { StoreFault } from '../store';
 import { receiveStatuses, verifyHandshake } from '../whatsapp';
 import { routes } from './routes';
+import { validatorCompiler } from './validation';
 import { adminPlugin } from '../admin/plugin';
 
 // Meta calls the status webhook with its own proof (the verify token, the body signature).
 const OPEN = new Set(['/healthz', '/readyz', '/webhooks/whatsapp']);
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The API's error code for a status fastify sets itself. */
+const CODES: Record<number, string> = { 404: 'not_found', 405: 'method_not_allowed', 413: 'too_large', 414: 'uri_too_long', 415: 'unsupported_media_type', 431: 'headers_too_large' };
+const codeOf = (status: number): string => CODES[status] ?? 'invalid_request';
+
+/** A request Node's HTTP parser refused: answered on the socket in the API's shape, then closed. */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+	if (error.code === 'ECONNRESET' || !socket.writable) {
+		socket.destroy();
+		return;
+	}
+	const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'HPE_URI_TOO_LONG' ? 414 : 400;
+	const body = JSON.stringify({ error: codeOf(status), message: status === 431 ? 'the request line or headers are too large' : 'the request is not valid HTTP' });
+	socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
 
 function sameToken(given: string, expected: string): boolean {
 	const a = Buffer.from(given);
@@ -20,14 +41,29 @@ function sameToken(given: string, expected: string): boolean {
 }
 
 export async function buildApp(ctx: Context, logger: FastifyServerOptions['logger']): Promise<FastifyInstance> {
-	const app = Fastify({ logger, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } } });
+	const app = Fastify({
+		logger,
+		trustProxy: ctx.config.trustProxy ?? false,
+		// Errors of the router (a parameter too long, a URL that does not decode) in the API's shape.
+		frameworkErrors: (error, _request, reply) => {
+			const status = (error as { statusCode?: number }).statusCode ?? 400;
+			void (reply as FastifyReply).code(status).send({ error: codeOf(status), message: error.message });
+		},
+		// Errors before any route (headers too large, a request that does not parse), in the same shape.
+		clientErrorHandler: answerClientError,
+	});
+	app.setValidatorCompiler(validatorCompiler());
 
 	// Empty bodies are fine on action endpoints (cancel, release…), even with a JSON content type.
-	// The raw bytes are kept: a webhook signature is computed over them, not over parsed JSON.
+	// Bytes that are not UTF-8 are refused, not turned into replacement characters.
 	app.removeContentTypeParser('application/json');
-	app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-		(req as { rawBody?: Buffer }).rawBody = body as Buffer;
-		const text = (body as Buffer).toString('utf8');
+	app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+		let text: string;
+		try {
+			text = UTF8.decode(body as Buffer);
+		} catch {
+			return done(new ApiError(400, 'invalid_text', 'the request body is not UTF-8 text', 'Send JSON encoded as UTF-8.'), undefined);
+		}
 		if (!text.trim()) return done(null, undefined);
 		try {
 			done(null, JSON.parse(text));
@@ -43,6 +79,13 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 			components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
 			security: [{ bearer: [] }],
 		},
+	});
+
+	// Every route, the admin page's included: no text the stores cannot keep, no body without a value.
+	app.addHook('preValidation', async (request) => {
+		if (request.body === undefined) request.body = null;
+		checkQueryEncoding(request.url);
+		checkInput({ params: request.params, querystring: request.query, body: request.body });
 	});
 
 	app.addHook('onRequest', async (request, reply) => {
@@ -68,7 +111,7 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 		}
 		const e = error as { validation?: unknown; statusCode?: number; message: string; code?: string };
 		if (e.validation) return reply.code(400).send({ error: 'invalid_request', message: e.message });
-		if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: 'invalid_request', message: e.message });
+		if (e.statusCode && e.statusCode < 500) return reply.code(e.statusCode).send({ error: codeOf(e.statusCode), message: e.message });
 		request.log.error({ err: error }, 'request failed');
 		return reply.code(500).send({ error: 'internal', message: 'internal error, see the scheduler log' });
 	});
@@ -90,9 +133,14 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 	app.get<{ Querystring: Record<string, string> }>('/webhooks/whatsapp', { schema: { hide: true } }, async (request, reply) =>
 		reply.type('text/plain').send(verifyHandshake(ctx, request.query)),
 	);
-	app.post('/webhooks/whatsapp', { schema: { hide: true } }, async (request) => ({
-		recorded: await receiveStatuses(ctx, (request as { rawBody?: Buffer }).rawBody, request.headers['x-hub-signature-256']),
-	}));
+	// The signature is over the raw bytes and is checked before anything parses them.
+	await app.register(async (webhook) => {
+		webhook.removeContentTypeParser('application/json');
+		webhook.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+		webhook.post('/webhooks/whatsapp', { schema: { hide: true } }, async (request) => ({
+			recorded: await receiveStatuses(ctx, Buffer.isBuffer(request.body) ? request.body : undefined, request.headers['x-hub-signature-256']),
+		}));
+	});
 	await app.register(routes(ctx), { prefix: '/v1' });
 	await app.register(adminPlugin(ctx, { sessionHours: ctx.config.admin?.sessionHours ?? 8 }), { prefix: '/admin' });
 	return app;

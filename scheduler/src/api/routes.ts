@@ -101,32 +101,29 @@ export function routes(ctx: Context) {
 		app.get<{ Params: IdParams }>('/messages/:id', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
 			message: (await withWaits(ctx, [await getMessage(ctx, request.params.id)]))[0],
 		}));
-		app.post<{ Params: IdParams }>('/messages/:id/cancel', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
+		app.post<{ Params: IdParams }>('/messages/:id/cancel', { schema: { tags: ['messages'], params: s.idParam, body: s.emptyBody, response: one } }, async (request) => ({
 			message: await cancel(ctx, request.params.id, ACTOR),
 		}));
-		app.post<{ Params: IdParams }>('/messages/:id/approve', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
+		app.post<{ Params: IdParams }>('/messages/:id/approve', { schema: { tags: ['messages'], params: s.idParam, body: s.noteBody, response: one } }, async (request) => ({
 			message: await approve(ctx, request.params.id, ACTOR, bodyOf<{ note: string }>(request.body).note),
 		}));
-		app.post<{ Params: IdParams }>('/messages/:id/reject', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
+		app.post<{ Params: IdParams }>('/messages/:id/reject', { schema: { tags: ['messages'], params: s.idParam, body: s.noteBody, response: one } }, async (request) => ({
 			message: await reject(ctx, request.params.id, ACTOR, bodyOf<{ note: string }>(request.body).note),
 		}));
 		app.post<{ Params: IdParams; Body: { justification?: string } | undefined }>(
 			'/messages/:id/override',
 			{
 				schema: { tags: ['messages'], params: s.idParam, body: s.overrideBody, response: one },
-				// Before validation: the API's ajv coerces types, and a number is not a justification. No
-				// body at all is no justification (422 below), as for an emergency.
+				// No body at all is no justification (422 below), as for an emergency.
 				preValidation: async (request) => {
 					if (request.body === undefined || request.body === null) request.body = {};
-					const given = bodyOf<{ justification: unknown }>(request.body).justification;
-					if (given !== undefined && typeof given !== 'string') throw new ApiError(400, 'invalid_request', 'body/justification must be string', 'Send "justification" as text.');
 				},
 			},
 			async (request) => ({
 				message: await override(ctx, request.params.id, ACTOR, bodyOf<{ justification: string }>(request.body).justification ?? ''),
 			}),
 		);
-		app.post<{ Params: IdParams }>('/messages/:id/retry', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
+		app.post<{ Params: IdParams }>('/messages/:id/retry', { schema: { tags: ['messages'], params: s.idParam, body: s.emptyBody, response: one } }, async (request) => ({
 			message: await retry(ctx, request.params.id, ACTOR),
 		}));
 		app.post<{ Params: IdParams; Body: Ack }>('/messages/:id/ack', { schema: { tags: ['messages'], params: s.idParam, body: s.ackBody, response: one } }, async (request) => {
@@ -148,18 +145,18 @@ export function routes(ctx: Context) {
 		);
 		app.post<{ Params: IdParams }>(
 			'/slots/:id/confirm',
-			{ schema: { tags: ['slots'], params: s.idParam, response: reply(obj({ slot: s.slotSchema, message: s.messageSchema })) } },
+			{ schema: { tags: ['slots'], params: s.idParam, body: s.confirmBody, response: reply(obj({ slot: s.slotSchema, message: s.messageSchema })) } },
 			async (request) => confirm(ctx, request.params.id, bodyOf<{ providerMessageId: string }>(request.body).providerMessageId, ACTOR),
 		);
-		app.post<{ Params: IdParams }>('/slots/:id/release', { schema: { tags: ['slots'], params: s.idParam, response: reply(slotCreated) } }, async (request) => ({
+		app.post<{ Params: IdParams }>('/slots/:id/release', { schema: { tags: ['slots'], params: s.idParam, body: s.emptyBody, response: reply(slotCreated) } }, async (request) => ({
 			slot: await release(ctx, request.params.id, ACTOR),
 		}));
 
 		const channelReply = reply(obj({ channel: s.channelSchema }));
-		app.post<{ Params: Params }>('/channels/:channel/pause', { schema: { tags: ['channels'], params: s.channelParam, response: channelReply } }, async (request) => ({
+		app.post<{ Params: Params }>('/channels/:channel/pause', { schema: { tags: ['channels'], params: s.channelParam, body: s.reasonBody, response: channelReply } }, async (request) => ({
 			channel: await setPaused(ctx, request.params.channel, true, ACTOR, bodyOf<{ reason: string }>(request.body).reason),
 		}));
-		app.post<{ Params: Params }>('/channels/:channel/resume', { schema: { tags: ['channels'], params: s.channelParam, response: channelReply } }, async (request) => ({
+		app.post<{ Params: Params }>('/channels/:channel/resume', { schema: { tags: ['channels'], params: s.channelParam, body: s.emptyBody, response: channelReply } }, async (request) => ({
 			channel: await setPaused(ctx, request.params.channel, false, ACTOR),
 		}));
 

@@ -166,9 +166,12 @@ export const overrideBody = {
 	additionalProperties: false,
 } as const;
 
-export const noteBody = { type: ['object', 'null'], properties: { note: str }, additionalProperties: false } as const;
-export const reasonBody = { type: ['object', 'null'], properties: { reason: str }, additionalProperties: false } as const;
-export const confirmBody = { type: ['object', 'null'], properties: { providerMessageId: str }, additionalProperties: false } as const;
+// Action bodies are optional: no body at all reaches validation as null.
+export const noteBody = { type: ['object', 'null'], properties: { note: { type: 'string', maxLength: 2000 } }, additionalProperties: false } as const;
+export const reasonBody = { type: ['object', 'null'], properties: { reason: { type: 'string', maxLength: 2000 } }, additionalProperties: false } as const;
+export const confirmBody = { type: ['object', 'null'], properties: { providerMessageId: { type: 'string', maxLength: 500 } }, additionalProperties: false } as const;
+/** An action that takes nothing: no body, or an empty object. */
+export const emptyBody = { type: ['object', 'null'], properties: {}, additionalProperties: false } as const;
 
 /** 503: the database cannot be used now (fault: connection, disk_full, read_only, io); nothing was decided, send again (Retry-After). */
 export const unavailableSchema = {
@@ -177,7 +180,7 @@ export const unavailableSchema = {
 	required: ['error', 'message', 'fault'],
 } as const;
 
-export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 422: errorSchema, 503: unavailableSchema };
+export const errors = { 400: errorSchema, 401: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema, 415: errorSchema, 422: errorSchema, 503: unavailableSchema };
 
 export const webhookSchema = {
 	type: 'object',

@@ -16,7 +16,7 @@ const personBody = {
 	type: 'object',
 	required: ['number'],
 	additionalProperties: false,
-	properties: { number: { type: 'string', minLength: 1, maxLength: 40 }, channel: { type: 'string' } },
+	properties: { number: { type: 'string', minLength: 1, maxLength: 40 }, channel: { type: 'string', maxLength: 100 } },
 };
 
 export function subscriberRoutes(ctx: Context) {
@@ -59,7 +59,7 @@ export function subscriberRoutes(ctx: Context) {
 			{ schema: { tags: ['subscribers'], body: personBody, response: reply(obj({ deleted: counts })) } },
 			async (request) => ({ deleted: await erasePerson(ctx, request.body.number, request.body.channel) }),
 		);
-		app.post('/subscribers/purge', { schema: { tags: ['subscribers'], response: reply(obj({ deleted: counts })) } }, async () => ({ deleted: await purge(ctx) }));
-		app.post('/subscribers/reencrypt', { schema: { tags: ['subscribers'], response: reply(obj({ reencrypted: { type: 'integer' }, key: { type: 'string' } })) } }, async () => reencrypt(ctx));
+		app.post('/subscribers/purge', { schema: { tags: ['subscribers'], body: s.emptyBody, response: reply(obj({ deleted: counts })) } }, async () => ({ deleted: await purge(ctx) }));
+		app.post('/subscribers/reencrypt', { schema: { tags: ['subscribers'], body: s.emptyBody, response: reply(obj({ reencrypted: { type: 'integer' }, key: { type: 'string' } })) } }, async () => reencrypt(ctx));
 	};
 }

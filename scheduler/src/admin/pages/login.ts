@@ -6,7 +6,7 @@ import { html } from '../html';
 import { errorSummary, layout, type FieldError } from '../layout';
 import { actorOf, formOf, sessionOf, type Pages } from '../request';
 import { COOKIE, COOKIE_PATH, createSession, deleteSession, newToken } from '../sessions';
-import { checkLogin, lockedOut, LOCK_MS } from '../users';
+import { checkLogin, failureDetails, lockedOut, LOCK_MS } from '../users';
 import { audit } from '../../repo';
 
 export const LOGIN_COOKIE = 'banditore_login';
@@ -63,14 +63,22 @@ export function loginPages({ ctx, ttl }: Pages) {
 			const next = nextPath(body.next);
 			if (!username || !body.password) return form(reply, 422, { username, next, errors: [{ field: 'username', message: t('admin.login.required') }] });
 			const now = ctx.clock().getTime();
-			// One attempt per name at a time: parallel guesses would all pass the count before any failure is recorded.
-			const outcome = await attempts.run(username, async () => {
-				if (await lockedOut(ctx.store, username, now)) return 'locked' as const;
-				const found = await checkLogin(ctx.store, username, body.password as string);
-				if (!found) await audit(ctx.store, now, { channel: null, type: 'admin.login.failed', actor: `admin:${username.slice(0, 64)}`, details: {} });
-				return found ?? ('failed' as const);
-			});
-			if (outcome === 'locked') return form(reply, 429, { username, next, errors: [{ field: 'password', message: t('admin.login.locked', { minutes: LOCK_MS / 60_000 }) }] });
+			const address = request.ip;
+			// One attempt per address, then per name, at a time: parallel guesses would all pass the counts
+			// before any failure is recorded. Always in this order, so two attempts never wait on each other.
+			const outcome = await attempts.run(`address:${address}`, () =>
+				attempts.run(`name:${username}`, async () => {
+					const locked = await lockedOut(ctx.store, username, address, now);
+					if (locked) return locked;
+					const found = await checkLogin(ctx.store, username, body.password as string);
+					if (!found) await audit(ctx.store, now, { channel: null, type: 'admin.login.failed', actor: `admin:${username.slice(0, 64)}`, details: failureDetails(address) });
+					return found ?? ('failed' as const);
+				}),
+			);
+			if (outcome === 'name' || outcome === 'address') {
+				const message = t(outcome === 'name' ? 'admin.login.locked' : 'admin.login.lockedAddress', { minutes: LOCK_MS / 60_000 });
+				return form(reply, 429, { username, next, errors: [{ field: 'password', message }] });
+			}
 			if (outcome === 'failed') return form(reply, 401, { username, next, errors: [{ field: 'password', message: t('admin.login.failed') }] });
 			const user = outcome;
 			const { cookie } = await ctx.store.tx(async (q) => {

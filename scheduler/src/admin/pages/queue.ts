@@ -265,7 +265,6 @@ export function queuePages({ ctx }: Pages) {
 				render(request, reply, channel, { status, flash: { text, messageId: message.id }, draft: { messageId: message.id, justification: typed, error: text } });
 			if (typeof raw !== 'string') return refuse(400, t('admin.override.invalid'));
 			const justification = raw.trim();
-			if (justification.includes('\u0000')) return refuse(422, t('admin.override.badCharacters'), raw.replaceAll('\u0000', ''));
 			if (!justification) return refuse(422, t('admin.override.required'));
 			if (justification.length > JUSTIFICATION_MAX) return refuse(422, t('admin.override.tooLong', { max: JUSTIFICATION_MAX, count: justification.length }), raw);
 			try {

@@ -2,7 +2,7 @@
 // checks as the rules file, becomes a new version with its author, and the running process uses it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../../../../core/messages';
-import { BUILTIN_BLOCKED, DEFAULT_TEMPLATE, evaluate, PLACEHOLDERS } from '../../../../core/rules';
+import { BUILTIN_BLOCKED, DEFAULT_TEMPLATE, evaluate, MAX_ALIASES, PLACEHOLDERS } from '../../../../core/rules';
 import { formatMessage } from '../../../../core/whatsapp/compose';
 import { listRulesVersions, rulesSource, saveRules, type Channel } from '../../channels';
 import type { Context } from '../../context';
@@ -238,9 +238,18 @@ async function versionsTable(v: View, ctx: Pages['ctx']): Promise<Html> {
 	)}</tbody></table></div>`;
 }
 
+/** The rules text as the forms' data; null when it does not load (an alias bomb included: the problems say why). */
+function dataOf(source: string): Data | null {
+	try {
+		return (parseRules(source).toJS({ maxAliasCount: MAX_ALIASES }) ?? {}) as Data;
+	} catch {
+		return null;
+	}
+}
+
 /** "Messaggi a settimana: Il numero deve essere almeno 0. …" */
 function labelled(errors: FieldError[], source: string): FieldError[] {
-	const data = (parseRules(source).toJS() ?? {}) as Data;
+	const data = dataOf(source) ?? {};
 	const fixed: Record<string, MessageKey> = {
 		perWeek: 'admin.rules.perWeek',
 		week: 'admin.rules.week',
@@ -295,12 +304,7 @@ async function sectionBody(v: View, d: Data, ctx: Pages['ctx']): Promise<Html> {
 
 export function rulesPages({ ctx }: Pages) {
 	async function render(request: FastifyRequest, reply: FastifyReply, v: View, status = 200) {
-		let data: Data = {};
-		try {
-			data = (parseRules(v.source).toJS() ?? {}) as Data;
-		} catch {
-			data = (parseRules((await rulesSource(ctx.store, v.channel.id, v.version)) ?? '').toJS() ?? {}) as Data;
-		}
+		const data = (dataOf(v.source) ?? dataOf((await rulesSource(ctx.store, v.channel.id, v.version)) ?? '') ?? {}) as Data;
 		const body = html`${errorSummary(v.errors)}<p>${t('admin.rules.intro')} ${t('admin.rules.sectionHelp')}</p><p><strong>${t('admin.rules.version', { version: v.version })}</strong></p>
 		${sectionNav(v)}${await sectionBody(v, data, ctx)}`;
 		return sendPage(reply, { ...frame(ctx, request, '/admin/rules', v.channel), title: t('admin.rules.title'), body }, status);
@@ -345,7 +349,7 @@ export function rulesPages({ ctx }: Pages) {
 			const id = request.query.id ?? '';
 			const label = removable(v.source, id);
 			const errors = formErrors(v.source, 'category-remove', { id });
-			const data = (parseRules(v.source).toJS() ?? {}) as Data & { election?: { pass?: unknown[]; reject?: unknown[] } };
+			const data = (dataOf(v.source) ?? {}) as Data & { election?: { pass?: unknown[]; reject?: unknown[] } };
 			const fallback = data.categories?.find((c) => c.id === data.fallbackCategory);
 			const inElection = [...(data.election?.pass ?? []), ...(data.election?.reject ?? [])].includes(id);
 			const back = rulesUrl(channel, 'categories');
@@ -396,7 +400,7 @@ export function rulesPages({ ctx }: Pages) {
 				return render(request, reply, { ...view, source: await current(pickChannel(ctx, channel.id)), version: result.conflict, errors: [{ field: 'main', message: t('admin.rules.conflict', { version: result.conflict }) }] }, 409);
 			}
 			if (!result.ok) {
-				const data = (parseRules(source).toJS() ?? {}) as Data;
+				const data = dataOf(source) ?? {};
 				const added = section === 'category-add' ? (data.categories?.length ?? 0) : (data.election?.periods?.length ?? 0);
 				return render(request, reply, { ...view, errors: labelled(problemErrors(result.problems, section, added), source) }, 422);
 			}
