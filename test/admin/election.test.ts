@@ -61,7 +61,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('election callout on %s', (kind) => 
 		expect(box).not.toContain('Prossimo periodo elettorale');
 		// The comunali of 2024 started on 24 April: Meda may vote in them, the office confirms.
 		expect(box).toContain(
-			'Il Comune di Meda vota alle «Elezioni comunali 2024 (turno ordinario)»? Se sì, aggiungete «comunali-2024» ai voti confermati nelle regole (<a href="/admin/rules?channel=meda">',
+			'Il Comune di Meda vota alle «Elezioni comunali 2024 (turno ordinario)»? Se sì, aggiungete «comunali-2024» ai voti confermati nelle regole (<a href="/admin/rules?channel=meda&amp;section=election">',
 		);
 		expect(box).toContain('Il periodo è già iniziato (dal 24/04/2024 00:00 al 24/06/2024 15:00)');
 		// A round a year away is not asked about yet: only those under way or due within about four months.
@@ -74,7 +74,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('election callout on %s', (kind) => 
 		if (skip) return;
 		const before = callout(await dashboard('2026-04-01T10:00:00Z')) as string;
 		expect(before).toContain(
-			'Il Comune di Meda vota alle «Elezioni comunali 2026 (turno ordinario)»? Se sì, aggiungete «comunali-2026» ai voti confermati nelle regole (<a href="/admin/rules?channel=meda">vai alla pagina Regole</a>).',
+			'Il Comune di Meda vota alle «Elezioni comunali 2026 (turno ordinario)»? Se sì, aggiungete «comunali-2026» ai voti confermati nelle regole (<a href="/admin/rules?channel=meda&amp;section=election">vai alla pagina Regole</a>).',
 		);
 		expect(before).toContain('Il periodo andrebbe dal 09/04/2026 00:00 al 08/06/2026 15:00.');
 		expect(before).toContain('Nel file delle regole: sotto election, votes: [comunali-2026].');
