@@ -1,7 +1,7 @@
 // `banditore policy eval` and `banditore policy --at published`, run as the built CLI. The figures of
 // test/fixtures/policy-eval/mini.jsonl, judged by the shipped rules/meda.yaml, counted by hand:
 //   13 items (1 undated): institutional 9, electoral 2, political 1, commercial 1
-//   bad caught 3/4 (m09 missed); caught 4, of which bad 3 (m12 is institutional)
+//   bad caught 4/4 (m09 held by the classifier, labelled reject); caught 5, of which bad 4 (m12 is institutional)
 //   good blocked 1/9 (m12), held 0/9; category 7/9 (m07 notizia → avviso: school registrations are
 //   a public-utility notice; m12 notizia → evento: "Giornata della memoria"); emergency 1/1 both ways
 //   election 12/13 (m07 is sent as an avviso, labelled not allowed)
@@ -34,8 +34,8 @@ describe('banditore policy eval', () => {
 		]);
 		expect(run.stdout).toContain(
 			[
-				'Bad items caught (rejected or held)       3/4   75.0%  (rejected 3, held 0)',
-				'Caught items that are bad (precision)     3/4   75.0%',
+				'Bad items caught (rejected or held)       4/4  100.0%  (rejected 3, held 1)',
+				'Caught items that are bad (precision)     4/5   80.0%',
 				'Good items blocked (rejected)             1/9   11.1%',
 				'Good items held                           0/9    0.0%',
 				'Category right (good items)               7/9   77.8%',
@@ -49,7 +49,7 @@ describe('banditore policy eval', () => {
 				'Confusion matrix (rows: label, columns: verdict)',
 				'          accept    hold  reject',
 				'accept         7       0       1',
-				'reject         1       0       3',
+				'reject         0       1       3',
 				'review         1       0       0',
 			].join('\n'),
 		);
@@ -78,14 +78,14 @@ describe('banditore policy eval', () => {
 		const m = JSON.parse(run.stdout);
 		expect(m.total).toBe(13);
 		expect(m.undated).toBe(1);
-		expect(m.bad).toEqual({ total: 4, rejected: 3, held: 0, caught: { count: 3, total: 4, percent: 75 }, precision: { count: 3, total: 4, percent: 75 } });
-		expect(m.good).toEqual({ total: 9, blocked: { count: 1, total: 9, percent: 11.1 }, held: { count: 0, total: 9, percent: 0 } });
+		expect(m.bad).toEqual({ total: 4, rejected: 3, held: 1, caught: { count: 4, total: 4, percent: 100 }, precision: { count: 4, total: 5, percent: 80 } });
+		expect(m.good).toEqual({ total: 9, blocked: { count: 1, total: 9, percent: 11.1 }, held: { count: 0, total: 9, percent: 0 }, stoppedByPeriod: 0 });
 		expect(m.category).toEqual({ count: 7, total: 9, percent: 77.8 });
 		expect(m.emergency).toEqual({ precision: { count: 1, total: 1, percent: 100 }, recall: { count: 1, total: 1, percent: 100 } });
 		expect(m.election).toEqual({ count: 12, total: 13, percent: 92.3 });
 		expect(m.confusion).toEqual({
 			accept: { accept: 7, hold: 0, reject: 1 },
-			reject: { accept: 1, hold: 0, reject: 3 },
+			reject: { accept: 0, hold: 1, reject: 3 },
 			review: { accept: 1, hold: 0, reject: 0 },
 		});
 		expect(m.byKind.institutional).toEqual({ total: 9, accept: 8, hold: 0, reject: 1 });

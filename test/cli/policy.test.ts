@@ -36,7 +36,7 @@ function feedFile(): string {
 			[
 				{
 					guid: 'allerta',
-					title: 'Allerta meteo arancione per temporali forti',
+					title: 'Allerta meteo rossa per temporali forti',
 					link: `${SITE}/novita/allerta`,
 					pubDate: 'Wed, 01 Apr 2026 07:00:00 +0200',
 					category: 'Protezione civile',
@@ -81,7 +81,7 @@ describe('banditore policy', () => {
 				category: 'emergenza',
 				emergency: true,
 				reasons: [
-					'Categoria «Emergenza»: contiene «Allerta meteo arancione»',
+					'Categoria «Emergenza»: contiene «Allerta meteo rossa»',
 					'Emergenza: fuori dal limite settimanale, da registrare con la motivazione',
 				],
 			}),
@@ -105,7 +105,7 @@ describe('banditore policy', () => {
 			'  - Categoria «Notizia»: indirizzo con «/novita/»',
 			'  - Contenuto elettorale: contiene «Vota»',
 		]);
-		expect(run.stdout).toContain('ACCETTATA: Allerta meteo arancione per temporali forti\n  categoria Emergenza · priorità 100 · emergenza');
+		expect(run.stdout).toContain('ACCETTATA: Allerta meteo rossa per temporali forti\n  categoria Emergenza · priorità 100 · emergenza');
 		expect(run.stdout.trimEnd().split('\n').pop()).toBe('3 notizie: 1 accettata, 0 in attesa, 2 respinte (regole meda.yaml, valutate al 01/04/2026 12:00).');
 	});
 

@@ -22,7 +22,7 @@ const HELD = 2;
 const EVALUATE_AT = '2026-04-01T12:00:00';
 const allerta: FeedEntry = {
 	guid: 'allerta',
-	title: 'Allerta meteo arancione per temporali forti',
+	title: 'Allerta meteo rossa per temporali forti',
 	link: `${SITE}/novita/allerta-meteo-arancione`,
 	description: '<p>Protezione civile: evitare i sottopassi fino a domani sera.</p>',
 	pubDate: 'Wed, 01 Apr 2026 07:00:00 +0200',
@@ -116,7 +116,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 		expect(titles(result, ACCEPTED)).toEqual([
 			'Concerto di primavera in piazza',
 			'Chiusura del parco Città di Meda',
-			'Allerta meteo arancione per temporali forti',
+			'Allerta meteo rossa per temporali forti',
 			'La biblioteca civica si rinnova',
 		]);
 		expect(titles(result, REJECTED)).toEqual(['Vota la lista civica per il futuro di Meda']);
@@ -130,7 +130,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 				priority: 100,
 				codes: ['category', 'emergency'],
 				reasons: [
-					'Categoria «Emergenza»: contiene «Allerta meteo arancione»',
+					'Categoria «Emergenza»: contiene «Allerta meteo rossa»',
 					'Emergenza: fuori dal limite settimanale, da registrare con la motivazione',
 				],
 				expiresAt: '2026-04-02T05:00:00.000Z',
@@ -162,7 +162,7 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 		serve();
 		const result = await feedThenPolicy(policyNode({ rulesSource: 'yaml', rulesYaml: medaInElection }));
 		expect(result.error(POLICY)).toBeUndefined();
-		expect(titles(result, ACCEPTED)).toEqual(['Chiusura del parco Città di Meda', 'Allerta meteo arancione per temporali forti']);
+		expect(titles(result, ACCEPTED)).toEqual(['Chiusura del parco Città di Meda', 'Allerta meteo rossa per temporali forti']);
 		expect(titles(result, REJECTED)).toEqual(['Concerto di primavera in piazza', 'Vota la lista civica per il futuro di Meda']);
 		expect(titles(result, HELD)).toEqual(['La biblioteca civica si rinnova']);
 		expect(decisionOf(result, REJECTED, 'concerto')?.reasons).toEqual([
@@ -214,9 +214,9 @@ describe('Banditore Policy through the n8n engine, fed by Banditore Feed', () =>
 			}),
 		);
 		expect(result.error(POLICY)).toBeUndefined();
-		expect(titles(result, ACCEPTED)).toEqual(['Allerta meteo arancione per temporali forti']);
+		expect(titles(result, ACCEPTED)).toEqual(['Allerta meteo rossa per temporali forti']);
 		expect(decisionOf(result, ACCEPTED, 'allerta')?.text).toBe(
-			`🚨 *Allerta meteo arancione per temporali forti*\n${allerta.link}\n\nCanale del Comune, non è possibile rispondere.`,
+			`🚨 *Allerta meteo rossa per temporali forti*\n${allerta.link}\n\nCanale del Comune, non è possibile rispondere.`,
 		);
 		const reasons = (id: string) => decisionOf(result, REJECTED, id)?.reasons;
 		expect(reasons('insulto')).toContain('Linguaggio offensivo: contiene «idioti»');

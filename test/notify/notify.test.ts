@@ -135,7 +135,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('notifications by e-mail (%s)', (kin
 		expect(bad.status).toBe(422);
 		expect(bad.text).toContain('Scrivi un indirizzo e-mail valido');
 		const nul = await alice.post('/admin/notifications', { _csrf: csrf, email: `alice\u0000@comune.example.it`, ...all });
-		expect(nul.status).toBe(422);
+		expect(nul.status).toBe(400); // every admin form refuses NUL before it is read
 		const none = await alice.post('/admin/notifications', { _csrf: csrf, email: '', 'kind-held': 'on' });
 		expect(none.status).toBe(422);
 		expect(none.text).toContain('scrivi il tuo indirizzo');

@@ -153,6 +153,7 @@ describe('contenuti mai pubblicati (Magenta §3)', () => {
 					{ id: 'offensivo', reason: 'Linguaggio offensivo', words: ['idiota', 'idioti'] },
 					{ id: 'commerciale', defaults: false, patterns: ['\\d+ ?% di sconto'] },
 				],
+				classifier: { enabled: false },
 			}),
 		);
 		test.each([

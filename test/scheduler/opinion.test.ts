@@ -176,7 +176,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('second opinion on %s', (kind) => {
 		expect(held.reasons.join(' ')).not.toContain('Seconda opinione');
 		const written = await enqueue({ dedupeKey: 'a-mano', text: 'Un anno di buon governo', category: 'avviso' });
 		expect(written.state).toBe('queued');
-		const alert = await enqueue({ item: item('allerta', 'Allerta meteo arancione: il buon governo del territorio', { categories: ['Protezione civile'] }) });
+		const alert = await enqueue({ item: item('allerta', 'Allerta meteo rossa: il buon governo del territorio', { categories: ['Protezione civile'] }) });
 		expect(alert).toMatchObject({ state: 'queued', emergency: true });
 		const declared = await enqueue({ item: item('declared', POLITICAL), emergency: true, justification: 'Comunicazione urgente del sindaco' });
 		expect(declared).toMatchObject({ state: 'queued', emergency: true });

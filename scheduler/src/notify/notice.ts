@@ -82,7 +82,7 @@ export function noticeOf(entry: AuditEntry, info: EventInfo): Notice | null {
 				...base,
 				kind: 'failed',
 				subject: subject(channel, 'notify.failed.subject'),
-				lines: [t('notify.failed.body', { channel, attempts: Number(details.attempts ?? 1), reason: text(details.reason) })],
+				lines: [t('notify.failed.body', { channel, attempts: Number(details.attempts ?? 1), reason: text(details.cause ?? details.reason) })],
 				link: queueLink(info, entry),
 			};
 		case 'gateway.session_down':
