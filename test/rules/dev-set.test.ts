@@ -36,7 +36,7 @@ describe('le regole di Meda sul set etichettato', () => {
 		expect(percent(m.category)).toBeGreaterThanOrEqual(87.5);
 		expect(percent(m.emergency.precision)).toBeGreaterThanOrEqual(90.5);
 		expect(percent(m.emergency.recall)).toBeGreaterThanOrEqual(92);
-		expect(percent(m.election)).toBeGreaterThanOrEqual(92.5);
+		expect(percent(m.election)).toBeGreaterThanOrEqual(93);
 	});
 });
 
@@ -60,17 +60,14 @@ describe('regole e classificatore, su editori mai visti dal modello (4 parti)', 
 		return Math.round((count / total) * 1000) / 10;
 	};
 
-	test('i traguardi del #13: contenuti vietati, notizie buone, categorie, emergenze', () => {
+	test('i traguardi del #13: contenuti vietati, notizie buone, categorie, emergenze, periodo elettorale', () => {
 		expect(pooled((p) => p.bad.caught)).toBeGreaterThanOrEqual(95);
 		expect(pooled((p) => p.good.blocked)).toBeLessThanOrEqual(1);
 		expect(pooled((p) => p.good.held)).toBeLessThanOrEqual(10);
 		expect(pooled((p) => p.category)).toBeGreaterThanOrEqual(85);
 		expect(pooled((p) => p.emergency.precision)).toBeGreaterThanOrEqual(85);
 		expect(pooled((p) => p.emergency.recall)).toBeGreaterThanOrEqual(90);
-	});
-
-	test('periodo elettorale: la figura di oggi come soglia (il traguardo è 95%)', () => {
-		expect(pooled((p) => p.election)).toBeGreaterThanOrEqual(94.5);
+		expect(pooled((p) => p.election)).toBeGreaterThanOrEqual(95);
 	});
 
 	test('il classificatore manda alla redazione: non scarta e non lascia passare ciò che le regole fermano', () => {
