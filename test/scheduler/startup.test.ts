@@ -2,7 +2,7 @@
 // data folder it cannot write, a database that does not answer, a config file it cannot read. Each
 // time one sentence on stderr naming the path or address and what to check, exit code 2, and no
 // stack trace unless --debug.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,14 @@ function listen(onConnection: (socket: Socket) => void): Promise<{ server: Serve
 	return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as { port: number }).port })));
 }
 
-beforeAll(() => buildScheduler(), 5 * 60_000);
+beforeAll(() => {
+	buildScheduler();
+	// As root the read-only cases run the scheduler as nobody, who must be able to read the checkout.
+	if (asRoot) {
+		const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(SCHEDULER_MAIN)}.replace(/main\\.js$/, 'index.js'))`], { ...NOBODY, stdio: 'ignore' });
+		if (probe.status !== 0) throw new Error(`user nobody cannot read ${SCHEDULER_MAIN}: make the checkout's parent folders readable by others (chmod o+rx), as .ci/run does`);
+	}
+}, 5 * 60_000);
 
 const dir = () => {
 	const d = mkdtempSync(join(tmpdir(), 'banditore-start-data-'));
