@@ -212,6 +212,7 @@ class ItemText {
 	readonly path: string;
 	readonly categories: Array<[Token[], string]>;
 	private readonly fields: Array<{ original: string; tokens: Token[]; plain?: string }>;
+	private joined?: string;
 
 	constructor(item: NewsItem) {
 		this.kind = item.source.kind;
@@ -232,6 +233,10 @@ class ItemText {
 				const m = pattern.regex.exec(field.plain);
 				if (m) return m[0];
 			}
+			// A title that says what ("Chiusura scuole") and a summary that says why ("allerta"): one text.
+			this.joined ??= this.fields.map((f) => (f.plain ??= stripAccents(f.original))).join(' — ');
+			const m = pattern.regex.exec(this.joined);
+			if (m) return m[0];
 		}
 		return null;
 	}

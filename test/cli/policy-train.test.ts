@@ -8,7 +8,7 @@ import { ROOT, runCliSync } from '../cli-runner';
 
 const DEV = join(ROOT, 'test', 'fixtures', 'policy', 'dev.jsonl');
 const devLines = readFileSync(DEV, 'utf8').split('\n').filter(Boolean);
-/** Every fourth item of the set: 212 items, concerns among them. */
+/** Every fourth item of the set: 271 items, concerns among them. */
 const slice = devLines.filter((_, i) => i % 4 === 0);
 const banditore = (args: string[]) => runCliSync(args, { timeout: 60_000 });
 
@@ -31,7 +31,7 @@ describe('banditore policy train', () => {
 		expect(run.stderr).toBe('');
 		expect(run.code).toBe(0);
 		const lines = run.stdout.split('\n');
-		expect(lines[0]).toMatch(/^212 items from set\.jsonl, \d+ publishers\.$/);
+		expect(lines[0]).toMatch(/^271 items from set\.jsonl, \d+ publishers\.$/);
 		expect(lines[1]).toMatch(/^Held out \d+ of \d+ publishers \(\d+ items, \d+ of them concerns\); trained on the other \d+ items\.$/);
 		expect(run.stdout).toContain('Concern (electoral, political, commercial) on the held-out items\nthreshold  recall          precision       institutional to review\n0.5 ');
 		expect(run.stdout).toMatch(/\n0\.55 \* +\d+\/\d+ /);
@@ -39,10 +39,10 @@ describe('banditore policy train', () => {
 		expect(run.stdout).toMatch(/\nKind right \(concern items\) +\d+\/\d+ /);
 		expect(run.stdout).toMatch(/\nCategory right \(institutional\) +\d+\/\d+ \d+\.\d%\n/);
 		expect(run.stdout).toMatch(/\nTime per item: \d+\.\d{3} ms\.\n/);
-		expect(run.stdout).toMatch(new RegExp(`Trained on all 212 items \\(\\d+ concerns, \\d+ with a category\\): \\d+ features, wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ KB\\)\\.\\n$`));
+		expect(run.stdout).toMatch(new RegExp(`Trained on all 271 items \\(\\d+ concerns, \\d+ with a category\\): \\d+ features, wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(\\d+ KB\\)\\.\\n$`));
 
 		const model = modelFromJson(JSON.parse(readFileSync(out, 'utf8')));
-		expect(model.trained.items).toBe(212);
+		expect(model.trained.items).toBe(271);
 		const political = classify(model, { title: 'La maggioranza attacca l’opposizione in consiglio comunale', summary: 'il PD e Fratelli d’Italia, scontro politico' });
 		expect(political.concern).toBeGreaterThanOrEqual(0);
 		expect(political.concern).toBeLessThanOrEqual(1);
@@ -58,9 +58,9 @@ describe('banditore policy train', () => {
 		const run = banditore(['policy', 'train', set, '--out', out, '--holdout', '0.3', '--json']);
 		expect(run.code).toBe(0);
 		const summary = JSON.parse(run.stdout);
-		expect(summary.items).toBe(212);
+		expect(summary.items).toBe(271);
 		expect(summary.holdout.fraction).toBe(0.3);
-		expect(summary.holdout.items + summary.holdout.trainedOn).toBe(212);
+		expect(summary.holdout.items + summary.holdout.trainedOn).toBe(271);
 		expect(summary.figures.thresholds.map((t: { threshold: number }) => t.threshold)).toEqual([0.5, 0.55, 0.7, 0.9]);
 		expect(summary.defaultThreshold).toBe(0.55);
 		expect(summary.perItemMs).toBeGreaterThan(0);
@@ -69,7 +69,7 @@ describe('banditore policy train', () => {
 		const none = banditore(['policy', 'train', set, '--out', out, '--holdout', '0']);
 		expect(none.code).toBe(0);
 		expect(none.stdout).not.toContain('Held out');
-		expect(none.stdout).toContain('Trained on all 212 items');
+		expect(none.stdout).toContain('Trained on all 271 items');
 	});
 
 	it('a missing set, a malformed line, a set without concerns and a wrong --holdout are clear errors', () => {

@@ -32,8 +32,8 @@ const SET: LabelledEntry[] = [
 	entry('g4', 'La biblioteca si rinnova', null, good({ category: 'avviso', electionAllowed: false })), // accept · hold, not sent
 	entry('g5', 'Sciopero dei mezzi pubblici venerdì', '2026-03-07T09:00:00Z', good({ decision: 'review', category: 'avviso' })), // hold · hold, not sent (wrong)
 	entry('g6', 'Vota il nome del nuovo parco', '2026-03-08T09:00:00Z', good({ category: 'notizia', electionAllowed: false })), // reject (blocked by mistake) · not sent
-	// An emergency the rules miss (turbid water is not in the list).
-	entry('g7', "Acqua: ordinanza per l'acqua torbida in via Dante", '2026-03-09T09:00:00Z', good({ category: 'ordinanza', emergency: true })), // accept · sent
+	// An emergency the rules miss (discoloured water is not in the list).
+	entry('g7', "Acqua: ordinanza per l'acqua dal colore anomalo in via Dante", '2026-03-09T09:00:00Z', good({ category: 'ordinanza', emergency: true })), // accept · sent
 	// An emergency the rules see where there is none (a memory, not a present hazard).
 	entry('g8', 'Il terremoto del 1976 nei ricordi degli anziani', '2026-03-02T09:00:00Z', good({ category: 'evento' })), // accept, emergency · sent
 ];
