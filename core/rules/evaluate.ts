@@ -211,8 +211,8 @@ class ItemText {
 	readonly kind: SourceKind;
 	readonly path: string;
 	readonly categories: Array<[Token[], string]>;
-	private readonly fields: Array<{ original: string; tokens: Token[]; plain?: string }>;
-	private joined?: string;
+	private readonly fields: Array<{ original: string; tokens: Token[] }>;
+	private plain?: string;
 
 	constructor(item: NewsItem) {
 		this.kind = item.source.kind;
@@ -227,15 +227,11 @@ class ItemText {
 			const found = words.find(field.tokens, field.original);
 			if (found) return found.quote;
 		}
+		if (!patterns.length) return null;
+		// Title and summary as one text: a title says what ("Chiusura scuole"), the summary why ("allerta").
+		this.plain ??= this.fields.map((f) => stripAccents(f.original)).join(' — ');
 		for (const pattern of patterns) {
-			for (const field of this.fields) {
-				field.plain ??= stripAccents(field.original);
-				const m = pattern.regex.exec(field.plain);
-				if (m) return m[0];
-			}
-			// A title that says what ("Chiusura scuole") and a summary that says why ("allerta"): one text.
-			this.joined ??= this.fields.map((f) => (f.plain ??= stripAccents(f.original))).join(' — ');
-			const m = pattern.regex.exec(this.joined);
+			const m = pattern.regex.exec(this.plain);
 			if (m) return m[0];
 		}
 		return null;
