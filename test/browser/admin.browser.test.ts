@@ -4,20 +4,16 @@
 // justification and find it in the audit log; then, with a subscribers channel, read the counts and take
 // the sign-up link and its QR code. Screenshots go to test-output/screenshots/, or with
 // BANDITORE_UPDATE_SCREENSHOTS=1 to docs/screenshots/ for the README (so a test run leaves git clean).
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { enqueue } from '../../scheduler/src/outbox';
 import { ADMIN, startAdmin, startSubscribersAdmin, type AdminHarness } from '../admin/helpers';
 import { CITIZENS, national } from '../subscribers/harness';
+import { SHOTS, browserSuite, launchChromium, officePage } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', process.env.BANDITORE_UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-output', 'screenshots');
 const NOW = '2026-06-10T08:00:00Z';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing and CI is set: install Debian's "chromium" package.`);
-if (!available) console.warn(`skipping the admin browser test: ${CHROMIUM} is missing (install Debian's "chromium" package; with CI set this fails)`);
-const suite = available ? describe : describe.skip;
+const suite = browserSuite('admin');
 
 const WEEK = 7 * 24 * 3600_000;
 
@@ -60,13 +56,8 @@ suite('admin page in headless Chromium', () => {
 		mkdirSync(SHOTS, { recursive: true });
 		h = await startAdmin('sqlite', NOW);
 		await history();
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
-		// A new context is a new, empty profile.
-		const context = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome', viewport: { width: 1280, height: 900 } });
-		page = await context.newPage();
+		browser = await launchChromium();
+		page = await officePage(browser);
 	}, 60_000);
 
 	afterAll(async () => {

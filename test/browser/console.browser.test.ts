@@ -1,18 +1,15 @@
 // Every admin page in real headless Chromium, with two channels (one with subscribers): nothing in the
 // browser console is an error, no request fails, no script throws. A blocked font or a 401 for
 // /favicon.ico would show here.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { NAV } from '../../scheduler/src/admin/nav';
 import { GROUPS } from '../../scheduler/src/admin/pages/rules';
 import { saveUser } from '../../scheduler/src/admin/users';
 import { enqueue } from '../../scheduler/src/outbox';
 import { ADMIN, startSubscribersAdmin, type SubscribersAdminHarness } from '../admin/helpers';
+import { browserSuite, launchChromium, officePage } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing and CI is set: install Debian's "chromium" package.`);
-const suite = available ? describe : describe.skip;
+const suite = browserSuite('console');
 
 suite('no console error on any admin page', () => {
 	let h: SubscribersAdminHarness;
@@ -24,12 +21,8 @@ suite('no console error on any admin page', () => {
 		h = await startSubscribersAdmin('sqlite', '2026-06-10T08:00:00Z');
 		await enqueue(h.scheduler.ctx, 'meda', { dedupeKey: 'gas', text: '*Fuga di gas* in via Roma: evitare la zona.', emergency: true, justification: 'Vigili del Fuoco' }, 'admin:ufficio');
 		await saveUser(h.scheduler.ctx.store, 'giulia', 'editor', 'una-password-sicura', 'test', Date.parse('2026-06-10T08:00:00Z'));
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
-		const context = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome', viewport: { width: 1280, height: 900 } });
-		page = await context.newPage();
+		browser = await launchChromium();
+		page = await officePage(browser);
 		page.on('console', (message) => {
 			if (message.type() === 'error' || message.type() === 'warning') problems.push(`${page.url()}: console ${message.type()}: ${message.text()}`);
 		});

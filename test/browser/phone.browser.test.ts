@@ -1,20 +1,16 @@
 // Approving from a phone: the admin page in real headless Chromium at 375 px wide (an iPhone SE),
 // against a real scheduler on 127.0.0.1 with a SQLite file. No page scrolls sideways; the approve
 // button of a held item is on screen and works. Screenshots go to test-output/screenshots/.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { enqueue } from '../../scheduler/src/outbox';
 import { ADMIN, startAdmin, type AdminHarness } from '../admin/helpers';
+import { SHOTS, browserSuite, launchChromium, officePage } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SHOTS = join(__dirname, '..', '..', process.env.BANDITORE_UPDATE_SCREENSHOTS === '1' ? 'docs' : 'test-output', 'screenshots');
 const NOW = '2026-06-10T08:00:00Z';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing and CI is set: install Debian's "chromium" package.`);
-if (!available) console.warn(`skipping the phone browser test: ${CHROMIUM} is missing (install Debian's "chromium" package; with CI set this fails)`);
-const suite = available ? describe : describe.skip;
+const suite = browserSuite('phone');
 
 const WIDTH = 375;
 
@@ -52,12 +48,8 @@ suite('admin page on a phone (375 px) in headless Chromium', () => {
 		for (const c of data.categories) if (c.id === 'notizia') c.approval = true;
 		writeFileSync(h.rules, stringify(data));
 		await h.restart();
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
-		const context = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome', viewport: { width: WIDTH, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-		page = await context.newPage();
+		browser = await launchChromium();
+		page = await officePage(browser, { viewport: { width: WIDTH, height: 667 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
 	}, 60_000);
 
 	afterAll(async () => {

@@ -1,24 +1,21 @@
 // The queue after an emergency, in real headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core) against a real scheduler on 127.0.0.1 with a SQLite file and Meda's 60 minutes of
 // spacing: the office reads when the next item goes out and why, on the queue and on the dashboard.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { t } from '../../core/messages';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { enqueue } from '../../scheduler/src/outbox';
 import { freshDatabase, outboxIds, rulesFile, tempDir, testClock, testConfig, type TestDatabase } from '../scheduler/helpers';
 import { ADMIN } from '../admin/helpers';
+import { browserSuite, launchChromium, officePage } from './chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** For a person to look at; docs/screenshots/ belongs to the main browser test. */
 const SHOTS = join(__dirname, '..', '..', 'test-output', 'screenshots');
 /** Wednesday 10 June 2026, 10:00 in Meda. */
 const NOW = '2026-06-10T08:00:00Z';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing and CI is set: install Debian's "chromium" package.`);
-if (!available) console.warn(`skipping the waiting browser test: ${CHROMIUM} is missing (install Debian's "chromium" package; with CI set this fails)`);
-const suite = available ? describe : describe.skip;
+const suite = browserSuite('waiting');
 
 suite('why a message waits, in headless Chromium', () => {
 	let scheduler: Scheduler;
@@ -36,12 +33,8 @@ suite('why a message waits, in headless Chromium', () => {
 		const rules = rulesFile(dir, { minSpacingMinutes: 60 });
 		const config = testConfig(db.database, { id: 'meda', name: 'Comune di Meda', rules, delivery: { kind: 'outbox', file: outbox } }, { admin: { user: ADMIN.user, password: ADMIN.password, sessionHours: 8 } });
 		scheduler = await startScheduler(config, { clock: clock.now, dispatch: false });
-		browser = await chromium.launch({
-			executablePath: CHROMIUM,
-			args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-		});
-		const context = await browser.newContext({ locale: 'it-IT', timezoneId: 'Europe/Rome', viewport: { width: 1280, height: 900 } });
-		page = await context.newPage();
+		browser = await launchChromium();
+		page = await officePage(browser);
 	}, 60_000);
 
 	afterAll(async () => {
