@@ -14,7 +14,7 @@ export type ItemKind = 'institutional' | ConcernKind;
 
 /**
  * The concern score from which an item should go to review. Chosen on publishers held out of training
- * (README.md): at most 3% of institutional items score above it.
+ * (README.md): with the rules, 95% of bad items caught, about 4% of good items sent to review.
  */
 export const CONCERN_THRESHOLD = 0.55;
 
