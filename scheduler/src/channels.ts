@@ -6,18 +6,13 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { formatProblems, loadRules, type RuleProblem, type Rules } from '../../core/rules';
 import { t } from '../../core/messages';
-import type { Context } from './context';
+import type { Channel, Context } from './context';
 import { audit } from './repo';
 import type { Queryable, Store } from './store';
 import type { ChannelConfig } from './config';
+import { outletsOf } from './delivery/kinds';
 
-export interface Channel {
-	id: string;
-	name: string;
-	rules: Rules;
-	rulesVersion: number;
-	config: ChannelConfig;
-}
+export type { Channel } from './context';
 
 export class ConfigError extends Error {}
 
@@ -30,6 +25,9 @@ export interface RulesVersion {
 	author: string | null;
 	createdAt: number;
 }
+
+/** The channel's outlets as the channels table records them: `waha`, or `waha+telegram`. */
+const deliveryLabel = (config: ChannelConfig): string => outletsOf(config.delivery).map((outlet) => outlet.kind).join('+');
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -63,10 +61,10 @@ export async function syncChannel(store: Store, config: ChannelConfig, now: numb
 	const { version, rules } = await store.tx(async (q) => {
 		await q.run(
 			'INSERT INTO channels (id, name, delivery, paused, rules_version, created_at, updated_at) VALUES (?, ?, ?, 0, 0, ?, ?) ON CONFLICT (id) DO NOTHING',
-			[config.id, config.name, config.delivery.kind, now, now],
+			[config.id, config.name, deliveryLabel(config), now, now],
 		);
 		const row = await q.get<{ rules_file_digest: string | null }>('SELECT rules_file_digest FROM channels WHERE id = ?', [config.id]);
-		await q.run('UPDATE channels SET name = ?, delivery = ?, rules_file_digest = ? WHERE id = ?', [config.name, config.delivery.kind, fileDigest, config.id]);
+		await q.run('UPDATE channels SET name = ?, delivery = ?, rules_file_digest = ? WHERE id = ?', [config.name, deliveryLabel(config), fileDigest, config.id]);
 		const latest = await q.get<LatestRow>('SELECT version, digest, origin, source FROM rules_versions WHERE channel = ? ORDER BY version DESC LIMIT 1', [config.id]);
 		// The file is as it was when last read: the office's edit on the admin page stands.
 		if (latest && latest.origin === 'admin' && row?.rules_file_digest === fileDigest) {

@@ -5,44 +5,13 @@ import { INSTALLED_CALENDAR } from '../../core/election';
 import { INSTALLED_CLASSIFIER } from '../../core/classifier/active';
 import { MAX_ALIASES } from '../../core/rules';
 import { parseDocument, z } from '../../core/vendor';
-import { gatewayTimeoutMs } from './delivery/gateway';
+import { checkDelivery, deliverySchema, outletsOf, resolveDelivery, type DeliverySettings } from './delivery/kinds';
+import { ConfigInvalid } from './errors';
 import { isSender } from './notify/kinds';
 import type { Database } from './store';
 import { KeysInvalid, parseSubscriberKeys, type SubscriberKeys } from './subscribers/crypto';
-import { subscribersDelivery, type SubscribersDelivery } from './subscribers/settings';
 
 export const DEFAULT_CONFIG_FILE = 'banditore.config.yaml';
-
-const wahaDelivery = gatewayDelivery('waha', { session: z.string().min(1).default('default'), apiKeyEnv: z.string().min(1).default('WAHA_API_KEY') });
-const evolutionDelivery = gatewayDelivery('evolution', { instance: z.string().min(1), apiKeyEnv: z.string().min(1).default('EVOLUTION_API_KEY') });
-
-const delivery = z.discriminatedUnion('kind', [
-	z.object({ kind: z.literal('outbox'), file: z.string().min(1).default('data/outbox.jsonl') }).strict(),
-	z.object({ kind: z.literal('webhook'), url: z.string().url() }).strict(),
-	subscribersDelivery,
-	wahaDelivery,
-	evolutionDelivery,
-]);
-
-/** Direct posts to a WhatsApp Channel through WAHA or Evolution API; the API key is read from `apiKeyEnv`. */
-function gatewayDelivery<K extends 'waha' | 'evolution', S extends z.ZodRawShape>(kind: K, own: S) {
-	return z
-		.object({
-			kind: z.literal(kind),
-			baseUrl: z.string().url(),
-			chatId: z.string().regex(/^[\w.-]+@(newsletter|g\.us)$/, 'the channel id as the gateway lists it, e.g. 120363012345678901@newsletter (a Community announcement group ends in @g.us)'),
-			/** Read-backs of the channel before a post counts as not there, and the pause before the first. */
-			confirmAttempts: z.number().int().min(1).max(20).default(4),
-			confirmDelayMs: z.number().int().min(0).default(1500),
-			...own,
-		})
-		.strict();
-}
-
-type Keyed<T> = Omit<T, 'apiKeyEnv'> & { apiKeyEnv?: string; apiKey: string };
-export type WahaDelivery = Keyed<z.infer<typeof wahaDelivery>>;
-export type EvolutionDelivery = Keyed<z.infer<typeof evolutionDelivery>>;
-export type GatewayDelivery = WahaDelivery | EvolutionDelivery;
 
 /**
  * A language model's second opinion on the items the rules accept (core/opinion): any OpenAI-compatible
@@ -99,7 +68,7 @@ const channel = z
 		id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
 		name: z.string().min(1).optional(),
 		rules: z.string().min(1),
-		delivery: delivery.default({ kind: 'outbox', file: 'data/outbox.jsonl' }),
+		delivery: deliverySchema.default({ kind: 'outbox', file: 'data/outbox.jsonl' }),
 		secondOpinion: secondOpinion.optional(),
 	})
 	.strict();
@@ -133,7 +102,8 @@ export type ChannelConfig = {
 	id: string;
 	name: string;
 	rules: string;
-	delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } | SubscribersDelivery | GatewayDelivery;
+	/** One outlet, or several: each message goes to every one and counts once (delivery/kinds.ts). */
+	delivery: DeliverySettings | DeliverySettings[];
 	/** Off when absent. */
 	secondOpinion?: SecondOpinionConfig;
 };
@@ -166,12 +136,7 @@ export interface Config {
 	classifierModel?: string;
 }
 
-export class ConfigInvalid extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'ConfigInvalid';
-	}
-}
+export { ConfigInvalid };
 
 function issues(error: z.ZodError, where: string): string {
 	return error.issues.map((i) => `${where}${i.path.length ? ` ${i.path.join('.')}` : ''}: ${i.message}`).join('\n');
@@ -235,18 +200,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		id: c.id,
 		name: c.name ?? c.id,
 		rules: at(c.rules, base),
-		delivery:
-			c.delivery.kind === 'outbox'
-				? { kind: 'outbox', file: at(c.delivery.file, base) }
-				: c.delivery.kind === 'subscribers'
-					? { ...c.delivery, accessToken: accessToken(env, c.id, c.delivery.accessTokenEnv) }
-					: c.delivery.kind === 'waha' || c.delivery.kind === 'evolution'
-						? { ...c.delivery, apiKey: gatewayKey(env, c.id, c.delivery.kind, c.delivery.apiKeyEnv) }
-						: c.delivery,
+		delivery: resolveDelivery(c.delivery, { channel: c.id, env, path: (p) => at(p, base) }),
 		...(c.secondOpinion ? { secondOpinion: { ...c.secondOpinion, apiKey: opinionKey(env, c.id, c.secondOpinion.apiKeyEnv) } } : {}),
 	}));
 	let subscribers: SubscriberKeys | null = null;
-	if (channels.some((c) => c.delivery.kind === 'subscribers')) {
+	if (channels.some((c) => outletsOf(c.delivery).some((outlet) => outlet.kind === 'subscribers'))) {
 		try {
 			subscribers = parseSubscriberKeys(env.BANDITORE_SUBSCRIBER_KEYS, env.BANDITORE_SUBSCRIBER_HASH_KEY);
 		} catch (error) {
@@ -266,12 +224,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 	const d = file.dispatch ?? {};
 	const leaseSeconds = integer('BANDITORE_LEASE_SECONDS', env.BANDITORE_LEASE_SECONDS) ?? d.leaseSeconds ?? 300;
 	for (const c of channels) {
-		if ((c.delivery.kind === 'waha' || c.delivery.kind === 'evolution') && gatewayTimeoutMs(c.delivery, leaseSeconds) === null) {
-			throw new ConfigInvalid(
-				`channel "${c.id}": a lease of ${leaseSeconds} s is too short for ${c.delivery.confirmAttempts} read-backs ${c.delivery.confirmDelayMs} ms apart: ` +
-					'a delivery must end within half the lease, or another process could post it again. Raise BANDITORE_LEASE_SECONDS (dispatch.leaseSeconds) or lower confirmAttempts.',
-			);
-		}
+		const problem = checkDelivery(c.delivery, leaseSeconds);
+		if (problem) throw new ConfigInvalid(`channel "${c.id}": ${problem}`);
 	}
 	return {
 		apiToken,
@@ -339,19 +293,6 @@ function notifyConfig(env: NodeJS.ProcessEnv, file: z.infer<typeof notify>): Not
 function trustProxy(value: string | undefined): boolean | string | undefined {
 	if (value === undefined || value === '') return undefined;
 	return value === 'true' || value === 'false' ? value === 'true' : value;
-}
-
-function accessToken(env: NodeJS.ProcessEnv, channel: string, name: string): string {
-	const token = env[name];
-	if (!token) throw new ConfigInvalid(`channel "${channel}": ${name} is not set; it holds the Cloud API access token (a System User token of the Meta app) that sends to subscribers.`);
-	return token;
-}
-
-function gatewayKey(env: NodeJS.ProcessEnv, channel: string, kind: 'waha' | 'evolution', name: string): string {
-	const key = env[name];
-	if (key) return key;
-	const what = kind === 'waha' ? 'the WAHA API key (WHATSAPP_API_KEY of the WAHA server)' : 'the Evolution API key (AUTHENTICATION_API_KEY of the server, or the instance token)';
-	throw new ConfigInvalid(`channel "${channel}": ${name} is not set; it holds ${what}. Set it in the environment: the key is never written in the config file.`);
 }
 
 /** The model server's key: none when no variable is named (a local Ollama or vLLM needs none). */

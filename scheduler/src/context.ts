@@ -1,10 +1,18 @@
-import type { Channel } from './channels';
-import type { Config } from './config';
+import type { Rules } from '../../core/rules';
+import type { ChannelConfig, Config } from './config';
 import type { LedgerCache } from './ledger';
 import type { Metrics } from './metrics';
 import type { Store } from './store';
-import type { Transports } from './webhooks';
+import type { Routes } from './delivery/transport';
 import { notFound } from './errors';
+
+export interface Channel {
+	id: string;
+	name: string;
+	rules: Rules;
+	rulesVersion: number;
+	config: ChannelConfig;
+}
 
 /** The service's clock: injected, so tests cross week boundaries without sleeping. */
 export type Clock = () => Date;
@@ -15,7 +23,7 @@ export interface Context {
 	config: Config;
 	channels: Map<string, Channel>;
 	/** The transport each channel delivers through now (a registered webhook, or its configuration). */
-	transports: Transports;
+	transports: Routes;
 	metrics: Metrics;
 	/** The counts of each channel's last decision, reused while its ledger version is unchanged. */
 	ledger: LedgerCache;

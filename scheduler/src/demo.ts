@@ -11,7 +11,7 @@ import { weekWindow } from '../../core/quota';
 import { startScheduler } from './index';
 import { localDate, type Message, type State } from './model';
 import { bundledInto } from './digest';
-import { enqueue, listMessages } from './outbox';
+import { enqueue, listMessages } from './queue';
 import { periodsAt, type Rules } from '../../core/rules';
 
 export interface DemoOptions {

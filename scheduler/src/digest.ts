@@ -1,4 +1,4 @@
-// The weekly digest in the outbox (core/quota/digest.ts decides and writes it). A digest is a normal
+// The weekly digest in the queue (core/quota/digest.ts decides and writes it). A digest is a normal
 // message (category `riepilogo`, dedupe key `riepilogo:<window>`) that takes the window's last slot;
 // its parts become `sent` pointing at it (via `riepilogo`, provider id `riepilogo:<digest id>`),
 // never claimed, so they never count. A digest that ends without being posted gives them back.

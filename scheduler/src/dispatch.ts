@@ -4,10 +4,11 @@ import { t } from '../../core/messages';
 import { freshChannel, type Channel } from './channels';
 import { passesNow, rejudgeInTx } from './recheck';
 import type { Context } from './context';
-import type { DeliveryResult, GatewayAlert, Recovery } from './delivery';
+import type { DeliveryResult, GatewayAlert, Recovery } from './delivery/transport';
 import { decideInTx } from './ledger';
 import { localDate, WAITING, type Message, type MessageRow } from './model';
-import { applyAck } from './outbox';
+import { retryOutlets } from './outlets';
+import { applyAck } from './queue';
 import { digestInTx, returnPartsInTx } from './digest';
 import { audit, changeState, messageRow, withHistory } from './repo';
 import { expiredAt, LINE_ORDER_SQL } from './waiting';
@@ -62,6 +63,8 @@ export class Dispatcher {
 			await this.rejudge(channel);
 			await this.drain(channel);
 		}
+		// The outlets a sent message still owes (a channel with several): no quota decision, it already counted.
+		await retryOutlets(this.ctx);
 	}
 
 	/** Rules version each channel's waiting messages were last judged under, in this process. */

@@ -1,3 +1,11 @@
+/** A configuration the scheduler cannot start with: the message says what is wrong and what to set. */
+export class ConfigInvalid extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'ConfigInvalid';
+	}
+}
+
 // Errors the API shows as {error, message, hint?}: code stable, message in English.
 export class ApiError extends Error {
 	constructor(

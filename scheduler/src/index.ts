@@ -15,7 +15,8 @@ import { announceRulesFailure, Notifier } from './notify/notifier';
 import { createSenders } from './notify/senders';
 import { createMetrics } from './metrics';
 import { openStore, StoreFault, type Store } from './store';
-import { Transports } from './webhooks';
+import { Routes } from './delivery/routes';
+import { OutletRecords } from './outlets';
 
 export { loadConfig, ConfigInvalid, type Config, type ChannelConfig } from './config';
 export type { Clock } from './context';
@@ -89,7 +90,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		}
 	}
 	await bootstrapAdmin(store, config.admin, clock().getTime());
-	const transports = new Transports(store, config.channels, config.dispatch.leaseSeconds, config.apiToken);
+	const transports = new Routes(store, config.channels, config.dispatch.leaseSeconds, config.apiToken, new OutletRecords({ store, clock, config }));
 	await transports.refresh();
 	transports.start();
 	const ctx: Context = { store, clock, config, channels, transports, metrics: createMetrics(store), ledger: new LedgerCache(), publicUrl: '' };

@@ -1,4 +1,4 @@
-// The rules judged again when they matter: a message waiting in the outbox is sent only if the
+// The rules judged again when they matter: a message waiting in the queue is sent only if the
 // channel's current rules, at the moment of sending, still let it through. An election period that
 // starts after an item was queued, a word the office blocked since, a rule file changed on disk:
 // what no longer passes is held or rejected with the reason, and the audit log says so.

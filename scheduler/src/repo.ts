@@ -1,4 +1,4 @@
-// The SQL of the outbox, shared by both stores: messages, their history, slots, channels, audit log.
+// The SQL of the message queue, shared by both stores: messages, their history, slots, channels, audit log.
 import type { Param, Queryable } from './store';
 import { toMessage, type HistoryEntry, type Message, type MessageRow, type State } from './model';
 

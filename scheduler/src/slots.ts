@@ -7,7 +7,7 @@ import { channelOf, type Context } from './context';
 import { ApiError, notFound } from './errors';
 import { decideInTx } from './ledger';
 import { localDate, type Message, type MessageRow, type State } from './model';
-import { requireJustification } from './outbox';
+import { requireJustification } from './queue';
 import { addHistory, audit, changeState, getSlot, loadMessage, messageByKey, messageRow } from './repo';
 import { refusalNote } from './refusal';
 import { freshChannel } from './channels';
@@ -51,7 +51,7 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 		const emergency = existing ? existing.emergency === 1 || !!input.emergency : !!input.emergency;
 		const justification = input.justification?.trim() || existing?.justification || null;
 		if (emergency && !justification) return { error: new ApiError(422, 'justification_required', 'an emergency needs a justification') };
-		// The channel's rules, as they are now, judge a direct send as they judge the outbox's.
+		// The channel's rules, as they are now, judge a direct send as they judge the queue's.
 		const fresh = await freshChannel(q, ctx, channel.id);
 		const refusedBy = existing
 			? await passesNow(q, fresh, existing, now, actor)

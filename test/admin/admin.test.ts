@@ -1,6 +1,6 @@
 // The admin page over HTTP on 127.0.0.1, on a real SQLite file and on PostgreSQL: login, sessions,
 // CSRF, roles, escaping, the queue, emergencies, the audit log and its CSV.
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { audit } from '../../scheduler/src/repo';
 import { saveUser } from '../../scheduler/src/admin/users';
 import { skipPostgres, type Kind } from '../scheduler/helpers';

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventName, knownEvent } from '../../scheduler/src/admin/audit-text';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
 import { Client, startAdmin, type AdminHarness } from './helpers';
 

@@ -1,7 +1,7 @@
 // Categories added and removed on the rules page: the same checks as the file, a new version with its
 // author, the office's comments kept, and items that matched a removed category judged by the others.
 import { saveUser } from '../../scheduler/src/admin/users';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
 import { Client, startAdmin, type AdminHarness } from './helpers';
 

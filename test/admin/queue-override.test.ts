@@ -5,7 +5,7 @@ import { t } from '../../core/messages';
 import { escapeHtml } from '../../scheduler/src/admin/html';
 import { saveUser } from '../../scheduler/src/admin/users';
 import type { Message } from '../../scheduler/src/model';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { call, skipPostgres, type Kind } from '../scheduler/helpers';
 import { Client, startAdmin, type AdminHarness } from './helpers';
 

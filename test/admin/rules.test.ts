@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { refreshChannels } from '../../scheduler/src/channels';
 import { startScheduler } from '../../scheduler/src/index';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
 import { Client, quotaForm, startAdmin, type AdminHarness } from './helpers';
 

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { ADMIN, startAdmin, startSubscribersAdmin, type AdminHarness } from '../admin/helpers';
 import { CITIZENS, national } from '../subscribers/harness';
 import { SHOTS, browserSuite, launchChromium, officePage } from './chromium';

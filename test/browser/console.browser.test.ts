@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { NAV } from '../../scheduler/src/admin/nav';
 import { GROUPS } from '../../scheduler/src/admin/pages/rules';
 import { saveUser } from '../../scheduler/src/admin/users';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { ADMIN, startSubscribersAdmin, type SubscribersAdminHarness } from '../admin/helpers';
 import { browserSuite, launchChromium, officePage } from './chromium';
 

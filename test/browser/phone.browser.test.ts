@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { ADMIN, startAdmin, type AdminHarness } from '../admin/helpers';
 import { SHOTS, browserSuite, launchChromium, officePage } from './chromium';
 

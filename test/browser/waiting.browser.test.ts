@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { t } from '../../core/messages';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { freshDatabase, outboxIds, rulesFile, tempDir, testClock, testConfig, type TestDatabase } from '../scheduler/helpers';
 import { ADMIN } from '../admin/helpers';
 import { browserSuite, launchChromium, officePage } from './chromium';

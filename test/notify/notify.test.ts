@@ -11,7 +11,7 @@ import type { Config } from '../../scheduler/src/config';
 import { saveUser } from '../../scheduler/src/admin/users';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { savePrefs } from '../../scheduler/src/notify/prefs';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { ADMIN, Client } from '../admin/helpers';
 import { freshDatabase, skipPostgres, tempDir, testClock, testConfig, type Kind, type TestClock, type TestDatabase } from '../scheduler/helpers';
 import { startFakeGateway, type FakeGateway } from '../whatsapp/gateway-fake';

@@ -8,7 +8,7 @@ import { ConfigInvalid, loadConfig } from '../../scheduler/src/config';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { Notifier } from '../../scheduler/src/notify/notifier';
 import { createSenders } from '../../scheduler/src/notify/senders';
-import { acknowledge, enqueue } from '../../scheduler/src/outbox';
+import { acknowledge, enqueue } from '../../scheduler/src/queue';
 import { freshDatabase, rulesFile, tempDir, testClock, testConfig, type TestClock, type TestDatabase } from '../scheduler/helpers';
 
 interface Hook {

@@ -7,7 +7,8 @@ import { createServer as createNetServer, connect, type AddressInfo, type Server
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createHttpClient, evolutionGateway, wahaGateway } from '../../core/whatsapp';
-import { ConfigInvalid, loadConfig, type GatewayDelivery } from '../../scheduler/src/config';
+import { ConfigInvalid, loadConfig } from '../../scheduler/src/config';
+import type { GatewayDelivery } from '../../scheduler/src/delivery/gateway';
 import { gatewayTimeoutMs, postOf } from '../../scheduler/src/delivery/gateway';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { startFakeGateway, type FakeGateway } from '../whatsapp/gateway-fake';

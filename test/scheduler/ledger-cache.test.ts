@@ -4,7 +4,7 @@
 import { decideInTx } from '../../scheduler/src/ledger';
 import type { Scheduler } from '../../scheduler/src/index';
 import { reserve, release } from '../../scheduler/src/slots';
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { sharedDatabase, skipPostgres, type Kind } from './helpers';
 
 const AT = new Date('2026-05-12T09:00:00Z');

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { saveRules } from '../../scheduler/src/channels';
-import { override } from '../../scheduler/src/outbox';
+import { override } from '../../scheduler/src/queue';
 import { messages, outboxIds, skipPostgres, startHarness, type Harness, type Kind, type Msg, type QuotaPatch } from './helpers';
 
 type Full = Msg & { text: string; category: string | null };

@@ -20,6 +20,12 @@ export function actorName(actor: string): string {
 	return hasMessage(key) ? t(key) : actor;
 }
 
+/** An outlet by what it is for the office ("Canale Telegram"), never its kind's code. */
+export function outletName(kind: string): string {
+	const key = `admin.outlet.${kind}`;
+	return hasMessage(key) ? t(key) : kind;
+}
+
 export function priorityWord(priority: number): string {
 	return t(priority >= 80 ? 'admin.audit.priority.high' : priority >= 40 ? 'admin.audit.priority.normal' : 'admin.audit.priority.low');
 }
@@ -67,6 +73,12 @@ const SAYS: Record<string, Says> = {
 	'emergency.override': (d, subject) => t('admin.audit.says.emergency', { subject, counted: counted(d), justification: clause(str(d.justification)) }),
 	'message.sending': (d, subject) => t('admin.audit.says.sending', { subject, attempt: Number(d.attempt ?? 1), counted: counted(d) }),
 	'message.sent': (_d, subject) => t('admin.audit.says.sent', { subject }),
+	...Object.fromEntries(
+		(['sent', 'retrying', 'sending', 'failed', 'unknown'] as const).map((state): [string, Says] => [
+			`outlet.${state}`,
+			(d, subject) => t(`admin.audit.says.outlet.${state}`, { subject, outlet: outletName(str(d.outlet)), reason: clause(str(d.reason)) }).trim(),
+		]),
+	),
 	'message.failed': (d, subject) => t(d.retry === true ? 'admin.audit.says.failedRetry' : 'admin.audit.says.failed', { subject, reason: clause(str(d.reason)) }),
 	'message.retrying': (d, subject) => t('admin.audit.says.failedRetry', { subject, reason: clause(str(d.reason)) }),
 	'gateway.session_down': (d, subject) => t('admin.audit.says.sessionDown', { subject, reason: clause(str(d.reason)) }),

@@ -9,7 +9,7 @@ import { ApiError, databaseUnavailable } from '../errors';
 import { readiness } from '../health';
 import { checkInput, checkQueryEncoding } from '../input';
 import { StoreFault } from '../store';
-import { receiveStatuses, verifyHandshake } from '../whatsapp';
+import { receiveStatuses, verifyHandshake } from '../cloud-webhook';
 import { routes } from './routes';
 import { validatorCompiler } from './validation';
 import { adminPlugin } from '../admin/plugin';

@@ -5,11 +5,12 @@ import { ApiError } from '../errors';
 import { quotaStatus } from '../ledger';
 import { withWaits } from '../forecast';
 import { STATES, type State } from '../model';
-import { acknowledge, approve, cancel, channelView, enqueue, getMessage, listMessages, override, reject, retry, setPaused, type Ack, type EnqueueInput } from '../outbox';
+import { outletsOfMessage } from '../outlets';
+import { acknowledge, approve, cancel, channelView, enqueue, getMessage, listMessages, override, reject, retry, setPaused, type Ack, type EnqueueInput } from '../queue';
 import { confirm, release, reserve, type SlotInput } from '../slots';
 import { listAudit } from '../audit';
-import { listWebhooks, registerWebhook, removeWebhook } from '../webhooks';
-import { lookupStatuses } from '../whatsapp';
+import { listWebhooks, registerWebhook, removeWebhook } from '../n8n-flows';
+import { lookupStatuses } from '../cloud-webhook';
 import * as s from './schemas';
 import { subscriberRoutes } from './subscribers.routes';
 
@@ -99,7 +100,7 @@ export function routes(ctx: Context) {
 
 		const one = reply(obj({ message: s.messageSchema }));
 		app.get<{ Params: IdParams }>('/messages/:id', { schema: { tags: ['messages'], params: s.idParam, response: one } }, async (request) => ({
-			message: (await withWaits(ctx, [await getMessage(ctx, request.params.id)]))[0],
+			message: { ...(await withWaits(ctx, [await getMessage(ctx, request.params.id)]))[0], outlets: await outletsOfMessage(ctx.store, request.params.id) },
 		}));
 		app.post<{ Params: IdParams }>('/messages/:id/cancel', { schema: { tags: ['messages'], params: s.idParam, body: s.emptyBody, response: one } }, async (request) => ({
 			message: await cancel(ctx, request.params.id, ACTOR),

@@ -34,6 +34,22 @@ export const messageSchema = {
 		attempts: { type: 'integer' },
 		item: { type: ['object', 'null'], additionalProperties: true },
 		history: { type: 'array', items: { type: 'object', properties: { at: str, state: str, note: strOrNull } } },
+		outlets: {
+			type: 'array',
+			description: 'In GET /messages/{id}, for a channel that delivers to several outlets: what each did with the message (empty otherwise)',
+			items: {
+				type: 'object',
+				properties: {
+					outlet: { type: 'string', description: 'The delivery kind, e.g. waha or telegram' },
+					state: { type: 'string', enum: ['sent', 'retrying', 'sending', 'failed', 'unknown'] },
+					providerMessageId: strOrNull,
+					reason: strOrNull,
+					attempts: { type: 'integer' },
+					retryAt: strOrNull,
+					updatedAt: str,
+				},
+			},
+		},
 		waiting: {
 			type: ['object', 'null'],
 			description: 'Waiting or held messages, in GET answers: the earliest time it can go out (null: a person must act first, or it will expire) and why, as the dispatcher decides',
@@ -49,7 +65,7 @@ export const messageSchema = {
 
 export const channelSchema = {
 	type: 'object',
-	properties: { id: str, name: str, paused: { type: 'boolean' }, rulesVersion: { type: 'integer' }, delivery: { type: 'string', enum: ['outbox', 'webhook', 'subscribers', 'waha', 'evolution'] } },
+	properties: { id: str, name: str, paused: { type: 'boolean' }, rulesVersion: { type: 'integer' }, delivery: { type: 'string', description: "The delivery kind (outbox, webhook, subscribers, waha, evolution, telegram), or the kinds of a channel's outlets joined by '+'" } },
 } as const;
 
 /** The channel's current rules: the scheduler holds the only truth, n8n's Policy node reads it here. */

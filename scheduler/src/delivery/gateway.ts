@@ -29,8 +29,9 @@ import {
 	type GatewayPost,
 	type HttpClient,
 } from '../../../core/whatsapp';
-import type { GatewayDelivery } from '../config';
+import { z } from '../../../core/vendor';
 import type { Message } from '../model';
+import { deliveryKind, secretFrom, type ResolveContext } from './kind';
 import type { DeliveryResult, Recovery, Transport } from './transport';
 
 /** Messages of the channel read back: a comune posts far fewer than this between a post and its check. */
@@ -165,3 +166,50 @@ const FAULTS: Record<GatewayFault, { errorClass: ErrorClass; key: MessageKey }> 
 	unavailable: { errorClass: 'transient', key: 'scheduler.gateway.unavailable' },
 	refused: { errorClass: 'recipient', key: 'scheduler.gateway.refused' },
 };
+
+/** Direct posts to a WhatsApp Channel through WAHA or Evolution API; the API key is read from `apiKeyEnv`. */
+function gatewaySchema<K extends 'waha' | 'evolution', S extends z.ZodRawShape>(kind: K, own: S) {
+	return z
+		.object({
+			kind: z.literal(kind),
+			baseUrl: z.string().url(),
+			chatId: z.string().regex(/^[\w.-]+@(newsletter|g\.us)$/, 'the channel id as the gateway lists it, e.g. 120363012345678901@newsletter (a Community announcement group ends in @g.us)'),
+			/** Read-backs of the channel before a post counts as not there, and the pause before the first. */
+			confirmAttempts: z.number().int().min(1).max(20).default(4),
+			confirmDelayMs: z.number().int().min(0).default(1500),
+			...own,
+		})
+		.strict();
+}
+
+const wahaSchema = gatewaySchema('waha', { session: z.string().min(1).default('default'), apiKeyEnv: z.string().min(1).default('WAHA_API_KEY') });
+const evolutionSchema = gatewaySchema('evolution', { instance: z.string().min(1), apiKeyEnv: z.string().min(1).default('EVOLUTION_API_KEY') });
+
+type Keyed<T> = Omit<T, 'apiKeyEnv'> & { apiKeyEnv?: string; apiKey: string };
+export type WahaDelivery = Keyed<z.infer<typeof wahaSchema>>;
+export type EvolutionDelivery = Keyed<z.infer<typeof evolutionSchema>>;
+export type GatewayDelivery = WahaDelivery | EvolutionDelivery;
+
+const KEY_HOLDS = {
+	waha: 'the WAHA API key (WHATSAPP_API_KEY of the WAHA server)',
+	evolution: 'the Evolution API key (AUTHENTICATION_API_KEY of the server, or the instance token)',
+};
+
+/** The gateways share everything but their session's name: one declaration for both. */
+function gatewayKind<S extends typeof wahaSchema | typeof evolutionSchema, D extends GatewayDelivery>(kind: D['kind'], schema: S) {
+	return deliveryKind({
+		kind,
+		schema,
+		direct: true,
+		resolve: (written: z.infer<S>, at: ResolveContext) => ({ ...written, apiKey: secretFrom(at, written.apiKeyEnv, KEY_HOLDS[kind]) }) as unknown as D,
+		check: (settings: D, leaseSeconds: number) =>
+			gatewayTimeoutMs(settings, leaseSeconds) === null
+				? `a lease of ${leaseSeconds} s is too short for ${settings.confirmAttempts} read-backs ${settings.confirmDelayMs} ms apart: ` +
+					'a delivery must end within half the lease, or another process could post it again. Raise BANDITORE_LEASE_SECONDS (dispatch.leaseSeconds) or lower confirmAttempts.'
+				: null,
+		transport: (settings: D, options) => new GatewayTransport(settings, gatewayTimeoutMs(settings, options.leaseSeconds) ?? 1000),
+	});
+}
+
+export const wahaKind = gatewayKind<typeof wahaSchema, WahaDelivery>('waha', wahaSchema);
+export const evolutionKind = gatewayKind<typeof evolutionSchema, EvolutionDelivery>('evolution', evolutionSchema);

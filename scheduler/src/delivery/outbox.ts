@@ -5,7 +5,9 @@
 import { t } from '../../../core/messages';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { z } from '../../../core/vendor';
 import type { Message } from '../model';
+import { deliveryKind } from './kind';
 import type { DeliveryResult, Transport } from './transport';
 
 export class OutboxTransport implements Transport {
@@ -50,3 +52,13 @@ export class OutboxTransport implements Transport {
 		return { sent: false as const, known: true };
 	}
 }
+
+export type OutboxDelivery = { kind: 'outbox'; file: string };
+
+export const outboxKind = deliveryKind({
+	kind: 'outbox',
+	schema: z.object({ kind: z.literal('outbox'), file: z.string().min(1).default('data/outbox.jsonl') }).strict(),
+	direct: false,
+	resolve: (written, at): OutboxDelivery => ({ kind: 'outbox', file: at.path(written.file) }),
+	transport: (settings: OutboxDelivery) => new OutboxTransport(settings.file),
+});

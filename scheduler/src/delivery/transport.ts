@@ -23,10 +23,23 @@ export type Recovery = { sent: true; providerMessageId: string; note?: string } 
 export type GatewayAlert = 'sessionDown' | 'readBackFailed';
 
 export interface Transport {
-	readonly kind: 'outbox' | 'webhook' | 'subscribers' | 'waha' | 'evolution';
+	/** The delivery kind (delivery/kinds.ts), recorded as the message's `via`. */
+	readonly kind: string;
 	deliver(message: Message, ackUrl: string): Promise<DeliveryResult>;
 	/** After a lease ran out (a crash mid-delivery): did the message go out? */
 	recover(message: Message): Promise<Recovery>;
 	/** Releases what the transport holds open (keep-alive connections). */
 	close?(): void;
+}
+
+/** Where each channel delivers now: its configured outlets, or the n8n flow registered for it (delivery/routes.ts). */
+export interface Routes {
+	/** The one transport a due message of the channel is handed to (several outlets are fanned out behind it). */
+	get(channel: string): Transport | undefined;
+	/** Each configured outlet of the channel. */
+	outlets(channel: string): readonly Transport[];
+	/** The kind of delivery the channel has now, for the API's channel view. */
+	kind(channel: string): string;
+	/** Reads the n8n flows' registrations again (after a change). */
+	refresh(): Promise<void>;
 }

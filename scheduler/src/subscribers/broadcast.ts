@@ -10,7 +10,7 @@ import type { Context } from '../context';
 import type { DeliveryResult } from '../delivery/transport';
 import type { Message } from '../model';
 import { audit } from '../repo';
-import { lookupStatuses } from '../whatsapp';
+import { lookupStatuses } from '../cloud-webhook';
 import { decryptNumber } from './crypto';
 import { cloudConfig } from './replies';
 import { DbSendLog } from './send-log';

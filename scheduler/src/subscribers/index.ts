@@ -3,9 +3,10 @@ import { signupQr as qr, signupUrl } from '../../../core/signup';
 import { ConfigError } from '../channels';
 import type { Context } from '../context';
 import { SubscribersTransport } from '../delivery/subscribers';
+import { broadcastMessage } from './broadcast';
 import { purge } from './gdpr';
 import { closeClient } from './replies';
-import { subscriberChannels } from './store';
+import { subscriberChannel, subscriberChannels } from './store';
 
 export { subscriberCounts } from './store';
 export { exportPerson, erasePerson, purge, reencrypt } from './gdpr';
@@ -34,8 +35,9 @@ export async function startSubscribers(ctx: Context, onError: (error: unknown) =
 		throw new ConfigError(`channel "${channels[0].id}" sends to subscribers, but BANDITORE_SUBSCRIBER_KEYS and BANDITORE_SUBSCRIBER_HASH_KEY are not set: numbers are stored only encrypted.`);
 	}
 	for (const c of channels) {
-		const transport = ctx.transports.get(c.id);
-		if (transport instanceof SubscribersTransport) transport.bind(ctx);
+		for (const transport of ctx.transports.outlets(c.id)) {
+			if (transport instanceof SubscribersTransport) transport.bind((message) => broadcastMessage(ctx, subscriberChannel(ctx, c.id), message));
+		}
 	}
 	await purge(ctx);
 	const timer = setInterval(() => void purge(ctx).catch(onError), DAY);

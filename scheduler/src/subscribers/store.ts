@@ -1,6 +1,7 @@
 // Subscriber rows and consent records: the SQL, shared by SQLite and PostgreSQL.
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../context';
+import { outletsOf } from '../delivery/kinds';
 import { ApiError } from '../errors';
 import type { Queryable } from '../store';
 import { encryptNumber, keyIdOf, type SubscriberKeys } from './crypto';
@@ -28,7 +29,7 @@ export interface SubscriberChannel {
 }
 
 export function subscriberChannels(ctx: Context): SubscriberChannel[] {
-	return ctx.config.channels.flatMap((c) => (c.delivery.kind === 'subscribers' ? [{ id: c.id, name: c.name, settings: c.delivery }] : []));
+	return ctx.config.channels.flatMap((c) => outletsOf(c.delivery).flatMap((outlet) => (outlet.kind === 'subscribers' ? [{ id: c.id, name: c.name, settings: outlet }] : [])));
 }
 
 export function subscriberChannel(ctx: Context, id: string): SubscriberChannel {

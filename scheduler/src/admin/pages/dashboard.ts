@@ -6,7 +6,7 @@ import type { Channel } from '../../channels';
 import { forecastChannel, forecastNew } from '../../forecast';
 import { quotaStatus } from '../../ledger';
 import type { WaitView } from '../../waiting';
-import { setPaused } from '../../outbox';
+import { setPaused } from '../../queue';
 import { lastWeeks, weeksChart } from '../chart';
 import { electionView, type ElectionView, type PeriodView } from '../election';
 import { html, type Html } from '../html';

@@ -1,12 +1,12 @@
 // An emergency message: text and a mandatory justification, then a confirmation that says plainly
-// whether it goes beyond the weekly limit, then the outbox (emergency, with the justification).
+// whether it goes beyond the weekly limit, then the queue (emergency, with the justification).
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { t } from '../../../../core/messages';
 import { fitText } from '../../../../core/whatsapp/format';
 import type { Channel } from '../../channels';
 import { quotaStatus } from '../../ledger';
-import { enqueue } from '../../outbox';
+import { enqueue } from '../../queue';
 import { bubble } from '../bubble';
 import { html } from '../html';
 import { errorSummary, fieldError, invalid, type FieldError } from '../layout';

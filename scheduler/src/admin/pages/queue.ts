@@ -8,7 +8,7 @@ import type { Channel } from '../../channels';
 import type { Context } from '../../context';
 import { ApiError } from '../../errors';
 import type { Message, MessageRow } from '../../model';
-import { approve, cancel, getMessage, listMessages, override, reject } from '../../outbox';
+import { approve, cancel, getMessage, listMessages, override, reject } from '../../queue';
 import { forecastChannel, waitLine } from '../../forecast';
 import { judge } from '../../recheck';
 import type { WaitView } from '../../waiting';

@@ -1,10 +1,8 @@
-// Where due messages go: the webhook an n8n Scheduler Trigger registered for the channel, else the
-// channel's configured transport. Registrations live in the database, so every scheduler process
-// sharing it delivers to the same place.
+// The n8n flows registered to receive a channel's due messages (the Scheduler Trigger's webhook).
+// Registrations live in the database, so every scheduler process sharing it delivers to the same
+// place; delivery/routes.ts decides which channels they take over.
 import { randomUUID } from 'node:crypto';
 import type { Context } from './context';
-import { transportFor, WebhookTransport, type Transport } from './delivery';
-import type { ChannelConfig } from './config';
 import { ApiError, notFound } from './errors';
 import { audit } from './repo';
 import type { Queryable } from './store';
@@ -23,9 +21,6 @@ interface WebhookRow {
 	channels: string | null;
 	created_at: number | string;
 }
-
-/** Transports that post by themselves: a registered n8n flow does not take their channels over. */
-const DIRECT: ReadonlySet<Transport['kind']> = new Set(['subscribers', 'waha', 'evolution']);
 
 const toWebhook = (row: WebhookRow): Webhook => ({
 	id: row.id,
@@ -71,58 +66,4 @@ export async function removeWebhook(ctx: Context, id: string, actor: string): Pr
 		await audit(q, at, { channel: null, type: 'webhook.removed', actor, details: { id, url: row.url } });
 	});
 	await ctx.transports.refresh();
-}
-
-/**
- * The transport of each channel, as a synchronous lookup for the dispatch loop. Registrations are
- * re-read on every change made here and on a timer, for changes made by other processes.
- */
-export class Transports {
-	private webhooks: Webhook[] = [];
-	private readonly configured = new Map<string, Transport>();
-	private readonly registered = new Map<string, WebhookTransport>();
-	private timer: NodeJS.Timeout | undefined;
-
-	constructor(
-		private readonly store: Queryable,
-		channels: ChannelConfig[],
-		private readonly leaseSeconds: number,
-		private readonly token: string,
-	) {
-		for (const channel of channels) this.configured.set(channel.id, transportFor(channel, leaseSeconds, token));
-	}
-
-	get(channel: string): Transport | undefined {
-		// A channel that posts by itself (to subscribers, or to a channel through a gateway) keeps doing so, whatever n8n flows are registered.
-		const configured = this.configured.get(channel);
-		if (configured && DIRECT.has(configured.kind)) return configured;
-		const hook = this.webhooks.find((webhook) => webhook.channels?.includes(channel)) ?? this.webhooks.find((webhook) => !webhook.channels);
-		if (!hook) return this.configured.get(channel);
-		let transport = this.registered.get(hook.url);
-		if (!transport) {
-			transport = new WebhookTransport(hook.url, Math.min(30_000, (this.leaseSeconds * 1000) / 2), this.token);
-			this.registered.set(hook.url, transport);
-		}
-		return transport;
-	}
-
-	/** Kind of delivery a channel has now, for the API's channel view. */
-	kind(channel: string): Transport['kind'] {
-		return this.get(channel)?.kind ?? 'outbox';
-	}
-
-	async refresh(): Promise<void> {
-		this.webhooks = await listWebhooks(this.store);
-	}
-
-	start(everyMs = 10_000): void {
-		this.timer = setInterval(() => void this.refresh().catch(() => undefined), everyMs);
-		this.timer.unref();
-	}
-
-	stop(): void {
-		clearInterval(this.timer);
-		// Gateways keep connections alive between posts: closed with the scheduler.
-		for (const transport of this.configured.values()) transport.close?.();
-	}
 }

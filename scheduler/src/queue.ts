@@ -1,4 +1,4 @@
-// The outbox: enqueue (deduplicated), editorial decisions, cancel, retry, acknowledgements.
+// The message queue: enqueue (deduplicated), editorial decisions, cancel, retry, acknowledgements.
 import { newId } from './ids';
 import type { NewsItem } from '../../core/item';
 import { t } from '../../core/messages';
