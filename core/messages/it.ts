@@ -6,6 +6,7 @@ import { itDemo } from './it.demo';
 import { itElection } from './it.election';
 import { itOpinion } from './it.opinion';
 import { itNotify } from './it.notify';
+import { itTelegram } from './it.telegram';
 
 export const it = {
 	// Decisions
@@ -246,6 +247,7 @@ export const it = {
 	...itElection,
 	...itOpinion,
 	...itNotify,
+	...itTelegram,
 } as const;
 
 export type MessageKey = keyof typeof it;

@@ -1,13 +1,12 @@
 // One message, several outlets (#16): a channel that delivers to a WhatsApp Channel (a fake WAHA) and
-// to a second outlet sends each message to both, counts it once, records each outlet's result, and
-// when one outlet is down the other still gets each message once while the failed one is retried.
-// On a real SQLite file and on PostgreSQL.
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+// to a Telegram channel (a fake Bot API) sends each message to both, counts it once, records each
+// outlet's result, and when one outlet is down the other still gets each message once while the
+// failed one is retried. On a real SQLite file and on PostgreSQL.
 import type { DeliverySettings } from '../../scheduler/src/delivery/kinds';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
+import { startFakeBotApi, TOKEN as BOT_TOKEN, type FakeBotApi } from '../telegram/fake-bot-api';
 import { startFakeGateway, type FakeGateway } from '../whatsapp/gateway-fake';
-import { call, freshDatabase, manual, outboxIds, rulesFile, skipPostgres, tempDir, testClock, testConfig, type Kind, type TestClock, type TestDatabase } from './helpers';
+import { call, freshDatabase, manual, rulesFile, skipPostgres, tempDir, testClock, testConfig, type Kind, type TestClock, type TestDatabase } from './helpers';
 
 const CHANNEL = '120363012345678901@newsletter';
 const T0 = '2026-06-08T08:00:00Z';
@@ -33,18 +32,20 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 	let db: TestDatabase | null = null;
 	let s: Scheduler | null = null;
 	let clock: TestClock;
-	let file: string;
+	let bot: FakeBotApi;
 
 	beforeAll(async () => {
 		skip = await skipPostgres(kind);
 	});
 	beforeEach(async () => {
 		fake = await startFakeGateway('waha');
+		bot = await startFakeBotApi();
 	});
 	afterEach(async () => {
 		await s?.close();
 		s = null;
 		await fake.close();
+		await bot.close();
 		await db?.drop();
 		db = null;
 	});
@@ -53,10 +54,9 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 		const dir = tempDir();
 		db = await freshDatabase(kind, dir);
 		clock = testClock(T0);
-		file = join(dir, 'outbox.jsonl');
 		const delivery: DeliverySettings[] = [
 			{ kind: 'waha', baseUrl: fake.url, chatId: CHANNEL, apiKey: 'secret-key', session: 'default', confirmAttempts: 2, confirmDelayMs: 0 },
-			{ kind: 'outbox', file },
+			{ kind: 'telegram', token: BOT_TOKEN, chat: '@comunedimeda', apiUrl: bot.url },
 		];
 		const config = testConfig(db.database, { id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery }, { dispatch: { intervalMs: 1000, leaseSeconds: 60, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 } });
 		s = await startScheduler(config, { clock: clock.now, dispatch: false });
@@ -67,7 +67,16 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 	const get = async (id: string) => (await api<{ message: Msg }>('GET', `/v1/messages/${id}`)).body.message;
 	const used = async () => (await api<{ used: number }>('GET', '/v1/channels/meda/quota')).body.used;
 	const tick = () => (s as Scheduler).dispatcher.tick();
+	/** The messages the Telegram channel shows, by their footer-less first line ("Avviso numero N"). */
+	const telegramIds = () => bot.posted.map((p) => p.shown.split('\n')[0]);
 	const later = (minutes: number) => clock.set(new Date(clock.now().getTime() + minutes * 60_000).toISOString());
+
+	/** What the WhatsApp Channel shows, read back from the gateway as the scheduler reads it, oldest first. */
+	const channelShows = async () => {
+		const response = await fetch(`${fake.url}/api/default/chats/${CHANNEL}/messages?limit=100`, { headers: { 'x-api-key': 'secret-key' } });
+		return ((await response.json()) as Array<{ body: string }>).map((m) => m.body.split('\n')[0]).reverse();
+	};
+	const outletStates = (m: Msg) => m.outlets.map((o) => [o.outlet, o.state]);
 
 	test('ten messages a week reach both outlets, each once, and count ten', async () => {
 		if (skip) return;
@@ -76,59 +85,63 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 		for (let i = 1; i <= 12; i++) ids.push(await enqueue(i));
 		await tick();
 		await tick();
-		expect(fake.posts).toHaveLength(10);
-		expect(outboxIds(file)).toHaveLength(10);
+		expect(await channelShows()).toHaveLength(10);
+		expect(telegramIds().sort()).toEqual((await channelShows()).sort());
+		expect(new Set(telegramIds()).size).toBe(10);
 		expect(await used()).toBe(10);
 		const sent = (await Promise.all(ids.map(get))).filter((m) => m.state === 'sent');
 		expect(sent).toHaveLength(10);
 		for (const m of sent) {
-			expect(m.outlets.map((o) => [o.outlet, o.state])).toEqual([['outbox', 'sent'], ['waha', 'sent']]);
-			expect(m.providerMessageId).toMatch(/^waha:true_.+ outbox:outbox:|^outbox:outbox:.+ waha:true_/);
+			expect(outletStates(m)).toEqual([['telegram', 'sent'], ['waha', 'sent']]);
+			expect(m.outlets.find((o) => o.outlet === 'telegram')?.providerMessageId).toMatch(/^-1001234567890:\d+$/);
+			expect(m.providerMessageId).toMatch(/waha:true_/);
+			expect(m.providerMessageId).toMatch(/telegram:-1001234567890:\d+/);
 		}
-		expect((await api<{ channels: Array<{ delivery: string }> }>('GET', '/v1/channels')).body.channels).toEqual([expect.objectContaining({ id: 'meda', delivery: 'waha+outbox' })]);
+		const channels = (await api<{ channels: Array<{ id: string; delivery: string }> }>('GET', '/v1/channels')).body.channels;
+		expect(channels).toEqual([expect.objectContaining({ id: 'meda', delivery: 'waha+telegram' })]);
 	});
 
-	test('one outlet down: the other gets each message once, the failed one is retried and shown, nothing is counted twice', async () => {
+	test.each(['telegram', 'waha'] as const)('%s down: the other outlet gets each message once, the failed one is retried and shown, counted once', async (down) => {
 		if (skip) return;
 		await start();
-		fake.status = 429;
+		const breakIt = (broken: boolean) => (down === 'telegram' ? (bot.floodSeconds = broken ? 30 : 0) : (fake.status = broken ? 429 : 201));
+		breakIt(true);
 		const first = await enqueue(1);
 		const second = await enqueue(2);
 		await tick();
-		expect(outboxIds(file).sort()).toEqual([first, second].sort());
+		const up = async () => (down === 'telegram' ? channelShows() : telegramIds());
+		expect((await up()).sort()).toEqual(['Avviso numero 1', 'Avviso numero 2']);
 		expect(await used()).toBe(2);
 		for (const id of [first, second]) {
 			const m = await get(id);
 			expect(m.state).toBe('sent');
-			const waha = m.outlets.find((o) => o.outlet === 'waha') as Outlet;
-			expect(waha).toMatchObject({ state: 'retrying', attempts: 1 });
-			expect(waha.reason).toMatch(/WAHA/);
-			expect(waha.retryAt).toBe(new Date(clock.now().getTime() + 30_000).toISOString());
+			const failed = m.outlets.find((o) => o.outlet === down) as Outlet;
+			expect(failed).toMatchObject({ state: 'retrying', attempts: 1 });
+			expect(failed.reason).toBeTruthy();
+			expect(failed.retryAt).toBe(new Date(clock.now().getTime() + 30_000).toISOString());
 		}
-		// Before the backoff nothing is tried again; after it, the gateway is back and only WAHA is asked.
+		// Before the backoff nothing is tried again; after it the outlet is back and only it is asked.
 		await tick();
-		expect(fake.posts).toHaveLength(2);
-		fake.status = 201;
+		expect(await up()).toHaveLength(2);
+		breakIt(false);
 		later(1);
 		await tick();
-		expect(outboxIds(file)).toHaveLength(2);
-		expect(fake.posts.filter((p) => p.path === '/api/sendText')).toHaveLength(4);
-		for (const id of [first, second]) {
-			const m = await get(id);
-			expect(m.outlets.map((o) => [o.outlet, o.state])).toEqual([['outbox', 'sent'], ['waha', 'sent']]);
-		}
+		expect((await channelShows()).sort()).toEqual(['Avviso numero 1', 'Avviso numero 2']);
+		expect(telegramIds().sort()).toEqual(['Avviso numero 1', 'Avviso numero 2']);
+		for (const id of [first, second]) expect(outletStates(await get(id))).toEqual([['telegram', 'sent'], ['waha', 'sent']]);
 		expect(await used()).toBe(2);
 		// The office reads each outlet's outcome in the audit log.
 		const audit = await (s as Scheduler).ctx.store.all<{ type: string }>("SELECT type FROM audit WHERE type LIKE 'outlet.%' ORDER BY id");
 		expect(audit.map((a) => a.type)).toEqual(expect.arrayContaining(['outlet.retrying', 'outlet.sent']));
+		later(60);
 		await tick();
-		expect(fake.posts.filter((p) => p.path === '/api/sendText')).toHaveLength(4);
+		expect(telegramIds()).toHaveLength(2);
 	});
 
 	test('an outlet that keeps failing ends as failed after maxAttempts, shown, while the message stays sent and counted', async () => {
 		if (skip) return;
 		await start();
-		fake.status = 429;
+		bot.floodSeconds = 30;
 		const id = await enqueue(1);
 		await tick();
 		for (let i = 0; i < 5; i++) {
@@ -137,33 +150,52 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 		}
 		const m = await get(id);
 		expect(m.state).toBe('sent');
-		const waha = m.outlets.find((o) => o.outlet === 'waha') as Outlet;
-		expect(waha.state).toBe('failed');
-		expect(waha.attempts).toBe(3);
-		expect(waha.reason).toMatch(/dopo 3 tentativi/);
-		expect(outboxIds(file)).toEqual([id]);
+		const telegram = m.outlets.find((o) => o.outlet === 'telegram') as Outlet;
+		expect(telegram).toMatchObject({ state: 'failed', attempts: 3 });
+		expect(telegram.reason).toMatch(/dopo 3 tentativi/);
+		expect(await channelShows()).toEqual(['Avviso numero 1']);
+		expect(bot.posted).toHaveLength(0);
 		expect(await used()).toBe(1);
 	});
 
-	test('both outlets down: the message is not sent nor counted, and goes to both once they are back', async () => {
+	test('both outlets down: the message is neither sent nor counted, and reaches both once they are back', async () => {
 		if (skip) return;
 		await start();
 		fake.status = 429;
-		rmSync(file, { force: true });
-		mkdirSync(file);
+		bot.floodSeconds = 30;
 		const id = await enqueue(1);
 		await tick();
-		let m = await get(id);
-		expect(m.state).toBe('queued');
+		expect((await get(id)).state).toBe('queued');
 		expect(await used()).toBe(0);
-		rmSync(file, { recursive: true });
 		fake.status = 201;
+		bot.floodSeconds = 0;
 		later(1);
 		await tick();
-		m = await get(id);
+		const m = await get(id);
 		expect(m.state).toBe('sent');
-		expect(m.outlets.map((o) => [o.outlet, o.state])).toEqual([['outbox', 'sent'], ['waha', 'sent']]);
-		expect(outboxIds(file)).toEqual([id]);
+		expect(outletStates(m)).toEqual([['telegram', 'sent'], ['waha', 'sent']]);
+		expect(telegramIds()).toEqual(['Avviso numero 1']);
+		expect(await channelShows()).toEqual(['Avviso numero 1']);
+		expect(await used()).toBe(1);
+	});
+
+	test('Telegram posts and never answers (a crash of the answer): WhatsApp has it, Telegram is never posted twice and waits for a person', async () => {
+		if (skip) return;
+		await start();
+		bot.hangAfterPosting = true;
+		const id = await enqueue(1);
+		await tick();
+		expect((await get(id)).state).toBe('sent');
+		expect(bot.posted).toHaveLength(1);
+		// After the lease, Telegram is asked what it knows: its Bot API cannot read a channel back, so a person decides.
+		later(2);
+		await tick();
+		later(60);
+		await tick();
+		const telegram = (await get(id)).outlets.find((o) => o.outlet === 'telegram') as Outlet;
+		expect(telegram.state).toBe('unknown');
+		expect(bot.posted).toHaveLength(1);
+		expect(await channelShows()).toEqual(['Avviso numero 1']);
 		expect(await used()).toBe(1);
 	});
 });

@@ -7,9 +7,10 @@ import type { ResolveContext, TransportOptions } from './kind';
 import { n8nFlowKind } from './n8n-flow';
 import { outboxKind } from './outbox';
 import { subscribersKind } from './subscribers';
+import { telegramKind } from './telegram';
 import type { Transport } from './transport';
 
-const KINDS = [outboxKind, n8nFlowKind, subscribersKind, wahaKind, evolutionKind] as const;
+const KINDS = [outboxKind, n8nFlowKind, subscribersKind, wahaKind, evolutionKind, telegramKind] as const;
 
 type Kind = (typeof KINDS)[number];
 /** One outlet's settings, ready to use (secrets read, paths absolute). */

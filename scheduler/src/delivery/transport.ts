@@ -5,8 +5,8 @@ export type DeliveryResult =
 	| { kind: 'sent'; providerMessageId: string }
 	/** n8n has it: the message stays `sending` until the acknowledgement. */
 	| { kind: 'handedOver' }
-	/** Known not to have reached the flow or the channel: safe to retry. */
-	| { kind: 'notHandedOver'; reason: string; retry: boolean; alert?: GatewayAlert }
+	/** Known not to have reached the flow or the channel: safe to retry; `retryAfterSeconds` when the provider said how long to wait (Telegram's flood control). */
+	| { kind: 'notHandedOver'; reason: string; retry: boolean; alert?: GatewayAlert; retryAfterSeconds?: number }
 	/** May or may not have reached the flow or the channel: stays `sending`; the lease decides. */
 	| { kind: 'unknown'; reason: string }
 	/** Taken by the gateway but not seen where it should show: an unknown outcome now (counted, waits for a person). */
