@@ -189,7 +189,7 @@ export class Dispatcher {
 			// A session that logged out: the office must act, whatever happens to this message.
 			if (result.kind === 'notHandedOver' && result.alert) await gatewayAlert(q, row, now, result.alert, result.reason);
 			if (result.kind === 'sent') return applyAck(this.ctx, q, row, { status: 'sent', providerMessageId: result.providerMessageId }, now, ACTOR);
-			if (result.kind === 'notHandedOver') return applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry }, now, ACTOR);
+			if (result.kind === 'notHandedOver') return applyAck(this.ctx, q, row, { status: 'failed', reason: result.reason, retry: result.retry, retryAfterSeconds: result.retryAfterSeconds }, now, ACTOR);
 			if (result.kind === 'inDoubt') {
 				await unknownOutcome(q, row, now, result.reason);
 				return 'in_doubt' as const;

@@ -73,7 +73,7 @@ async function write(ctx: Context, q: Queryable, message: Pick<Message, 'id' | '
 	const attempts = Number(before?.attempts ?? 0) + 1;
 	const exhausted = result.state === 'retrying' && attempts >= ctx.config.dispatch.maxAttempts;
 	const state: OutletState = exhausted ? 'failed' : result.state;
-	const nextAt = state === 'retrying' ? now + backoffMs(ctx, attempts) : null;
+	const nextAt = state === 'retrying' ? now + Math.max(backoffMs(ctx, attempts), (result.retryAfterSeconds ?? 0) * 1000) : null;
 	const reason = result.reason ? (exhausted ? t('scheduler.failedAfter', { attempts, reason: result.reason }) : result.reason) : null;
 	const leaseUntil = state === 'sending' ? now + ctx.config.dispatch.leaseSeconds * 1000 : null;
 	const values = [state, result.providerMessageId ?? null, reason, attempts, nextAt, leaseUntil, now];

@@ -280,7 +280,8 @@ export function retry(ctx: Context, id: string, actor: string): Promise<Message>
 	}));
 }
 
-export type Ack = { status: 'sent'; providerMessageId?: string } | { status: 'failed'; reason: string; retry: boolean };
+/** `retryAfterSeconds`: the provider said how long to wait (Telegram's flood control): never tried again sooner. */
+export type Ack = { status: 'sent'; providerMessageId?: string } | { status: 'failed'; reason: string; retry: boolean; retryAfterSeconds?: number };
 
 /** The delivery result from n8n. A late ack after an unknown outcome is still recorded. */
 export async function acknowledge(ctx: Context, id: string, ack: Ack, actor: string): Promise<Message> {
@@ -318,7 +319,7 @@ export async function applyAck(ctx: Context, q: import('./store').Queryable, row
 	}
 	const again = ack.retry && row.attempts < ctx.config.dispatch.maxAttempts;
 	if (again) {
-		const at = now + backoffMs(ctx, row.attempts);
+		const at = now + Math.max(backoffMs(ctx, row.attempts), (ack.retryAfterSeconds ?? 0) * 1000);
 		const note = t('scheduler.retryLater', { reason: ack.reason, date: localDate(at) });
 		await changeState(q, row, now, from, { state: 'queued', note, set: { earliest_at: at, counted: 0, claimed_at: null, lease_until: null } });
 		await audit(q, now, { channel: row.channel, type: 'message.retrying', messageId: row.id, actor, details: { reason: ack.reason, attempts: row.attempts, retryAt: new Date(at).toISOString(), note } });

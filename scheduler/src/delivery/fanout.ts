@@ -20,8 +20,9 @@ export interface OutletResult {
 	state: OutletState;
 	providerMessageId?: string;
 	reason?: string;
-	/** A known failure that trying again may fix. */
+	/** A known failure that trying again may fix; not sooner than `retryAfterSeconds` when the provider said so. */
 	retry?: boolean;
+	retryAfterSeconds?: number;
 	alert?: GatewayAlert;
 }
 
@@ -35,7 +36,7 @@ export interface OutletLog {
 /** One outlet's answer as a result to record. */
 export function outletResult(outlet: string, result: DeliveryResult): OutletResult {
 	if (result.kind === 'sent') return { outlet, state: 'sent', providerMessageId: result.providerMessageId };
-	if (result.kind === 'notHandedOver') return { outlet, state: result.retry ? 'retrying' : 'failed', reason: result.reason, retry: result.retry, alert: result.alert };
+	if (result.kind === 'notHandedOver') return { outlet, state: result.retry ? 'retrying' : 'failed', reason: result.reason, retry: result.retry, alert: result.alert, retryAfterSeconds: result.retryAfterSeconds };
 	if (result.kind === 'unknown') return { outlet, state: 'sending', reason: result.reason };
 	if (result.kind === 'inDoubt') return { outlet, state: 'unknown', reason: result.reason };
 	return { outlet, state: 'unknown' };
@@ -88,7 +89,8 @@ function combine(all: string[], done: Set<string>, results: OutletResult[]): Del
 	if (done.size > 0 || results.some((result) => result.state === 'sent')) return { kind: 'sent', providerMessageId: providerIds(done, results) };
 	if (results.every((result) => result.state === 'retrying' || result.state === 'failed')) {
 		const alert = results.find((result) => result.alert)?.alert;
-		return { kind: 'notHandedOver', reason: reasons(results), retry: results.some((result) => result.retry), ...(alert ? { alert } : {}) };
+		const wait = Math.max(0, ...results.map((result) => result.retryAfterSeconds ?? 0));
+		return { kind: 'notHandedOver', reason: reasons(results), retry: results.some((result) => result.retry), ...(alert ? { alert } : {}), ...(wait ? { retryAfterSeconds: wait } : {}) };
 	}
 	return all.length ? { kind: 'unknown', reason: reasons(results) } : { kind: 'notHandedOver', reason: 'no outlet', retry: false };
 }
