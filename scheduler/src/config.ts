@@ -101,6 +101,8 @@ const channel = z
 		rules: z.string().min(1),
 		delivery: delivery.default({ kind: 'outbox', file: 'data/outbox.jsonl' }),
 		secondOpinion: secondOpinion.optional(),
+		// The same notice from the site and social accounts (issue #14): how many days apart two texts are compared.
+		crosspost: z.object({ windowDays: z.number().min(0).max(30) }).strict().optional(),
 	})
 	.strict();
 
@@ -136,6 +138,8 @@ export type ChannelConfig = {
 	delivery: { kind: 'outbox'; file: string } | { kind: 'webhook'; url: string } | SubscribersDelivery | GatewayDelivery;
 	/** Off when absent. */
 	secondOpinion?: SecondOpinionConfig;
+	/** Cross-posts: texts published up to `windowDays` apart (default 3; 0: the link alone decides). */
+	crosspost?: { windowDays: number };
 };
 
 export interface Config {
@@ -244,6 +248,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 						? { ...c.delivery, apiKey: gatewayKey(env, c.id, c.delivery.kind, c.delivery.apiKeyEnv) }
 						: c.delivery,
 		...(c.secondOpinion ? { secondOpinion: { ...c.secondOpinion, apiKey: opinionKey(env, c.id, c.secondOpinion.apiKeyEnv) } } : {}),
+		...(c.crosspost ? { crosspost: c.crosspost } : {}),
 	}));
 	let subscribers: SubscriberKeys | null = null;
 	if (channels.some((c) => c.delivery.kind === 'subscribers')) {
