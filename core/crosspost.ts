@@ -134,13 +134,26 @@ export interface MatchOptions {
 	threshold?: number;
 }
 
-type Comparable = Pick<NewsItem, 'title' | 'summary' | 'link' | 'sharedLink' | 'publishedAt'>;
+type Comparable = Pick<NewsItem, 'title' | 'summary' | 'link' | 'sharedLink' | 'publishedAt' | 'source'>;
 
-/** Whether `b` is the same notice as `a`, and how it was told: the same page first, then the text. */
+/**
+ * Two sources, both known: one source publishing two items under two links publishes two notices (a
+ * feed whose summaries are all "Dettagli sul sito" must not merge them); a cross-post comes from elsewhere.
+ */
+export function otherSources(a: Pick<NewsItem, 'source'>, b: Pick<NewsItem, 'source'>): boolean {
+	const [x, y] = [canonicalUrl(a.source?.url), canonicalUrl(b.source?.url)];
+	return x !== null && y !== null && x !== y;
+}
+
+/**
+ * Whether `b` is the same notice as `a`, and how it was told: the same page (an edited notice, a post
+ * sharing it), else, from another source, nearly the same words a few days apart naming no other days.
+ */
 export function sameNotice(a: Comparable, b: Comparable, options: MatchOptions = {}): CrossPostMatch | null {
 	const keys = new Set(linkKeys(a));
 	const shared = linkKeys(b).find((key) => keys.has(key));
 	if (shared) return { kind: 'link', url: shared };
+	if (!otherSources(a, b)) return null;
 	const windowMs = (options.windowDays ?? DEFAULT_WINDOW_DAYS) * 86_400_000;
 	if (a.publishedAt && b.publishedAt && Math.abs(Date.parse(a.publishedAt) - Date.parse(b.publishedAt)) > windowMs) return null;
 	const [ga, gb] = [gist(a), gist(b)];

@@ -99,8 +99,8 @@ const titleOf = (row: MessageRow): string => (row.item ? (JSON.parse(row.item) a
 
 function howMatched(match: CrossPostMatch, row: MessageRow): string {
 	return match.kind === 'link'
-		? t('scheduler.duplicate.link', { title: titleOf(row), id: row.id })
-		: t('scheduler.duplicate.text', { title: titleOf(row), id: row.id, similarity: Math.round(match.similarity * 100) });
+		? t('scheduler.duplicate.link', { title: titleOf(row) })
+		: t('scheduler.duplicate.text', { title: titleOf(row), similarity: Math.round(match.similarity * 100) });
 }
 
 function duplicateNote(original: MessageRow, match: CrossPostMatch): string {
@@ -124,7 +124,7 @@ export function duplicateDetails(duplicate: Duplicate, verdict: State): Record<s
 
 /** The waiting original steps aside for the richer copy, with a history entry and an audit line. */
 async function replace(q: Queryable, original: MessageRow, match: CrossPostMatch, why: Richer, check: CrossPostCheck): Promise<boolean> {
-	const note = t('scheduler.duplicate.replaced', { title: check.item.title, id: check.id, why: t(why === 'site' ? 'scheduler.duplicate.richer.site' : 'scheduler.duplicate.richer.image') });
+	const note = t('scheduler.duplicate.replaced', { title: check.item.title, why: t(why === 'site' ? 'scheduler.duplicate.richer.site' : 'scheduler.duplicate.richer.image') });
 	const moved = await changeState(q, original, check.nowMs, PENDING, { state: 'duplicate', note, reason: note, set: { duplicate_of: check.id, counted: 0 } });
 	if (!moved) return false;
 	await audit(q, check.nowMs, {

@@ -1,7 +1,7 @@
 // Cross-posts: the same notice told by the page it links to or by its text, and which copy is richer.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { datesDiffer, findOriginal, gist, isSocial, linkKey, linkKeys, richerThan, sameNotice, similarity, TEXT_THRESHOLD } from '../../core/crosspost';
+import { datesDiffer, findOriginal, gist, isSocial, linkKey, linkKeys, otherSources, richerThan, sameNotice, similarity, TEXT_THRESHOLD } from '../../core/crosspost';
 import type { NewsItem } from '../../core/item';
 import { canonicalUrl } from '../../core/url';
 
@@ -69,7 +69,7 @@ describe('the same notice', () => {
 	});
 
 	test('by text: another day is another notice, however alike the words', () => {
-		const other = item({ id: 'x', link: 'https://www.comune.esempio.it/novita/altra', title: 'Chiusura delle scuole per neve giovedì 19 marzo', summary: item().summary.replace('12 marzo', '19 marzo') });
+		const other = post({ id: 'x', title: 'Chiusura delle scuole per neve giovedì 19 marzo', summary: item().summary.replace('12 marzo', '19 marzo') });
 		expect(similarity(gist(item()), gist(other))).toBe(1);
 		expect(datesDiffer(gist(item()), gist(other))).toBe(true);
 		expect(sameNotice(item(), other)).toBeNull();
@@ -83,12 +83,23 @@ describe('the same notice', () => {
 		expect(datesDiffer(full, gist({ title: 'Sosta', summary: 'giovedì 5 e venerdì 6 novembre' }))).toBe(true);
 	});
 
+	test('one source publishing two links publishes two notices, however alike their words', () => {
+		const again = item({ id: 'y', link: 'https://www.comune.esempio.it/novita/scuole-chiuse-neve-bis' });
+		expect(similarity(gist(item()), gist(again))).toBe(1);
+		expect(sameNotice(item(), again)).toBeNull();
+		expect(otherSources(item(), post())).toBe(true);
+		expect(otherSources(item(), item({ source: { name: 'Altro nome', url: 'https://comune.esempio.it/feed/', kind: 'rss' } }))).toBe(false);
+		// A source not given (an item sent by hand to the API) is not another source.
+		expect(otherSources(item(), { source: undefined } as unknown as NewsItem)).toBe(false);
+		expect(sameNotice(item(), { ...again, source: undefined } as unknown as NewsItem)).toBeNull();
+	});
+
 	test('a text that says too little is not matched by its words', () => {
 		expect(sameNotice(item(), post({ title: 'Avviso 👉', summary: 'Leggi di più sul sito', image: null }))).toBeNull();
 	});
 
 	test('the original is the one naming the same page, else the most similar text', () => {
-		const similar = { id: 'a', item: item({ link: 'https://www.comune.esempio.it/novita/a' }) };
+		const similar = { id: 'a', item: post({ link: 'https://www.facebook.com/ComuneEsempio/posts/a' }) };
 		const linked = { id: 'b', item: item({ link: SITE, title: 'Altro titolo', summary: 'Testo diverso' }) };
 		expect(findOriginal(item(), [similar, linked])?.original.id).toBe('b');
 		expect(findOriginal(item({ link: 'https://www.comune.esempio.it/novita/c' }), [similar])).toMatchObject({ original: { id: 'a' }, match: { kind: 'text', similarity: 1 } });

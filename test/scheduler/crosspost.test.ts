@@ -86,9 +86,9 @@ describe.each<Kind>(['sqlite', 'postgres'])('cross-posts on %s', (kind) => {
 		const video = await enqueue(youtube('aB3dE5fG7hJ', 'Interruzione acqua in via Manzoni martedì 16 giugno', "Il gestore del servizio idrico spiega i lavori urgenti sulla rete: martedì 16 giugno sospesa l'erogazione dell'acqua in via Manzoni, via Parini e piazza della Chiesa, dalle 8.30 alle 13."));
 
 		expect(shared).toMatchObject({ created: true, message: { state: 'duplicate', duplicateOf: original.message.id }, duplicate: { of: original.message.id } });
-		expect(shared.duplicate?.reason).toBe(`Stessa notizia di «${ACQUA.title}» (messaggio ${original.message.id}): rimanda alla stessa pagina. Non viene inviato: vale quel messaggio (stato: in coda)`);
+		expect(shared.duplicate?.reason).toBe(`Stessa notizia di «${ACQUA.title}»: rimanda alla stessa pagina. Non viene inviato: vale quel messaggio (stato: in coda)`);
 		expect(video).toMatchObject({ created: true, message: { state: 'duplicate', duplicateOf: original.message.id } });
-		expect(video.duplicate?.reason).toMatch(new RegExp(`^Stessa notizia di «${ACQUA.title}» \\(messaggio ${original.message.id}\\): testo quasi uguale \\(\\d+% delle parole\\) negli stessi giorni`));
+		expect(video.duplicate?.reason).toMatch(new RegExp(`^Stessa notizia di «${ACQUA.title}»: testo quasi uguale \\(\\d+% delle parole\\) negli stessi giorni`));
 
 		await h.tick();
 		later(1);
@@ -162,7 +162,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('cross-posts on %s', (kind) => {
 		expect(notice).toMatchObject({ created: true, duplicate: null, message: { state: 'scheduled', earliestAt: '2026-06-15T10:00:00.000Z', image: `${SITE}/acqua.jpg`, item: { link: `${SITE}/interruzione-acqua-via-manzoni` } } });
 		const replaced = await byId(post.message.id);
 		expect(replaced).toMatchObject({ state: 'duplicate', duplicateOf: notice.message.id });
-		expect(replaced.history.at(-1)?.note).toBe(`Sostituito dalla stessa notizia più completa, «${ACQUA.title}» (messaggio ${notice.message.id}), che ha il link al sito del Comune: viene inviata quella`);
+		expect(replaced.history.at(-1)?.note).toBe(`Sostituito dalla stessa notizia più completa, «${ACQUA.title}», che ha il link al sito del Comune: viene inviata quella`);
 		// A later copy of either points to the one that is sent.
 		const again = await enqueue(facebook(7, ACQUA_FB.replace('Domani', 'Ricordiamo: domani')));
 		expect(again.duplicate?.of).toBe(notice.message.id);
