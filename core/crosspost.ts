@@ -153,8 +153,8 @@ export function sameNotice(a: Comparable, b: Comparable, options: MatchOptions =
 	const keys = new Set(linkKeys(a));
 	const shared = linkKeys(b).find((key) => keys.has(key));
 	if (shared) return { kind: 'link', url: shared };
-	if (!otherSources(a, b)) return null;
 	const windowMs = (options.windowDays ?? DEFAULT_WINDOW_DAYS) * 86_400_000;
+	if (windowMs <= 0 || !otherSources(a, b)) return null;
 	if (a.publishedAt && b.publishedAt && Math.abs(Date.parse(a.publishedAt) - Date.parse(b.publishedAt)) > windowMs) return null;
 	const [ga, gb] = [gist(a), gist(b)];
 	if (datesDiffer(ga, gb)) return null;

@@ -66,6 +66,8 @@ describe('the same notice', () => {
 		expect(sameNotice(item(), paraphrase)).toMatchObject({ kind: 'text' });
 		expect(sameNotice(item(), { ...paraphrase, publishedAt: '2026-03-16T17:00:00.000Z' })).toBeNull();
 		expect(sameNotice(item(), { ...paraphrase, publishedAt: '2026-03-16T17:00:00.000Z' }, { windowDays: 7 })).toMatchObject({ kind: 'text' });
+		// A window of 0 days: only the same page makes the same notice.
+		expect(sameNotice(item(), { ...paraphrase, publishedAt: item().publishedAt }, { windowDays: 0 })).toBeNull();
 	});
 
 	test('by text: another day is another notice, however alike the words', () => {

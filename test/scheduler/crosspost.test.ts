@@ -1,6 +1,10 @@
 // Cross-posts (issue #14), on a real SQLite file and the real PostgreSQL: a notice published on the
 // site, shared on Facebook and told again on YouTube goes out once, the richest copy; the others are
 // stored as duplicates with the reason in the audit log, never counted against the weekly limit.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigInvalid, loadConfig } from '../../scheduler/src/config';
 import { countBy, messages, outboxIds, skipPostgres, startHarness, type Harness, type HarnessOptions, type Kind, type Msg } from './helpers';
 
 // Monday 15 June 2026, 10:00 in Rome: no period of the built-in calendar binds Meda then.
@@ -225,5 +229,22 @@ describe.each<Kind>(['sqlite', 'postgres'])('cross-posts on %s', (kind) => {
 		expect(lateText).toMatchObject({ duplicate: null, message: { state: 'queued' } });
 		const lateLink = await enqueue(facebook(12, 'Ricordiamo l\'ordinanza', { sharedLink: `${SITE}/interruzione-acqua-via-manzoni`, publishedAt: '2026-06-17T08:00:00.000Z' }));
 		expect(lateLink.duplicate?.of).toBe(original.message.id);
+	});
+});
+
+describe('configuration', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'banditore-crosspost-config-'));
+	const config = (lines: string) => {
+		const file = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
+		writeFileSync(file, `channels:\n  - id: meda\n    rules: ../rules/meda.yaml\n${lines}`);
+		return loadConfig({ BANDITORE_API_TOKEN: 'x', BANDITORE_CONFIG: file }, dir).channels[0];
+	};
+
+	test('the window is the default unless the channel sets it, within 0 to 30 days', () => {
+		expect(config('').crosspost).toBeUndefined();
+		expect(config('    crosspost: { windowDays: 5 }\n').crosspost).toEqual({ windowDays: 5 });
+		expect(config('    crosspost: { windowDays: 0 }\n').crosspost).toEqual({ windowDays: 0 });
+		expect(() => config('    crosspost: { windowDays: 45 }\n')).toThrow(ConfigInvalid);
+		expect(() => config('    crosspost: { windowDays: 3, threshold: 0.5 }\n')).toThrow(/crosspost/);
 	});
 });
