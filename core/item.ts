@@ -4,8 +4,8 @@ import { toInstant } from './dates';
 import { htmlToText } from './text';
 import { absoluteUrl } from './url';
 
-/** How an item was read: a feed format, an HTML listing, or a YouTube channel feed. */
-export type SourceKind = 'rss' | 'atom' | 'rdf' | 'html' | 'youtube';
+/** How an item was read: a feed format, an HTML listing, a YouTube channel feed, or a social account. */
+export type SourceKind = 'rss' | 'atom' | 'rdf' | 'html' | 'youtube' | 'facebook' | 'instagram';
 
 export interface SourceRef {
 	name: string;
@@ -25,6 +25,8 @@ export interface NewsItem {
 	categories: string[];
 	image: string | null;
 	source: SourceRef;
+	/** The page a social post links to. */
+	sharedLink?: string | null;
 }
 
 /**

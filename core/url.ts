@@ -8,3 +8,27 @@ export function absoluteUrl(value: string | null | undefined, base: string | und
 		return null;
 	}
 }
+
+/** Query parameters that only say where a click came from (newsletters, Facebook, Google, Instagram). */
+const TRACKING = /^(utm_\w*|fbclid|gclid|igshid|mc_cid|mc_eid)$/i;
+
+/**
+ * The same page whatever way its address was copied: no scheme, lowercase host without "www.", no
+ * fragment, no tracking parameters, no trailing slash, the other parameters sorted. Null when it is
+ * not a web address.
+ */
+export function canonicalUrl(value: string | null | undefined): string | null {
+	const trimmed = value?.trim();
+	if (!trimmed) return null;
+	let url: URL;
+	try {
+		url = new URL(trimmed);
+	} catch {
+		return null;
+	}
+	if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+	const host = url.host.replace(/^www\./, '');
+	const params = [...url.searchParams].filter(([name]) => !TRACKING.test(name)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+	const query = params.length ? `?${new URLSearchParams(params).toString()}` : '';
+	return `${host}${url.pathname.replace(/\/+$/, '')}${query}`;
+}

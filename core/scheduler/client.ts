@@ -158,8 +158,9 @@ export class SchedulerClient {
 	}
 
 	// Messages
-	async enqueue(channel: string, input: EnqueueInput): Promise<{ created: boolean; message: SchedulerMessage }> {
-		return (await this.json('POST', `/v1/channels/${enc(channel)}/messages`, input)) as { created: boolean; message: SchedulerMessage };
+	/** `duplicate`: the item repeats a notice the channel already has (state `duplicate`, not sent): which message, and why. */
+	async enqueue(channel: string, input: EnqueueInput): Promise<{ created: boolean; message: SchedulerMessage; duplicate?: { of: string; reason: string } | null }> {
+		return (await this.json('POST', `/v1/channels/${enc(channel)}/messages`, input)) as { created: boolean; message: SchedulerMessage; duplicate?: { of: string; reason: string } | null };
 	}
 
 	async messages(channel: string, query: { state?: string[]; limit?: number } = {}): Promise<SchedulerMessage[]> {

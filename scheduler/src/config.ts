@@ -70,6 +70,8 @@ const channel = z
 		rules: z.string().min(1),
 		delivery: deliverySchema.default({ kind: 'outbox', file: 'data/outbox.jsonl' }),
 		secondOpinion: secondOpinion.optional(),
+		// The same notice from the site and social accounts (issue #14): how many days apart two texts are compared.
+		crosspost: z.object({ windowDays: z.number().min(0).max(30) }).strict().optional(),
 	})
 	.strict();
 
@@ -106,6 +108,8 @@ export type ChannelConfig = {
 	delivery: DeliverySettings | DeliverySettings[];
 	/** Off when absent. */
 	secondOpinion?: SecondOpinionConfig;
+	/** Cross-posts: texts published up to `windowDays` apart (default 3; 0: the link alone decides). */
+	crosspost?: { windowDays: number };
 };
 
 export interface Config {
@@ -202,6 +206,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		rules: at(c.rules, base),
 		delivery: resolveDelivery(c.delivery, { channel: c.id, env, path: (p) => at(p, base) }),
 		...(c.secondOpinion ? { secondOpinion: { ...c.secondOpinion, apiKey: opinionKey(env, c.id, c.secondOpinion.apiKeyEnv) } } : {}),
+		...(c.crosspost ? { crosspost: c.crosspost } : {}),
 	}));
 	let subscribers: SubscriberKeys | null = null;
 	if (channels.some((c) => outletsOf(c.delivery).some((outlet) => outlet.kind === 'subscribers'))) {

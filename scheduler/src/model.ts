@@ -3,7 +3,7 @@ import type { NewsItem } from '../../core/item';
 import { DateTime } from '../../core/vendor';
 import type { WaitView } from './waiting';
 
-export const STATES = ['queued', 'scheduled', 'held', 'sending', 'sent', 'failed', 'deferred', 'expired', 'rejected', 'cancelled'] as const;
+export const STATES = ['queued', 'scheduled', 'held', 'sending', 'sent', 'failed', 'deferred', 'expired', 'rejected', 'cancelled', 'duplicate'] as const;
 export type State = (typeof STATES)[number];
 /** Waiting for the dispatcher. */
 export const WAITING: readonly State[] = ['queued', 'scheduled', 'deferred'];
@@ -36,6 +36,10 @@ export interface MessageRow {
 	lease_until: number | null;
 	/** JSON of core's `Settled`: what a person decided and the send-time check keeps. */
 	settled: string | null;
+	/** The page the item stands for, canonical (core/crosspost.ts): how a copy from another source is found. */
+	link_key?: string | null;
+	/** A duplicate (state `duplicate`): the message sent in its place. */
+	duplicate_of?: string | null;
 }
 
 export interface HistoryEntry {
@@ -64,6 +68,8 @@ export interface Message {
 	reasons: string[];
 	attempts: number;
 	item: NewsItem | null;
+	/** A duplicate: the message that is sent in its place (the same notice from another source). */
+	duplicateOf: string | null;
 	history: HistoryEntry[];
 	/** When a waiting or held message can go out and why; only where it is asked for (GET of messages). */
 	waiting?: WaitView | null;
@@ -92,6 +98,7 @@ export function toMessage(row: MessageRow, history: HistoryEntry[]): Message {
 		reasons: JSON.parse(row.reasons) as string[],
 		attempts: row.attempts,
 		item: row.item ? (JSON.parse(row.item) as NewsItem) : null,
+		duplicateOf: row.duplicate_of ?? null,
 		history,
 	};
 }

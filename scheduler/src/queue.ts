@@ -12,6 +12,8 @@ import { channelOf, type Context } from './context';
 import { ApiError, invalidState, notFound } from './errors';
 import { localDate, PENDING, toMessage, type Message, type MessageRow, type State } from './model';
 import { addHistory, audit, changeState, loadMessage, messageByKey, messageRow, withHistory } from './repo';
+import { duplicateDetails, duplicateView, settleCrossPost, storedAs } from './crosspost';
+import { linkKey } from '../../core/crosspost';
 
 export interface EnqueueInput {
 	item?: NewsItem;
@@ -51,7 +53,7 @@ function instant(value: string | undefined, name: string): number | null {
 	return ms;
 }
 
-export async function enqueue(ctx: Context, channelId: string, input: EnqueueInput, actor: string): Promise<{ created: boolean; message: Message }> {
+export async function enqueue(ctx: Context, channelId: string, input: EnqueueInput, actor: string): Promise<{ created: boolean; message: Message; duplicate: { of: string; reason: string } | null }> {
 	const channel = channelOf(ctx, channelId);
 	requireJustification(input.emergency, input.justification);
 	const dedupeKey = input.dedupeKey ?? input.item?.id;
@@ -59,7 +61,10 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	const now = ctx.clock();
 	const nowMs = now.getTime();
 	const existing = await messageByKey(ctx.store, channel.id, dedupeKey);
-	if (existing) return { created: false, message: (await loadMessage(ctx.store, existing.id)) as Message };
+	if (existing) {
+		const message = (await loadMessage(ctx.store, existing.id)) as Message;
+		return { created: false, message, duplicate: duplicateView(message) };
+	}
 
 	let category = input.category ?? null;
 	let priority = input.priority ?? DEFAULT_PRIORITY;
@@ -79,7 +84,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	const decision = evaluate(judged, channel.rules, { now, settled: input.item ? settled : { category: input.category ?? null, emergency } });
 	let state: State = decision.verdict === 'accept' ? 'queued' : decision.verdict === 'hold' ? 'held' : 'rejected';
 	const text = input.text === undefined ? decision.text : written(input.text, channel.rules.message.footer);
-	const reasons = input.item ? [...decision.reasons] : [t('scheduler.manual'), ...decision.findings.filter((f) => f.verdict !== 'accept').map((f) => f.reason)];
+	let reasons = input.item ? [...decision.reasons] : [t('scheduler.manual'), ...decision.findings.filter((f) => f.verdict !== 'accept').map((f) => f.reason)];
 	if (input.item) {
 		category = decision.category;
 		priority = input.priority ?? decision.priority;
@@ -105,31 +110,40 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 		}
 	}
 	let note = state === 'queued' ? t(input.item ? 'scheduler.queued' : 'scheduler.manual') : t(state === 'held' ? 'scheduler.held' : 'scheduler.rejected');
-	const earliestAt = instant(input.earliestAt, 'earliestAt') ?? nowMs;
+	let earliestAt = instant(input.earliestAt, 'earliestAt') ?? nowMs;
 	if (state === 'queued' && earliestAt > nowMs) {
 		state = 'scheduled';
 		note = t('scheduler.scheduled', { date: localDate(earliestAt) });
 	}
 	const id = newId();
 	const settledJson = Object.keys(settled).length ? JSON.stringify(settled) : null;
+	const verdict = state;
+	const pageKey = input.item ? linkKey(input.item) : null;
+	let duplicateOf: string | null = null;
 	const created = await ctx.store.tx(async (q) => {
+		// The same notice from another source (issue #14), decided under the channel lock so two copies arriving together are seen.
+		const cross = input.item && !(await messageByKey(q, channel.id, dedupeKey))
+			? await settleCrossPost(q, { channel: channel.id, id, item: input.item, dedupeKey, state, nowMs, actor, windowDays: channel.config.crosspost?.windowDays })
+			: null;
+		({ state, note, reasons, earliestAt, duplicateOf } = storedAs(cross, { state, note, reasons, earliestAt, duplicateOf }, nowMs));
 		const inserted = await q.run(
 			`INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
-			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, counted, settled)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?) ON CONFLICT (channel, dedupe_key) DO NOTHING`,
+			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, counted, settled, link_key, duplicate_of)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?) ON CONFLICT (channel, dedupe_key) DO NOTHING`,
 			[id, channel.id, dedupeKey, state, text, category, priority, emergency ? 1 : 0, justification, image, earliestAt, expiresAt, nowMs, nowMs,
-				JSON.stringify(reasons), input.item ? JSON.stringify(input.item) : null, settledJson],
+				JSON.stringify(reasons), input.item ? JSON.stringify(input.item) : null, settledJson, pageKey, duplicateOf],
 		);
 		if (inserted === 0) return false;
 		await addHistory(q, id, nowMs, state, note);
 		await audit(q, nowMs, {
 			channel: channel.id,
-			type: state === 'rejected' ? 'message.rejected' : state === 'held' ? 'message.held' : 'message.enqueued',
+			type: state === 'duplicate' ? 'message.duplicate' : state === 'rejected' ? 'message.rejected' : state === 'held' ? 'message.held' : 'message.enqueued',
 			messageId: id,
 			actor,
 			details: {
 				dedupeKey, state, category, priority, emergency, justification, reasons, codes: decision.codes, rulesVersion: channel.rulesVersion,
 				...(opinion?.kind === 'concern' ? { secondOpinion: settled.secondOpinion } : opinion?.kind === 'fine' ? { secondOpinion: { model: model?.model, concern: false } } : {}),
+				...(cross?.kind === 'duplicate' ? duplicateDetails(cross, verdict) : cross?.kind === 'replaced' ? { replaced: cross.original.id } : {}),
 			},
 		});
 		if (opinion?.kind === 'unavailable') {
@@ -142,7 +156,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 			});
 		}
 		return true;
-	});
+	}, input.item ? { lockChannel: channel.id } : {});
 	ctx.metrics.decision(channel.id, created ? state : 'duplicate');
 	if (created) {
 		// The message as this transaction committed it: no second read.
@@ -150,12 +164,14 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 			id, channel: channel.id, dedupe_key: dedupeKey, state, text, category, priority, emergency: emergency ? 1 : 0, justification, image,
 			earliest_at: earliestAt, expires_at: expiresAt, created_at: nowMs, updated_at: nowMs, sent_at: null, provider_message_id: null,
 			reasons: JSON.stringify(reasons), attempts: 0, item: input.item ? JSON.stringify(input.item) : null, via: null, claimed_at: null, counted: 0, lease_until: null,
-			settled: settledJson,
+			settled: settledJson, link_key: pageKey, duplicate_of: duplicateOf,
 		};
-		return { created, message: toMessage(row, [{ at: new Date(nowMs).toISOString(), state, note }]) };
+		const message = toMessage(row, [{ at: new Date(nowMs).toISOString(), state, note }]);
+		return { created, message, duplicate: duplicateView(message) };
 	}
 	const row = await messageByKey(ctx.store, channel.id, dedupeKey);
-	return { created, message: (await withHistory(ctx.store, [row as MessageRow]))[0] };
+	const message = (await withHistory(ctx.store, [row as MessageRow]))[0];
+	return { created, message, duplicate: duplicateView(message) };
 }
 
 export async function getMessage(ctx: Context, id: string): Promise<Message> {

@@ -33,7 +33,8 @@ test('an item is judged by the channel rules: accept → queued, reject → reje
 	expect(accepted).toMatchObject({ status: 201, body: { created: true, message: { state: 'queued', category: 'avviso', dedupeKey: item({}).id, emergency: false } } });
 	expect(String(accepted.body.message.text)).toContain('Chiusura al traffico di via Roma');
 	const rejected = await h.api<{ message: { state: string; reasons: string[] } }>('POST', '/v1/channels/meda/messages', {
-		item: item({ id: 'x2', title: 'Vota il candidato sindaco alle elezioni', summary: 'Campagna elettorale: vota la lista civica' }),
+		// Its own page: another item with the first one's link would be the same notice edited (a duplicate).
+		item: item({ id: 'x2', link: 'https://www.comune.meda.mb.it/novita/2', title: 'Vota il candidato sindaco alle elezioni', summary: 'Campagna elettorale: vota la lista civica' }),
 	});
 	expect(rejected.body.message.state).toBe('rejected');
 	expect(rejected.body.message.reasons.join(' ')).toMatch(/Contenuto elettorale/);

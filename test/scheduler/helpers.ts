@@ -157,6 +157,8 @@ export interface HarnessOptions {
 	leaseSeconds?: number;
 	/** The channel's language model (config `secondOpinion`, with the key already read). */
 	secondOpinion?: Config['channels'][number]['secondOpinion'];
+	/** The channel's cross-post window (config `crosspost`). */
+	crosspost?: Config['channels'][number]['crosspost'];
 }
 
 /** The fixed clock a scheduler under test reads; tests move it. */
@@ -185,6 +187,7 @@ export async function startHarness(kind: Kind, options: HarnessOptions): Promise
 		{
 			id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir, options.quota), delivery: options.delivery ?? { kind: 'outbox', file: outbox },
 			...(options.secondOpinion ? { secondOpinion: options.secondOpinion } : {}),
+			...(options.crosspost ? { crosspost: options.crosspost } : {}),
 		},
 		{ dispatch: { intervalMs: 1000, leaseSeconds: options.leaseSeconds ?? 300, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 } },
 	);

@@ -71,7 +71,7 @@ export function routes(ctx: Context) {
 			},
 		);
 
-		const created = obj({ created: { type: 'boolean' }, message: s.messageSchema });
+		const created = obj({ created: { type: 'boolean' }, message: s.messageSchema, duplicate: s.duplicateSchema });
 		app.post<{ Params: Params; Body: EnqueueInput }>(
 			'/channels/:channel/messages',
 			{ schema: { tags: ['messages'], params: s.channelParam, body: s.enqueueBody, response: reply(created, { 201: created }) } },

@@ -1,4 +1,5 @@
 // JSON schemas of the API v1: they validate requests, shape responses and make /openapi.json.
+import { STATES } from '../model';
 import { WAIT_CODES } from '../waiting';
 
 const str = { type: 'string' } as const;
@@ -17,7 +18,7 @@ export const messageSchema = {
 		id: str,
 		channel: str,
 		dedupeKey: str,
-		state: { type: 'string', enum: ['queued', 'scheduled', 'held', 'sending', 'sent', 'failed', 'deferred', 'expired', 'rejected', 'cancelled'] },
+		state: { type: 'string', enum: [...STATES] },
 		text: str,
 		category: strOrNull,
 		priority: { type: 'number' },
@@ -33,6 +34,7 @@ export const messageSchema = {
 		reasons: { type: 'array', items: str },
 		attempts: { type: 'integer' },
 		item: { type: ['object', 'null'], additionalProperties: true },
+		duplicateOf: { type: ['string', 'null'], description: 'State duplicate: the message sent in its place, the same notice from another source (its link or its text)' },
 		history: { type: 'array', items: { type: 'object', properties: { at: str, state: str, note: strOrNull } } },
 		outlets: {
 			type: 'array',
@@ -60,6 +62,16 @@ export const messageSchema = {
 				reason: { type: 'string', description: 'In Italian, for the office' },
 			},
 		},
+	},
+} as const;
+
+/** In the enqueue answer: the item repeats a notice the channel already has (issue #14), so it is not sent. */
+export const duplicateSchema = {
+	type: ['object', 'null'],
+	description: 'Not null when the message is a duplicate: the same notice from another source (the same page, or nearly the same text a few days apart)',
+	properties: {
+		of: { type: 'string', description: 'The message sent in its place' },
+		reason: { type: 'string', description: 'Why, in Italian, for the office' },
 	},
 } as const;
 
@@ -131,6 +143,7 @@ export const enqueueBody = {
 				categories: { type: 'array', items: str },
 				image: strOrNull,
 				source: freeObject,
+				sharedLink: { type: ['string', 'null'], description: 'A social post: the page it links to. A copy of a notice the channel already has (the same page, or nearly the same text a few days apart) is stored as a duplicate and not sent' },
 			},
 			required: ['id', 'title'],
 			additionalProperties: true,
