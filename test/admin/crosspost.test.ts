@@ -1,6 +1,6 @@
 // The office reads a duplicate (issue #14) on the admin page in Italian: the audit entry says which
 // notice it repeats and why it is not sent; the duplicate's own history says where it stands.
-import { enqueue } from '../../scheduler/src/outbox';
+import { enqueue } from '../../scheduler/src/queue';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
 import { Client, startAdmin, type AdminHarness } from './helpers';
 

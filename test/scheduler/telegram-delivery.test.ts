@@ -32,6 +32,7 @@ function message(over: Partial<Message> = {}): Message {
 		reasons: [],
 		attempts: 1,
 		item: null,
+		duplicateOf: null,
 		history: [],
 		...over,
 	};
