@@ -199,3 +199,112 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 		expect(await used()).toBe(1);
 	});
 });
+
+describe.each<Kind>(['sqlite', 'postgres'])('a channel that delivers to Telegram through the scheduler on %s', (kind) => {
+	let skip = false;
+	let bot: FakeBotApi;
+	let db: TestDatabase | null = null;
+	let s: Scheduler | null = null;
+	let clock: TestClock;
+
+	beforeAll(async () => {
+		skip = await skipPostgres(kind);
+	});
+	beforeEach(async () => {
+		bot = await startFakeBotApi();
+	});
+	afterEach(async () => {
+		await s?.close();
+		s = null;
+		await bot.close();
+		await db?.drop();
+		db = null;
+	});
+
+	async function start(): Promise<void> {
+		const dir = tempDir();
+		db = await freshDatabase(kind, dir);
+		clock = testClock(T0);
+		const config = testConfig(
+			db.database,
+			{ id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery: { kind: 'telegram', token: BOT_TOKEN, chat: '@comunedimeda', apiUrl: bot.url } },
+			{ dispatch: { intervalMs: 1000, leaseSeconds: 60, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 } },
+		);
+		s = await startScheduler(config, { clock: clock.now, dispatch: false });
+	}
+	const api = <T>(method: string, path: string, body?: unknown) => call<T>((s as Scheduler).url, method, path, body);
+	const enqueue = async (i: number, extra: Record<string, unknown> = {}) => (await api<{ message: Msg }>('POST', '/v1/channels/meda/messages', manual(i, extra))).body.message.id;
+	const get = async (id: string) => (await api<{ message: Msg & { reasons: string[]; history: Array<{ note: string | null }> } }>('GET', `/v1/messages/${id}`)).body.message;
+	const tick = () => (s as Scheduler).dispatcher.tick();
+	const later = (seconds: number) => clock.set(new Date(clock.now().getTime() + seconds * 1000).toISOString());
+
+	test('text and photo are posted once in Telegram HTML, acknowledged with the chat and message ids', async () => {
+		if (skip) return;
+		await start();
+		const text = await enqueue(1, { text: 'Avviso numero 1: *strade chiuse* <per lavori> & deviazioni' });
+		const photo = await enqueue(2, { image: 'https://www.comune.meda.mb.it/foto/cantiere.jpg' });
+		await tick();
+		expect(bot.posted.map((p) => p.method)).toEqual(['sendMessage', 'sendPhoto']);
+		expect(bot.posted[0].body).toMatchObject({ chat_id: '@comunedimeda', parse_mode: 'HTML' });
+		expect(String(bot.posted[0].body.text)).toMatch(/^Avviso numero 1: <b>strade chiuse<\/b> &lt;per lavori&gt; &amp; deviazioni/);
+		expect(bot.posted[0].shown).toMatch(/^Avviso numero 1: strade chiuse <per lavori> & deviazioni/);
+		expect(bot.posted[1].body).toMatchObject({ photo: 'https://www.comune.meda.mb.it/foto/cantiere.jpg' });
+		for (const [id, i] of [[text, 0], [photo, 1]] as const) {
+			const m = await get(id);
+			expect(m.state).toBe('sent');
+			expect(m.providerMessageId).toBe(`-1001234567890:${bot.posted[i].messageId}`);
+		}
+		await tick();
+		expect(bot.posted).toHaveLength(2);
+	});
+
+	test("429: not posted, tried again no sooner than Telegram's retry_after, then posted once", async () => {
+		if (skip) return;
+		await start();
+		bot.floodSeconds = 120;
+		const id = await enqueue(1);
+		await tick();
+		let m = await get(id);
+		expect(m.state).toBe('queued');
+		expect(m.history.map((h) => h.note).join(' ')).toMatch(/aspettare 120 secondi/);
+		bot.floodSeconds = 0;
+		later(60);
+		await tick();
+		expect(bot.posted).toHaveLength(0);
+		later(61);
+		await tick();
+		m = await get(id);
+		expect(m.state).toBe('sent');
+		expect(bot.posted).toHaveLength(1);
+	});
+
+	test('the bot removed from the channel: failed at once with the Italian reason that says what to do, not counted', async () => {
+		if (skip) return;
+		await start();
+		bot.next = { status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot is not a member of the channel chat' } };
+		const id = await enqueue(1);
+		await tick();
+		const m = await get(id);
+		expect(m.state).toBe('failed');
+		expect(m.reasons.join(' ')).toMatch(/aggiungerlo agli amministratori/);
+		expect((await api<{ used: number }>('GET', '/v1/channels/meda/quota')).body.used).toBe(0);
+	});
+
+	test('a crash mid-send (posted, no answer): after the lease it is an unknown outcome, counted, never posted twice', async () => {
+		if (skip) return;
+		await start();
+		bot.hangAfterPosting = true;
+		const id = await enqueue(1);
+		await tick();
+		expect(bot.posted).toHaveLength(1);
+		later(61);
+		await tick();
+		const m = await get(id);
+		expect(m.state).toBe('failed');
+		expect(m.reasons.join(' ')).toMatch(/sconosciuto|incert/i);
+		expect((await api<{ used: number }>('GET', '/v1/channels/meda/quota')).body.used).toBe(1);
+		later(3600);
+		await tick();
+		expect(bot.posted).toHaveLength(1);
+	});
+});
