@@ -4,6 +4,7 @@
 // failed one is retried. On a real SQLite file and on PostgreSQL.
 import type { DeliverySettings } from '../../scheduler/src/delivery/kinds';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
+import { ADMIN, Client } from '../admin/helpers';
 import { startFakeBotApi, TOKEN as BOT_TOKEN, type FakeBotApi } from '../telegram/fake-bot-api';
 import { startFakeGateway, type FakeGateway } from '../whatsapp/gateway-fake';
 import { call, freshDatabase, manual, rulesFile, skipPostgres, tempDir, testClock, testConfig, type Kind, type TestClock, type TestDatabase } from './helpers';
@@ -58,7 +59,10 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 			{ kind: 'waha', baseUrl: fake.url, chatId: CHANNEL, apiKey: 'secret-key', session: 'default', confirmAttempts: 2, confirmDelayMs: 0 },
 			{ kind: 'telegram', token: BOT_TOKEN, chat: '@comunedimeda', apiUrl: bot.url },
 		];
-		const config = testConfig(db.database, { id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery }, { dispatch: { intervalMs: 1000, leaseSeconds: 60, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 } });
+		const config = testConfig(db.database, { id: 'meda', name: 'Comune di Meda', rules: rulesFile(dir), delivery }, {
+			dispatch: { intervalMs: 1000, leaseSeconds: 60, slotMinutes: 10, maxAttempts: 3, backoffSeconds: 30 },
+			admin: { user: ADMIN.user, password: ADMIN.password, sessionHours: 8 },
+		});
 		s = await startScheduler(config, { clock: clock.now, dispatch: false });
 		return s;
 	}
@@ -120,6 +124,14 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 			expect(failed.reason).toBeTruthy();
 			expect(failed.retryAt).toBe(new Date(clock.now().getTime() + 30_000).toISOString());
 		}
+		// The office sees, in the message's history, which outlet has it and which will be tried again.
+		const office = new Client(() => (s as Scheduler).url);
+		await office.login();
+		const page = (await office.get(`/admin/audit?message=${first}`)).text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+		const name = down === 'telegram' ? 'Canale Telegram' : 'Canale WhatsApp (WAHA)';
+		expect(page).toContain(`${name} : da ritentare (nuovo tentativo`);
+		expect(page).toContain(`${down === 'telegram' ? 'Canale WhatsApp (WAHA)' : 'Canale Telegram'} : arrivato`);
+		expect(page).not.toMatch(/outlet\.|retrying/);
 		// Before the backoff nothing is tried again; after it the outlet is back and only it is asked.
 		await tick();
 		expect(await up()).toHaveLength(2);

@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasMessage, t } from '../../../../core/messages';
 import type { Context } from '../../context';
 import { auditChoices, queryAudit, subjectsOf, type AuditFilter, type AuditRow, type Subject } from '../audit-query';
-import { actorName, eventName, knownEvent, sentence } from '../audit-text';
+import { outletsOfMessage, type OutletView } from '../../outlets';
+import { actorName, eventName, knownEvent, outletName, sentence } from '../audit-text';
 import { toCsv } from '../csv';
 import { html, type Html } from '../html';
 import { errorSummary, fieldError, invalid, type FieldError } from '../layout';
@@ -66,11 +67,21 @@ function stateName(state: string): string {
 }
 
 /** The head of a message's own history: its title and where it stands now. */
-function historyHead(subject: Subject | undefined, query: Query): Html {
+function historyHead(subject: Subject | undefined, query: Query, outlets: OutletView[]): Html {
 	const back = html`<p><a href="/admin/audit${queryString({ ...query, message: undefined }, {})}">${t('admin.audit.historyAll')}</a></p>`;
 	if (!subject) return html`<p>${t('admin.audit.noMessage')}</p>${back}`;
 	return html`<h2 class="h4">${t('admin.audit.historyOf', { subject: t('admin.audit.subject', { title: subject.title }) })}</h2>
-	<p>${t('admin.audit.historyIntro', { state: stateName(subject.state) })}</p>${back}`;
+	<p>${t('admin.audit.historyIntro', { state: stateName(subject.state) })}</p>${outletList(outlets)}${back}`;
+}
+
+/** A channel with several outlets: what each did with the message, so a failed one is seen. */
+function outletList(outlets: OutletView[]): Html | string {
+	if (!outlets.length) return '';
+	const items = outlets.map((o) => {
+		const retry = o.retryAt ? ` (${t('admin.outlet.retryAt', { date: when(Date.parse(o.retryAt)) })})` : '';
+		return html`<li><strong>${outletName(o.outlet)}</strong>: <span data-outlet-state="${o.state}">${t(`admin.outlet.state.${o.state}`)}</span>${retry}${o.reason && o.state !== 'sent' ? html` — ${o.reason}` : ''}</li>`;
+	});
+	return html`<h3 class="h5">${t('admin.outlet.title')}</h3><ul class="outlets">${items}</ul>`;
 }
 
 export function auditPages({ ctx }: Pages) {
@@ -86,7 +97,7 @@ export function auditPages({ ctx }: Pages) {
 			const types = choices.types.filter(knownEvent).map((value) => ({ value, label: eventName(value) })).sort(byLabel);
 			const actors = choices.actors.map((value) => ({ value, label: actorName(value) })).sort(byLabel);
 			const channels = [...ctx.channels.values()];
-			const body = html`${errorSummary(errors)}${filter.messageId ? historyHead(about.get(filter.messageId), query) : ''}
+			const body = html`${errorSummary(errors)}${filter.messageId ? historyHead(about.get(filter.messageId), query, await outletsOfMessage(ctx.store, filter.messageId)) : ''}
 			<form method="get" action="/admin/audit" class="mb-4" novalidate><fieldset><legend>${t('admin.audit.filters')}</legend>
 			${filter.messageId ? html`<input type="hidden" name="message" value="${filter.messageId}">` : ''}
 			<div class="row">
