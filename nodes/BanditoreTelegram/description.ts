@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { messageProperties } from '../shared/message.description';
 
 export const properties: INodeProperties[] = [
 	{
@@ -18,31 +19,9 @@ export const properties: INodeProperties[] = [
 		placeholder: '@comunedimeda',
 		description: 'A public channel or group as @name (or its t.me link), a private one by its numeric ID, e.g. -1001234567890. The bot must be an administrator allowed to post.',
 	},
-	{
-		displayName: 'Message',
-		name: 'source',
-		type: 'options',
-		default: 'item',
-		options: [
-			{ name: 'From the Item', value: 'item', description: "The scheduler's text, the Policy node's, or a news item formatted with title, summary and link" },
-			{ name: 'Written Here', value: 'custom' },
-		],
-	},
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 6 },
-		default: '',
-		required: true,
-		description: 'WhatsApp markup, as for the WhatsApp channel: *bold*, _italic_, ~strikethrough~, `code`, "> " quotes. Sent as Telegram HTML, cut to 4,096 characters keeping the link and the last lines.',
-		displayOptions: { show: { source: ['custom'] } },
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '={{ $json.image ?? "" }}',
-		description: 'A public JPEG or PNG (at most 5 MB): a photo with the text as caption up to 1,024 characters, above a longer text as its large preview. Empty for text only.',
-	},
+	...messageProperties({
+		fromItem: "The scheduler's text, the Policy node's, or a news item formatted with title, summary and link",
+		text: 'WhatsApp markup, as for the WhatsApp channel: *bold*, _italic_, ~strikethrough~, `code`, "> " quotes. Sent as Telegram HTML, cut to 4,096 characters keeping the link and the last lines.',
+		image: 'A public JPEG or PNG (at most 5 MB): a photo with the text as caption up to 1,024 characters, above a longer text as its large preview. Empty for text only.',
+	}),
 ];

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { messageProperties } from '../shared/message.description';
 
 const forTarget = (...target: string[]) => ({ show: { target } });
 
@@ -26,33 +27,11 @@ export const properties: INodeProperties[] = [
 			'A channel ends in @newsletter, a community announcement group in @g.us. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: forTarget('channel'),
 	},
-	{
-		displayName: 'Message',
-		name: 'source',
-		type: 'options',
-		default: 'item',
-		options: [
-			{ name: 'From the Item', value: 'item', description: "The scheduler's text, or a news item formatted with title, summary and link" },
-			{ name: 'Written Here', value: 'custom' },
-		],
-	},
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 6 },
-		default: '',
-		required: true,
-		description: 'WhatsApp markup: *bold*, _italic_, "- " lists, "> " quotes. Cut to the limit, keeping the link and the last lines.',
-		displayOptions: { show: { source: ['custom'] } },
-	},
-	{
-		displayName: 'Image URL',
-		name: 'imageUrl',
-		type: 'string',
-		default: '={{ $json.image ?? "" }}',
-		description: 'A JPEG or PNG sent with the text as caption; empty for text only',
-	},
+	...messageProperties({
+		fromItem: "The scheduler's text, or a news item formatted with title, summary and link",
+		text: 'WhatsApp markup: *bold*, _italic_, "- " lists, "> " quotes. Cut to the limit, keeping the link and the last lines.',
+		image: 'A JPEG or PNG sent with the text as caption; empty for text only',
+	}),
 	{
 		displayName: 'Recipients File',
 		name: 'recipientsFile',

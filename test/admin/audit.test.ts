@@ -6,19 +6,9 @@ import { join } from 'node:path';
 import { eventName, knownEvent } from '../../scheduler/src/admin/audit-text';
 import { enqueue } from '../../scheduler/src/queue';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
-import { Client, startAdmin, type AdminHarness } from './helpers';
+import { Client, startAdmin, visible, type AdminHarness } from './helpers';
 
 const NOW = '2026-06-10T08:00:00Z';
-
-/** What a person sees: the text between the tags (attribute values, such as links, are not read). */
-const visible = (page: string): string =>
-	page
-		.replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-		.replace(/<[^>]*>/g, ' ')
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&amp;/g, '&')
-		.replace(/\s+/g, ' ');
 
 describe.each<Kind>(['sqlite', 'postgres'])('audit log for people on %s', (kind) => {
 	let h: AdminHarness;

@@ -2,20 +2,10 @@
 // notice it repeats and why it is not sent; the duplicate's own history says where it stands.
 import { enqueue } from '../../scheduler/src/queue';
 import { skipPostgres, type Kind } from '../scheduler/helpers';
-import { Client, startAdmin, type AdminHarness } from './helpers';
+import { Client, startAdmin, visible, type AdminHarness } from './helpers';
 
 const NOW = '2026-06-10T08:00:00Z';
 const PAGE = 'https://www.comune.meda.mb.it/novita/acqua';
-
-/** What a person sees: the text between the tags. */
-const visible = (page: string): string =>
-	page
-		.replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
-		.replace(/<[^>]*>/g, ' ')
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&amp;/g, '&')
-		.replace(/\s+/g, ' ');
 
 describe.each<Kind>(['sqlite', 'postgres'])('duplicates on the admin page on %s', (kind) => {
 	let h: AdminHarness;

@@ -20,6 +20,16 @@ export function medaRules(dir: string): string {
 	return file;
 }
 
+/** What a person sees: the text between the tags (attribute values, such as links, are not read). */
+export const visible = (page: string): string =>
+	page
+		.replace(/<(script|style)[\s\S]*?<\/\1>/g, ' ')
+		.replace(/<[^>]*>/g, ' ')
+		.replace(/&quot;/g, '"')
+		.replace(/&#39;/g, "'")
+		.replace(/&amp;/g, '&')
+		.replace(/\s+/g, ' ');
+
 export const ADMIN = { user: 'ufficio', password: 'una-password-lunga' };
 
 /** The quota section of the rules page as Meda's file fills it in, with no quiet hours; change what the test is about. */

@@ -4,7 +4,7 @@
 // failed one is retried. On a real SQLite file and on PostgreSQL.
 import type { DeliverySettings } from '../../scheduler/src/delivery/kinds';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
-import { ADMIN, Client } from '../admin/helpers';
+import { ADMIN, Client, visible } from '../admin/helpers';
 import { startFakeBotApi, TOKEN as BOT_TOKEN, type FakeBotApi } from '../telegram/fake-bot-api';
 import { startFakeGateway, type FakeGateway } from '../whatsapp/gateway-fake';
 import { call, freshDatabase, manual, rulesFile, skipPostgres, tempDir, testClock, testConfig, type Kind, type TestClock, type TestDatabase } from './helpers';
@@ -127,7 +127,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel with two outlets on %s', 
 		// The office sees, in the message's history, which outlet has it and which will be tried again.
 		const office = new Client(() => (s as Scheduler).url);
 		await office.login();
-		const page = (await office.get(`/admin/audit?message=${first}`)).text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+		const page = visible((await office.get(`/admin/audit?message=${first}`)).text);
 		const name = down === 'telegram' ? 'Canale Telegram' : 'Canale WhatsApp (WAHA)';
 		expect(page).toContain(`${name} : da ritentare (nuovo tentativo`);
 		expect(page).toContain(`${down === 'telegram' ? 'Canale WhatsApp (WAHA)' : 'Canale Telegram'} : arrivato`);
