@@ -4,8 +4,8 @@ import { toInstant } from './dates';
 import { htmlToText } from './text';
 import { absoluteUrl } from './url';
 
-/** How an item was read: a feed format, an HTML listing, or a YouTube channel feed. */
-export type SourceKind = 'rss' | 'atom' | 'rdf' | 'html' | 'youtube';
+/** How an item was read: a feed format, an HTML listing, a YouTube channel feed, or Meta's Graph API. */
+export type SourceKind = 'rss' | 'atom' | 'rdf' | 'html' | 'youtube' | 'facebook' | 'instagram';
 
 export interface SourceRef {
 	name: string;
@@ -24,6 +24,8 @@ export interface NewsItem {
 	updatedAt: string | null;
 	categories: string[];
 	image: string | null;
+	/** The page a social post links to (often the notice on the comune's site); only social items have it. */
+	sharedLink?: string | null;
 	source: SourceRef;
 }
 
