@@ -10,14 +10,13 @@ import { cut } from '../whatsapp/compose';
 import type { SocialKind } from './graph';
 
 /** What we ask for, and all we read: the fields of the posts edge and of the media edge. */
-export const POST_FIELDS = 'id,message,created_time,updated_time,permalink_url,full_picture,from{id,name},attachments{media_type,type,url,unshimmed_url,title,description,media}';
+export const POST_FIELDS = 'id,message,created_time,permalink_url,full_picture,from{id,name},attachments{media_type,type,url,unshimmed_url,title,description,media}';
 export const MEDIA_FIELDS = 'id,caption,timestamp,permalink,media_type,media_url,thumbnail_url,username';
 
 export interface FacebookPost {
 	id?: string;
 	message?: string;
 	created_time?: string;
-	updated_time?: string;
 	permalink_url?: string;
 	full_picture?: string;
 	from?: { id?: string; name?: string };
@@ -69,7 +68,8 @@ export function facebookItem(post: FacebookPost, source: SourceRef, zone: string
 			summary,
 			link: post.permalink_url ?? `https://www.facebook.com/${encodeURIComponent(id)}`,
 			publishedAt,
-			updatedAt: toInstant(graphTime(post.updated_time), { zone }) ?? publishedAt,
+			// Not updated_time: Meta moves it when someone comments, not only when the comune edits.
+			updatedAt: publishedAt,
 			categories: [],
 			image: picture,
 			sharedLink,

@@ -25,7 +25,8 @@ export interface SocialRead {
 
 export const DEFAULT_MAX_ITEMS = 50;
 export const DEFAULT_MAX_PAGES = 3;
-const PAGE_SIZE = 25;
+// Ask for the whole read in one call: Meta may still answer fewer (it caps heavy fields), and `next` says so.
+const MAX_PAGE_SIZE = 100;
 
 export async function readSocial(target: SocialTarget, options: SocialReadOptions): Promise<SocialRead> {
 	const meta = options.meta;
@@ -43,7 +44,7 @@ export async function readSocial(target: SocialTarget, options: SocialReadOption
 	const request = { timeoutMs: options.timeoutMs, maxBytes: options.maxBytes, userAgent: options.userAgent, accept: 'application/json', errorBodies: true, headers: { authorization: `Bearer ${meta.accessToken}` } };
 	const raw: Array<FacebookPost | InstagramMedia> = [];
 	const warnings: string[] = [];
-	let next: string | null = graphUrl(meta, [target.id, edge], { fields, limit: String(Math.min(PAGE_SIZE, maxItems)) });
+	let next: string | null = graphUrl(meta, [target.id, edge], { fields, limit: String(Math.min(MAX_PAGE_SIZE, maxItems)) });
 	for (let page = 0; next && page < maxPages && raw.length < maxItems; page++) {
 		const response = await options.fetch(next, request);
 		const usage = usageOf(response.headers);

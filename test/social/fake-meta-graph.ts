@@ -78,7 +78,8 @@ function route(fake: Omit<FakeMetaGraph, 'url' | 'close'>, req: IncomingMessage,
 			? graphError(10, '(#10) This endpoint requires the \'pages_read_engagement\' permission or the \'Page Public Content Access\' feature.', 403)
 			: graphError(200, '(#200) Requires instagram_basic permission to manage the object', 403);
 	}
-	const limit = Number(url.searchParams.get('limit') ?? 25);
+	// Meta answers fewer than asked when the fields are heavy (attachments): here at most 25 a page.
+	const limit = Math.min(Number(url.searchParams.get('limit') ?? 25), 25);
 	const start = url.searchParams.get('after') ? Number(Buffer.from(url.searchParams.get('after')!, 'base64').toString()) : 0;
 	const page = account.data.slice(start, start + limit);
 	const cursor = (index: number) => Buffer.from(String(index)).toString('base64');
@@ -87,7 +88,7 @@ function route(fake: Omit<FakeMetaGraph, 'url' | 'close'>, req: IncomingMessage,
 		const next = new URL(`${base}${url.pathname}`);
 		next.searchParams.set('access_token', token);
 		next.searchParams.set('fields', url.searchParams.get('fields') ?? '');
-		next.searchParams.set('limit', String(limit));
+		next.searchParams.set('limit', url.searchParams.get('limit') ?? '25');
 		next.searchParams.set('after', cursor(start + page.length));
 		paging.next = next.href;
 	}

@@ -1,7 +1,7 @@
 // Facebook and Instagram sources read through readSource, over real HTTP against a fake Graph API.
 import { fetchUrl } from '../../core/http/fetch';
 import { readSource, type ReadOptions, type ReadResult, type SourceConfig } from '../../core/read';
-import { socialTarget, titleAndSummary, usageOf } from '../../core/social';
+import { readSocial, socialTarget, titleAndSummary, usageOf } from '../../core/social';
 import { failureOf } from '../failure';
 import { facebookPost, graphError, instagramMedia, linkAttachment, startFakeMetaGraph, type FakeMetaGraph } from './fake-meta-graph';
 
@@ -98,9 +98,19 @@ describe('Facebook Page posts as news items', () => {
 		expect(result.items[0].title).toBe('Avviso numero 60');
 		expect(result.items[49].title).toBe('Avviso numero 11');
 		expect(graph.requests).toHaveLength(2);
+		// The whole read asked in one call; Meta answered 25 and a `next`.
+		expect(graph.requests[0].query.get('limit')).toBe('50');
 		expect(graph.requests[1].query.get('after')).not.toBeNull();
 		expect(graph.requests[1].query.get('access_token')).toBeNull();
 		expect(graph.requests[1].authorization).toBe(`Bearer ${graph.token}`);
+	});
+
+	it('reads at most its page limit, however many posts are left', async () => {
+		graph.accounts.set(PAGE, { kind: 'facebook', data: posts(200) });
+		const result = await readSocial({ kind: 'facebook', id: PAGE }, { fetch: fetchUrl, meta: { accessToken: graph.token, baseUrl: graph.url }, maxItems: 1000 });
+		expect(result.items).toHaveLength(75);
+		expect(graph.requests).toHaveLength(3);
+		expect(graph.requests[0].query.get('limit')).toBe('100');
 	});
 
 	it('stops at the last page: no paging.next, no further request', async () => {
