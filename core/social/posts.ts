@@ -49,6 +49,7 @@ export type PostResult = { item: NewsItem } | { skipped: string };
 
 const TITLE_MAX = 120;
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"')\]]+/i;
+const URLS_IN_TEXT = new RegExp(URL_IN_TEXT.source, 'gi');
 const FACEBOOK_HOSTS = /(^|\.)(facebook|fb|instagram)\.com$|(^|\.)fb\.me$/i;
 
 export function facebookItem(post: FacebookPost, source: SourceRef, zone: string): PostResult {
@@ -108,7 +109,8 @@ export function instagramItem(media: InstagramMedia, source: SourceRef, zone: st
  */
 export function titleAndSummary(text: string, fallbackSummary: string): { title: string; summary: string } {
 	const lines = text.split('\n');
-	const first = lines[0].trim();
+	// An address reads badly as a title; the page it names stays in sharedLink.
+	const first = lines[0].replace(URLS_IN_TEXT, '').replace(/\s{2,}/g, ' ').replace(/[\s:–—-]+$/, '').trim() || lines[0].trim();
 	const rest = lines.slice(1).join('\n').trim();
 	if ([...first].length <= TITLE_MAX) return { title: first, summary: rest || fallbackSummary };
 	const sentence = /^(.{20,}?[.!?])\s+(?=\S)/u.exec(first);

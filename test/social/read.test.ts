@@ -86,7 +86,7 @@ describe('Facebook Page posts as news items', () => {
 		const result = await read({ url: PAGE, kind: 'facebook' });
 		expect(result.items.map((item) => [item.title, item.summary, item.sharedLink])).toEqual([
 			['TARI 2026', 'Comune di Meda', `${SITE}/novita/tari`],
-			['Iscrizioni al nido aperte fino al 15 dicembre: https://www.comune.meda.mb.it/nido.', '', `${SITE}/nido`],
+			['Iscrizioni al nido aperte fino al 15 dicembre', '', `${SITE}/nido`],
 		]);
 		expect(result.warnings).toEqual([`Facebook post ${PAGE}_1 has no text and no link: skipped.`]);
 	});
@@ -255,6 +255,8 @@ describe('the pure parts', () => {
 
 	it('makes a title of the first line, or of the first sentence of a long one', () => {
 		expect(titleAndSummary('Allerta meteo\nDomani scuole chiuse.', '')).toEqual({ title: 'Allerta meteo', summary: 'Domani scuole chiuse.' });
+		expect(titleAndSummary('Orari su https://www.comune.meda.mb.it/orari e in biblioteca\nDa lunedì.', '').title).toBe('Orari su e in biblioteca');
+		expect(titleAndSummary('https://www.comune.meda.mb.it/orari', '').title).toBe('https://www.comune.meda.mb.it/orari');
 		const long = `Da lunedì 30 novembre cambia l’orario della biblioteca civica. ${'Il sabato apre anche al pomeriggio e la domenica mattina, fino alla fine di gennaio, per lo studio. '.repeat(2)}`.trim();
 		const sentence = titleAndSummary(long, '');
 		expect(sentence.title).toBe('Da lunedì 30 novembre cambia l’orario della biblioteca civica.');
