@@ -71,7 +71,7 @@ function target(kind: SocialKind, id: string, input: string): SocialTarget {
 			'meta.bad_id',
 			`"${input}" is not a ${kind === 'facebook' ? 'Facebook Page' : 'Instagram account'} id.`,
 			kind === 'facebook'
-				? "Give the Page id (Page settings, About: Page ID) or the Page's facebook.com address."
+				? "Give the Page id (the Page's About tab, Page transparency) or the Page's facebook.com address."
 				: 'Give the Instagram professional account id (17841…) linked to the Page.',
 		);
 	}
@@ -93,7 +93,7 @@ function pageIdOf(address: URL, input: string): string {
 	const parts = address.pathname.split('/').filter(Boolean);
 	if ((parts[0] === 'people' || parts[0] === 'pages') && parts.length >= 3) return target('facebook', parts[2], input).id;
 	if (parts.length >= 1 && !NOT_A_PAGE.has(parts[0].toLowerCase())) return target('facebook', parts[0], input).id;
-	throw new BanditoreError('meta.bad_id', `${input} is not the address of a Facebook Page.`, "Give the Page id (Page settings, About: Page ID) or the Page's own address (facebook.com/NameOfThePage).");
+	throw new BanditoreError('meta.bad_id', `${input} is not the address of a Facebook Page.`, "Give the Page id (the Page's About tab, Page transparency) or the Page's own address (facebook.com/NameOfThePage).");
 }
 
 /** The address of a Graph API path under the configured base and version. */
@@ -205,7 +205,7 @@ export function graphError(source: SocialTarget, status: number, body: unknown, 
 			'meta.not_found',
 			`Meta knows no ${source.kind === 'facebook' ? 'Facebook Page' : 'Instagram account'} "${source.id}" that this token can read${ref}.`,
 			source.kind === 'facebook'
-				? 'Check the Page id (Page settings, About: Page ID) and that the token is a token of that Page.'
+				? "Check the Page id (the Page's About tab, Page transparency) and that the token is a token of that Page."
 				: 'Check the Instagram professional account id and that the account is linked to the Page of the token.',
 		);
 	}
