@@ -4,7 +4,7 @@ import { toInstant } from './dates';
 import { htmlToText } from './text';
 import { absoluteUrl } from './url';
 
-/** How an item was read: a feed format, an HTML listing, a YouTube channel feed, or a social account. */
+/** How an item was read: a feed format, an HTML listing, a YouTube channel feed, or Meta's Graph API. */
 export type SourceKind = 'rss' | 'atom' | 'rdf' | 'html' | 'youtube' | 'facebook' | 'instagram';
 
 export interface SourceRef {
@@ -24,9 +24,9 @@ export interface NewsItem {
 	updatedAt: string | null;
 	categories: string[];
 	image: string | null;
-	source: SourceRef;
-	/** The page a social post links to. */
+	/** The page a social post links to (often the notice on the comune's site); only social items have it. */
 	sharedLink?: string | null;
+	source: SourceRef;
 }
 
 /**

@@ -6,8 +6,9 @@ import type { Fetcher, FetchOptions, Validators } from './http/fetch';
 import { discoverSources, detectPreset, mergeDetail, parseDetailPage, parseListing } from './html';
 import type { CustomSelectors, PresetName } from './html';
 import type { NewsItem, SourceKind } from './item';
+import { readSocial, socialTarget, type MetaGraphOptions } from './social';
 
-export type SourceKindOption = 'auto' | 'rss' | 'html' | 'youtube';
+export type SourceKindOption = 'auto' | 'rss' | 'html' | 'youtube' | 'facebook' | 'instagram';
 
 export interface SourceConfig {
 	url: string;
@@ -29,6 +30,8 @@ export interface ReadOptions extends Omit<FetchOptions, 'validators'> {
 	validators?: Validators;
 	/** At most this many detail pages a read (they cost one request each). */
 	maxDetailPages?: number;
+	/** The Page access token and Graph API address, for Facebook and Instagram sources. */
+	meta?: MetaGraphOptions;
 }
 
 export interface ReadResult {
@@ -57,6 +60,12 @@ export interface ParsedDocument {
 }
 
 export async function readSource(config: SourceConfig, options: ReadOptions, hop = 0): Promise<ReadResult> {
+	// Facebook and Instagram are read through Meta's Graph API, not as documents (core/social).
+	const social = socialTarget(config.url, config.kind);
+	if (social) {
+		const read = await readSocial(social, { ...options, name: config.name });
+		return { url: read.url, kind: social.kind, notModified: false, items: read.items, warnings: read.warnings, validators: {} };
+	}
 	const kind = config.kind ?? 'auto';
 	const url = kind === 'youtube' ? (youtubeFeedUrl(config.url) ?? config.url) : config.url;
 	const response = await options.fetch(url, { ...options, validators: options.validators });

@@ -1,18 +1,24 @@
 import type { CustomSelectors, PresetName } from '../../core/html';
 import { PRESETS } from '../../core/html';
 import type { NewsItem } from '../../core/item';
-import { readSource, type SourceKindOption } from '../../core/read';
+import { fetchUrl } from '../../core/http/fetch';
+import { readSource, type ReadOptions, type SourceKindOption } from '../../core/read';
 import { selectItems } from '../../core/select';
+import { socialTarget } from '../../core/social';
 import { fetchWithFiles, resolveTarget } from '../target';
 import { parseCommandArgs, UsageError } from '../usage';
 
 export const FEED_HELP = `Usage: banditore feed <url-or-file> [options]
+       banditore feed facebook:<page-id> | instagram:<account-id> [options]
 
 Reads a comune's RSS/Atom feed, news or events page, home page or YouTube channel and prints
-its items, normalised.
+its items, normalised. Facebook Pages and Instagram professional accounts are read through
+Meta's Graph API with the Page access token in $BANDITORE_META_TOKEN
+($BANDITORE_META_GRAPH_URL points at another Graph API, e.g. a test server).
 
 Options:
-  --kind auto|rss|html|youtube   What the source is (default: auto, recognised from the content)
+  --kind auto|rss|html|youtube|facebook|instagram
+                                 What the source is (default: auto, recognised from the content)
   --preset ${['auto', ...Object.keys(PRESETS)].join('|')}
                                  Page template for --kind html (default: auto)
   --selectors "item=.card; title=h3; link=a; date=.date; summary=p; category=.cat; image=img"
@@ -33,7 +39,7 @@ export async function feedCommand(args: string[]): Promise<number> {
 		return 0;
 	}
 	if (positionals.length !== 1) throw new UsageError(`give exactly one URL or file.\n${FEED_HELP}`);
-	const kind = oneOf(values.kind ?? 'auto', ['auto', 'rss', 'html', 'youtube'], '--kind') as SourceKindOption;
+	const kind = oneOf(values.kind ?? 'auto', ['auto', 'rss', 'html', 'youtube', 'facebook', 'instagram'], '--kind') as SourceKindOption;
 	const preset = oneOf(values.preset ?? 'auto', ['auto', ...Object.keys(PRESETS)], '--preset') as PresetName | 'auto';
 	// Every option is checked before the source is touched: a usage mistake exits 2 whatever the source.
 	const selectors = values.selectors ? parseSelectors(values.selectors) : undefined;
@@ -41,11 +47,12 @@ export async function feedCommand(args: string[]): Promise<number> {
 	const maxBytes = positiveNumber(values['max-size'] ?? '10', '--max-size') * 1024 * 1024;
 	const limit = values.limit ? positiveNumber(values.limit, '--limit') : undefined;
 	const maxAgeHours = values['max-age-hours'] ? positiveNumber(values['max-age-hours'], '--max-age-hours') : undefined;
-	const target = await resolveTarget(positionals[0], values['base-url']);
 	const now = new Date();
+	const social = socialTarget(positionals[0], kind) !== null;
+	const target = social ? { url: positionals[0], fetch: fetchUrl } : await resolveTarget(positionals[0], values['base-url']);
 	const read = await readSource(
 		{ url: target.url, kind, preset, selectors, fetchDetails: values.details },
-		{ fetch: target.fetch ?? fetchWithFiles, now, timeoutMs, maxBytes },
+		{ fetch: target.fetch ?? fetchWithFiles, now, timeoutMs, maxBytes, ...(social ? metaFromEnvironment() : {}) },
 	);
 	const items = selectItems(read.items, { now, limit, maxAgeHours });
 	for (const warning of read.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -55,6 +62,13 @@ export async function feedCommand(args: string[]): Promise<number> {
 		process.stdout.write(humanList(items, read.kind ?? kind));
 	}
 	return 0;
+}
+
+/** The comune's Page access token and, for tests, another Graph API, from the environment. */
+function metaFromEnvironment(): Pick<ReadOptions, 'meta'> {
+	const accessToken = process.env.BANDITORE_META_TOKEN?.trim();
+	if (!accessToken) throw new UsageError("BANDITORE_META_TOKEN is not set: export the comune's Page access token first (credentials/README.md says how to get one).");
+	return { meta: { accessToken, baseUrl: process.env.BANDITORE_META_GRAPH_URL || undefined, tokenPlace: 'BANDITORE_META_TOKEN' } };
 }
 
 function parse(args: string[]) {

@@ -22,6 +22,10 @@ export interface FetchOptions {
 	accept?: string;
 	/** From the previous response: the server may answer 304 and we parse nothing. */
 	validators?: Validators;
+	/** Extra request headers (an API's Authorization); dropped when a redirect leaves the origin. */
+	headers?: Record<string, string>;
+	/** Return 4xx/5xx answers with their body instead of throwing: JSON APIs explain their errors there. */
+	errorBodies?: boolean;
 }
 
 export interface FetchResponse {
@@ -32,6 +36,8 @@ export interface FetchResponse {
 	body: Buffer;
 	notModified: boolean;
 	validators: Validators;
+	/** Response headers, lower-case names (fetchers of local files have none). */
+	headers?: Record<string, string>;
 }
 
 export type Fetcher = (url: string, options?: FetchOptions) => Promise<FetchResponse>;
@@ -47,10 +53,13 @@ const ACCEPT =
 export const fetchUrl: Fetcher = async (url, options = {}) => {
 	const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 	const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-	let current = parseHttpUrl(url);
+	const first = parseHttpUrl(url);
+	let current = first;
 	for (let hop = 0; ; hop++) {
 		const sent = validatorsFor(current, hop, options.validators);
-		const response = await get(current, sent, options, deadline, url);
+		// Credentials go to the origin they were meant for only.
+		const extra = current.origin === first.origin ? options.headers : undefined;
+		const response = await get(current, sent, { ...options, headers: extra }, deadline, url);
 		const location = response.headers.location;
 		if (response.statusCode && response.statusCode >= 300 && response.statusCode < 400 && location) {
 			response.resume();
@@ -94,6 +103,7 @@ function get(url: URL, validators: Validators | undefined, options: FetchOptions
 		'accept-encoding': 'gzip, deflate, br',
 		'accept-language': 'it-IT,it;q=0.9,en;q=0.5',
 	};
+	for (const [name, value] of Object.entries(options.headers ?? {})) headers[name.toLowerCase()] = value;
 	if (validators?.etag) headers['if-none-match'] = validators.etag;
 	if (validators?.lastModified) headers['if-modified-since'] = validators.lastModified;
 	const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -145,7 +155,7 @@ async function readResponse(
 		response.resume();
 		return { status, url: finalUrl, contentType, body: Buffer.alloc(0), notModified: true, validators };
 	}
-	if (status < 200 || status >= 300) {
+	if ((status < 200 || status >= 300) && !options.errorBodies) {
 		response.resume();
 		throw httpStatusError(status, original);
 	}
@@ -157,7 +167,11 @@ async function readResponse(
 	}
 	const raw = await collect(response, maxBytes, original, deadline);
 	const body = decompress(raw, header(response, 'content-encoding'), maxBytes, original);
-	return { status, url: finalUrl, contentType, body, notModified: false, validators };
+	return { status, url: finalUrl, contentType, body, notModified: false, validators, headers: headersOf(response) };
+}
+
+function headersOf(response: IncomingMessage): Record<string, string> {
+	return Object.fromEntries(Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, Array.isArray(value) ? value.join(', ') : value]])));
 }
 
 function collect(response: IncomingMessage, maxBytes: number, original: string, deadline: number): Promise<Buffer> {

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_LENGTH, DEFAULT_TEMPLATE, DEFAULT_TIMEZONE } from './defaul
 
 const list = z.array(z.string()).default([]);
 
-export const SOURCE_KINDS = ['rss', 'atom', 'rdf', 'html', 'youtube'] as const;
+export const SOURCE_KINDS = ['rss', 'atom', 'rdf', 'html', 'youtube', 'facebook', 'instagram'] as const;
 export const WEEK_KINDS = ['iso', 'rolling'] as const;
 
 const quietHours = z.object({ from: z.string(), to: z.string() }).strict();

@@ -10,7 +10,7 @@ import { readSource } from '../../core/read';
 import { selectItems } from '../../core/select';
 import { errorJson, toNodeError } from '../shared/errors';
 import { readOptions, sourcesProperty } from '../shared/source.description';
-import { readOptionsFromParameter, sourcesFromParameter } from '../shared/source.params';
+import { readOptionsFromParameter, sourcesFromParameter, withMetaCredential } from '../shared/source.params';
 import { readNewItems } from '../shared/source.state';
 
 export class BanditoreFeed implements INodeType {
@@ -21,11 +21,13 @@ export class BanditoreFeed implements INodeType {
 		group: ['input'],
 		version: 1,
 		subtitle: '={{$parameter["sources"]["source"] ? $parameter["sources"]["source"].length + " source(s)" : ""}}',
-		description: "Read news and events from a comune's site: RSS/Atom feeds, template pages, YouTube",
+		description: "Read news and events from a comune's site and channels: RSS/Atom feeds, template pages, YouTube, Facebook, Instagram",
 		defaults: { name: 'Banditore Feed' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
+		// Only Facebook and Instagram sources need it: the node says so when one is there without it.
+		credentials: [{ name: 'metaGraphApi', required: false }],
 		properties: [
 			sourcesProperty,
 			{
@@ -68,7 +70,7 @@ export class BanditoreFeed implements INodeType {
 			const limit = Number(options.limit ?? 50);
 			for (const source of sources) {
 				try {
-					const readOptions = readOptionsFromParameter(options, now);
+					const readOptions = await withMetaCredential(this, [source], readOptionsFromParameter(options, now));
 					const maxAgeHours = Number(options.maxAgeHours ?? 0);
 					const { items, warnings } = options.onlyNew
 						? await readNewItems(source, staticData, { readOptions, now, maxAgeHours, limit, emitExisting: true })

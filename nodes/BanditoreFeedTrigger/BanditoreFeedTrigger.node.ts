@@ -12,7 +12,7 @@ import { readSource } from '../../core/read';
 import { selectItems } from '../../core/select';
 import { toNodeError } from '../shared/errors';
 import { readOptions, sourcesProperty } from '../shared/source.description';
-import { readOptionsFromParameter, sourcesFromParameter } from '../shared/source.params';
+import { readOptionsFromParameter, sourcesFromParameter, withMetaCredential } from '../shared/source.params';
 import { readNewItems } from '../shared/source.state';
 
 const SAMPLE_SIZE = 3;
@@ -30,6 +30,8 @@ export class BanditoreFeedTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		// Only Facebook and Instagram sources need it: the node says so when one is there without it.
+		credentials: [{ name: 'metaGraphApi', required: false }],
 		properties: [
 			sourcesProperty,
 			{
@@ -73,7 +75,7 @@ export class BanditoreFeedTrigger implements INodeType {
 
 		if (this.getMode() === 'manual') {
 			// A test run shows a sample and leaves the memory untouched.
-			const reads = await Promise.all(sources.map((source) => readSource(source, readOpts).catch((error) => { throw toNodeError(this.getNode(), error); })));
+			const reads = await Promise.all(sources.map(async (source) => readSource(source, await withMetaCredential(this, [source], readOpts)).catch((error) => { throw toNodeError(this.getNode(), error); })));
 			const sample = selectItems(reads.flatMap((read) => read.items), { now, maxAgeHours, limit: SAMPLE_SIZE });
 			return sample.length ? [toExecutionData(sample)] : null;
 		}
@@ -84,7 +86,8 @@ export class BanditoreFeedTrigger implements INodeType {
 		const failures: string[] = [];
 		for (const source of sources) {
 			try {
-				const { items } = await readNewItems(source, staticData, { readOptions: readOpts, now, maxAgeHours, limit, emitExisting: options.emitExisting === true });
+				const readOptions = await withMetaCredential(this, [source], readOpts);
+				const { items } = await readNewItems(source, staticData, { readOptions, now, maxAgeHours, limit, emitExisting: options.emitExisting === true });
 				emitted.push(...items);
 			} catch (error) {
 				const nodeError = toNodeError(this.getNode(), error);

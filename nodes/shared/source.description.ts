@@ -27,7 +27,8 @@ export const sourcesProperty: INodeProperties = {
 					default: '',
 					required: true,
 					placeholder: 'https://www.comune.example.it/novita',
-					description: 'A feed, a news or events page, the home page of a comune site, or a YouTube channel',
+					description:
+						'A feed, a news or events page, the home page of a comune site, a YouTube channel, a Facebook Page (ID or address) or an Instagram professional account ID',
 				},
 				{
 					displayName: 'Kind',
@@ -36,8 +37,10 @@ export const sourcesProperty: INodeProperties = {
 					default: 'auto',
 					options: [
 						{ name: 'Auto-Detect', value: 'auto', description: 'Feed, known page template, or a home page that links to them' },
+						{ name: 'Facebook Page', value: 'facebook', description: "The Page's posts, through the Graph API (needs the Meta Graph API credential)" },
 						{ name: 'HTML Page (Custom Selectors)', value: 'custom', description: 'Any other site: say where the news cards are' },
 						{ name: 'HTML Page (Template Preset)', value: 'html', description: 'A listing built on a comuni template' },
+						{ name: 'Instagram Account', value: 'instagram', description: 'The posts of the professional account linked to the Page (needs the Meta Graph API credential)' },
 						{ name: 'RSS / Atom Feed', value: 'rss' },
 						{ name: 'YouTube Channel', value: 'youtube', description: 'The uploads of a channel, by address or ID' },
 					],

@@ -1,11 +1,12 @@
-import type { IDataObject } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { fetchUrl } from '../../core/http/fetch';
 import type { CustomSelectors, PresetName } from '../../core/html';
 import type { ReadOptions, SourceConfig } from '../../core/read';
+import { socialTarget } from '../../core/social';
 
 interface SourceParameter {
 	url?: string;
-	kind?: 'auto' | 'rss' | 'html' | 'custom' | 'youtube';
+	kind?: 'auto' | 'rss' | 'html' | 'custom' | 'youtube' | 'facebook' | 'instagram';
 	preset?: PresetName | 'auto';
 	name?: string;
 	fetchDetails?: boolean;
@@ -46,4 +47,33 @@ export function readOptionsFromParameter(options: IDataObject, now: Date): ReadO
 		maxBytes: Math.round(Number(options.maxSizeMb ?? 10) * 1024 * 1024),
 		maxDetailPages: Number(options.maxDetailPages ?? 30),
 	};
+}
+
+/** Feed and trigger both: what they need to read the credential and name the node in an error. */
+type CredentialContext = Pick<IExecuteFunctions, 'getCredentials' | 'getNode'>;
+
+/**
+ * The Meta Graph API credential in the read options when a source is a Facebook Page or an
+ * Instagram account; the credential is optional on the node, so its absence is said here.
+ */
+export async function withMetaCredential(context: CredentialContext, sources: SourceConfig[], options: ReadOptions): Promise<ReadOptions> {
+	if (!sources.some(isSocial)) return options;
+	let credentials: { accessToken: string; baseUrl?: string; version?: string };
+	try {
+		credentials = await context.getCredentials<{ accessToken: string; baseUrl?: string; version?: string }>('metaGraphApi');
+	} catch {
+		throw new NodeOperationError(context.getNode(), 'Facebook and Instagram sources need a Meta Graph API credential.', {
+			description: "Select or create a Meta Graph API credential on this node with the comune's Page access token.",
+		});
+	}
+	return { ...options, meta: { accessToken: credentials.accessToken, baseUrl: credentials.baseUrl, version: credentials.version, tokenPlace: 'the Meta Graph API credential' } };
+}
+
+function isSocial(source: SourceConfig): boolean {
+	try {
+		return socialTarget(source.url, source.kind) !== null;
+	} catch {
+		// A social source with a bad id: the read says what is wrong with it.
+		return true;
+	}
 }

@@ -240,7 +240,7 @@ describe('banditore feed: failures', () => {
 	it('exits 2 on a bad --kind, before touching the source', async () => {
 		const run = await banditore('feed', 'test/fixtures/feeds/non-esiste.xml', '--kind', 'atom');
 		expect(run.code).toBe(2);
-		expect(run.stderr).toBe('banditore: --kind must be one of auto, rss, html, youtube, not "atom".\n');
+		expect(run.stderr).toBe('banditore: --kind must be one of auto, rss, html, youtube, facebook, instagram, not "atom".\n');
 	});
 
 	it('exits 2 on a bad number, before touching the source', async () => {

@@ -224,12 +224,12 @@ export async function runWorkflow(
 }
 
 /** One poll of a trigger as an active workflow does it; static data stays on `workflow`. */
-export async function poll(workflow: Workflow, nodeName: string, mode: WorkflowExecuteMode = 'trigger'): Promise<IDataObject[] | null> {
+export async function poll(workflow: Workflow, nodeName: string, mode: WorkflowExecuteMode = 'trigger', context: RunContext = {}): Promise<IDataObject[] | null> {
 	const node = workflow.getNode(nodeName)!;
 	const nodeType = workflow.nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const hooks = new ExecutionLifecycleHooks(mode, 'poll', {} as never);
-	const context = new PollContext(workflow, node, await additionalData(hooks), mode, mode === 'manual' ? 'manual' : 'activate');
-	const result = await nodeType.poll!.call(context);
+	const pollContext = new PollContext(workflow, node, await additionalData(hooks, context), mode, mode === 'manual' ? 'manual' : 'activate');
+	const result = await nodeType.poll!.call(pollContext);
 	return result ? result[0].map((item) => item.json) : null;
 }
 

@@ -73,6 +73,18 @@ describe('categorie: come si riconosce una notizia', () => {
 		expect(evaluate(item({ title: 'Bando per le borse di studio' }), rules, { now: NOW }).category).toBe('bandi');
 	});
 
+	test('fonte di tipo facebook o instagram: i post dei canali social del comune', () => {
+		const rules = ok(
+			rulesFromObject({
+				comune: 'Comune di Prova',
+				categories: [{ id: 'social', label: 'Dai social', priority: 20, match: { sourceKinds: ['facebook', 'instagram'] } }],
+			}),
+		);
+		const post = evaluate(item({ title: 'Mercato di Natale', source: { name: 'Comune di Prova', url: 'https://www.facebook.com/1', kind: 'facebook' } }), rules, { now: NOW });
+		expect([post.category, post.reasons[0]]).toEqual(['social', 'Categoria «Dai social»: fonte di tipo «facebook»']);
+		expect(evaluate(item({ title: 'Mercato di Natale' }), rules, { now: NOW }).category).not.toBe('social');
+	});
+
 	test('senza categoria di riserva una notizia non riconosciuta resta in attesa', () => {
 		const rules = ok(rulesFromObject({ comune: 'Comune di Prova', categories: [{ id: 'avviso', label: 'Avviso', match: { words: ['avviso'] } }] }));
 		const d = evaluate(item({ title: 'Festa dei nonni' }), rules, { now: NOW });

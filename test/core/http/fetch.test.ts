@@ -100,6 +100,23 @@ describe('fetchUrl', () => {
 		expect(response.body.toString()).toBe(FEED);
 	});
 
+	it('sends extra headers to the origin asked, never to another one a redirect leads to', async () => {
+		const API = 'https://graph.example.com';
+		nock(API, { reqheaders: { authorization: 'Bearer t0k' } }).get('/v1/a').reply(302, '', { location: '/v1/b' });
+		nock(API, { reqheaders: { authorization: 'Bearer t0k' } }).get('/v1/b').reply(302, '', { location: `${SITE}/elsewhere` });
+		const elsewhere = nock(SITE, { badheaders: ['authorization'] }).get('/elsewhere').reply(200, '{}', { 'x-app-usage': '{"call_count":5}' });
+		const response = await fetchUrl(`${API}/v1/a`, { headers: { Authorization: 'Bearer t0k' } });
+		elsewhere.done();
+		expect(response.headers?.['x-app-usage']).toBe('{"call_count":5}');
+	});
+
+	it('with errorBodies, returns a 4xx answer and its body for the caller to explain', async () => {
+		nock(SITE).get('/api').reply(400, '{"error":{"code":190}}');
+		const response = await fetchUrl(`${SITE}/api`, { errorBodies: true });
+		expect(response.status).toBe(400);
+		expect(response.body.toString()).toBe('{"error":{"code":190}}');
+	});
+
 	it('stops after too many redirects', async () => {
 		nock(SITE).get('/loop').times(10).reply(302, '', { location: '/loop' });
 		const error = await failureOf(fetchUrl(`${SITE}/loop`, { maxRedirects: 3 }));
