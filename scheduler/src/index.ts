@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { FastifyServerOptions } from 'fastify';
 import { buildApp } from './api/app';
 import { bootstrapAdmin } from './admin/bootstrap';
+import { DEFAULT_COMUNE, syncComuni } from './comuni';
 import { ConfigError, syncChannel, watchRules, type Channel } from './channels';
 import { useInstalledCalendar } from '../../core/election';
 import { useInstalledModel } from '../../core/classifier/active';
@@ -78,6 +79,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 			throw new ConfigError(`${(error as Error).message} ${(error as BanditoreError).hint ?? ''}`.trim());
 		}
 	}
+	await syncComuni(store, config, clock().getTime());
 	const channels = new Map<string, Channel>();
 	for (const c of config.channels) {
 		try {
@@ -89,7 +91,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 			throw error;
 		}
 	}
-	await bootstrapAdmin(store, config.admin, clock().getTime());
+	await bootstrapAdmin(store, config.admin, clock().getTime(), config.comuni?.length ? null : DEFAULT_COMUNE);
 	const transports = new Routes(store, config.channels, config.dispatch.leaseSeconds, config.apiToken, new OutletRecords({ store, clock, config }));
 	await transports.refresh();
 	transports.start();
