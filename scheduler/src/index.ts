@@ -1,7 +1,7 @@
 // startScheduler(config): migrate, sync channels and rules, serve the API, run the dispatch loop.
 import type { Writable } from 'node:stream';
 import type { FastifyServerOptions } from 'fastify';
-import { buildApp } from './api/app';
+import { buildApp, type RouteEntry } from './api/app';
 import { bootstrapAdmin } from './admin/bootstrap';
 import { DEFAULT_COMUNE, syncComuni } from './comuni';
 import { ConfigError, syncChannel, watchRules, type Channel } from './channels';
@@ -37,6 +37,8 @@ export interface Scheduler {
 	dispatcher: Dispatcher;
 	/** Tells the office by e-mail and webhook; tests drive `notifier.tick()` when dispatch is off. */
 	notifier: Notifier;
+	/** Every route served (method and path pattern). */
+	routes: readonly RouteEntry[];
 	close(): Promise<void>;
 }
 
@@ -96,7 +98,8 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	await transports.refresh();
 	transports.start();
 	const ctx: Context = { store, clock, config, channels, transports, metrics: createMetrics(store), ledger: new LedgerCache(), publicUrl: '' };
-	const app = await buildApp(ctx, loggerOptions(config.logLevel, options.logStream));
+	const routes: RouteEntry[] = [];
+	const app = await buildApp(ctx, loggerOptions(config.logLevel, options.logStream), routes);
 	const address = await app.listen({ host: config.host, port: config.port });
 	const url = address.replace('[::1]', 'localhost');
 	ctx.publicUrl = (config.publicUrl ?? url).replace(/\/$/, '');
@@ -127,6 +130,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		ctx,
 		dispatcher,
 		notifier,
+		routes,
 		close: () =>
 			(closing ??= (async () => {
 				await dispatcher.stop();

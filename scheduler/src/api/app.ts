@@ -50,7 +50,13 @@ function sameToken(given: string, expected: string): boolean {
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function buildApp(ctx: Context, logger: FastifyServerOptions['logger']): Promise<FastifyInstance> {
+/** A route the app serves: tests go through every one (the admin pages' and the API's). */
+export interface RouteEntry {
+	method: string;
+	url: string;
+}
+
+export async function buildApp(ctx: Context, logger: FastifyServerOptions['logger'], routeList: RouteEntry[] = []): Promise<FastifyInstance> {
 	const app = Fastify({
 		logger,
 		trustProxy: ctx.config.trustProxy ?? false,
@@ -63,6 +69,9 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 		clientErrorHandler: answerClientError,
 	});
 	app.setValidatorCompiler(validatorCompiler());
+	app.addHook('onRoute', (route) => {
+		for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
+	});
 	app.decorateRequest('apiScope', null as never);
 
 	// Empty bodies are fine on action endpoints (cancel, release…), even with a JSON content type.

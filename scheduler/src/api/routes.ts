@@ -38,8 +38,8 @@ function matches(header: string | undefined, tag: string): boolean {
 
 export function routes(ctx: Context) {
 	return async (app: FastifyInstance): Promise<void> => {
-		// Before every route below: a comune's token reaches only its comune (api/scope.ts).
-		app.addHook('preHandler', checkScope(ctx));
+		// Before every route below, before its body is validated: a comune's token reaches only its comune (api/scope.ts).
+		app.addHook('preValidation', checkScope(ctx));
 		await app.register(subscriberRoutes(ctx));
 		await app.register(comuniRoutes(ctx));
 		app.get('/channels', { schema: { tags: ['channels'], response: reply(obj({ channels: { type: 'array', items: s.channelSchema } })) } }, async (request) => ({

@@ -42,6 +42,7 @@ export function checkScope(ctx: Context) {
 		// An id of anything else (an n8n flow) is the installation's.
 		if (!owner) throw forbiddenForComune();
 		const row = await ctx.store.get<{ channel: string }>(`SELECT channel FROM ${owner.table} WHERE id = ?`, [id]);
-		if (row && !visibleChannel(ctx, scope, row.channel)) throw notFound(owner.what, id);
+		// One that does not exist is answered here too, before any other check: the two answers are the same.
+		if (!row || !visibleChannel(ctx, scope, row.channel)) throw notFound(owner.what, id);
 	};
 }
