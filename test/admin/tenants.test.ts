@@ -54,7 +54,8 @@ describe.each<Kind>(['sqlite', 'postgres'])('the admin page of several comuni on
 			for (const route of pages) {
 				const path = route.url.replace(':channel', 'magenta').replace(':id', magentaMessage).replace(':format', 'svg');
 				// Magenta named by its channel, and by the comune itself (per-comune pages); with its user and token.
-				for (const target of [{ channel: 'magenta' }, { comune: 'magenta', username: 'marta', id: tokenId }]) {
+				const targets: Array<Record<string, string>> = [{ channel: 'magenta' }, { comune: 'magenta', username: 'marta', id: tokenId }];
+				for (const target of targets) {
 					const fields = { ...target, name: 'intruso', role: 'editor', password: 'password-intrusa', section: 'quota', reason: 'prova', text: 'Testo', justification: 'prova' };
 					const answer = route.method === 'GET' ? await client.get(`${path}?${new URLSearchParams(target)}`) : await client.post(path, { _csrf: csrf, ...fields });
 					expect({ who: username, route: `${route.method} ${route.url}`, target, status: [403, 404].includes(answer.status) }).toEqual({ who: username, route: `${route.method} ${route.url}`, target, status: true });
