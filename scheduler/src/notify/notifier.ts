@@ -140,8 +140,9 @@ export class Notifier {
 	/** The comune whose users hear of a notice: its channel's; the default one's for a notice about no channel. */
 	private comuneOf(channelId: string | null): string | null {
 		if (channelId === null) return DEFAULT_COMUNE;
-		for (const channel of this.deps.channels()) if (channel.id === channelId) return comuneOfChannel(channel);
-		return null;
+		// The configuration, not the loaded channels: a channel whose rules do not load is announced too.
+		const config = this.deps.config.channels.find((c) => c.id === channelId);
+		return config ? comuneOfChannel({ config }) : null;
 	}
 
 	/** One row per recipient who chose the notice's kind, and one for the webhook; none when its marker was set. */
