@@ -43,8 +43,10 @@ Commands:
   demo [<url-or-file>] A week of the channel, simulated: what would be posted and why not the rest
   scheduler            Start the scheduler service (see scheduler/README.md)
   quota [--channel ID] This week's messages used, in flight and left, per channel
-  admin user add <name> --role editor|administrator
+  admin user add <name> --role editor|administrator [--comune <id>] [--installation-admin]
                        Add a user of the admin page (password from $BANDITORE_PASSWORD or stdin)
+  admin token add|list|revoke
+                       A comune's API tokens (banditore admin --help)
   signup-link --channel ID
                        The WhatsApp sign-up link of a channel and its QR code (SVG, PNG)
   subscribers export|delete|purge|reencrypt

@@ -19,6 +19,23 @@ export interface AuditFilter {
 	untilMs?: number | null;
 	/** Entries with an id below this one (the next page). */
 	before?: number | null;
+	/** Only what a comune scope sees: these channels' entries and, without a channel, these comuni's (comuni.ts auditWithin). */
+	within?: AuditWithin | null;
+}
+
+export interface AuditWithin {
+	channels: string[];
+	comuni: string[];
+}
+
+const marks = (list: unknown[]): string => list.map(() => '?').join(', ');
+
+/** The SQL condition of `within`, with its parameters. */
+export function withinSql(within: AuditWithin): { sql: string; params: Param[] } {
+	const parts: string[] = [];
+	if (within.channels.length) parts.push(`channel IN (${marks(within.channels)})`);
+	if (within.comuni.length) parts.push(`(channel IS NULL AND comune IN (${marks(within.comuni)}))`);
+	return { sql: parts.length ? `(${parts.join(' OR ')})` : '1 = 0', params: [...within.channels, ...within.comuni] };
 }
 
 export interface AuditEntry {
@@ -47,6 +64,11 @@ export async function findAudit(q: Queryable, filter: AuditFilter, options: { li
 	if (filter.sinceMs != null) add('at >= ?', filter.sinceMs);
 	if (filter.untilMs != null) add('at < ?', filter.untilMs);
 	if (filter.before != null) add('id < ?', filter.before);
+	if (filter.within) {
+		const w = withinSql(filter.within);
+		where.push(w.sql);
+		params.push(...w.params);
+	}
 	const rows = await q.all<{ id: number; at: number; channel: string | null; type: string; message_id: string | null; actor: string; details: string }>(
 		`SELECT id, at, channel, type, message_id, actor, details FROM audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY id${options.newestFirst ? ' DESC' : ''} LIMIT ?`,
 		[...params, options.limit],
@@ -55,8 +77,9 @@ export async function findAudit(q: Queryable, filter: AuditFilter, options: { li
 }
 
 /** The API's view: oldest first, times as ISO strings. */
-export async function listAudit(ctx: Context, query: AuditQuery) {
+export async function listAudit(ctx: Context, query: AuditQuery, within: AuditWithin | null = null) {
 	const filter: AuditFilter = {
+		within,
 		channel: query.channel,
 		type: query.type,
 		sinceMs: query.since ? Date.parse(query.since) : null,

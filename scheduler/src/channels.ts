@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { formatProblems, loadRules, type RuleProblem, type Rules } from '../../core/rules';
 import { t } from '../../core/messages';
+import { comuneOfChannel } from './comuni';
 import type { Channel, Context } from './context';
 import { audit } from './repo';
 import type { Queryable, Store } from './store';
@@ -60,11 +61,11 @@ export async function syncChannel(store: Store, config: ChannelConfig, now: numb
 	const fileDigest = sha256(file.source);
 	const { version, rules } = await store.tx(async (q) => {
 		await q.run(
-			'INSERT INTO channels (id, name, delivery, paused, rules_version, created_at, updated_at) VALUES (?, ?, ?, 0, 0, ?, ?) ON CONFLICT (id) DO NOTHING',
-			[config.id, config.name, deliveryLabel(config), now, now],
+			'INSERT INTO channels (id, name, delivery, paused, rules_version, created_at, updated_at, comune) VALUES (?, ?, ?, 0, 0, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+			[config.id, config.name, deliveryLabel(config), now, now, comuneOfChannel({ config })],
 		);
 		const row = await q.get<{ rules_file_digest: string | null }>('SELECT rules_file_digest FROM channels WHERE id = ?', [config.id]);
-		await q.run('UPDATE channels SET name = ?, delivery = ?, rules_file_digest = ? WHERE id = ?', [config.name, deliveryLabel(config), fileDigest, config.id]);
+		await q.run('UPDATE channels SET name = ?, delivery = ?, rules_file_digest = ?, comune = ? WHERE id = ?', [config.name, deliveryLabel(config), fileDigest, comuneOfChannel({ config }), config.id]);
 		const latest = await q.get<LatestRow>('SELECT version, digest, origin, source FROM rules_versions WHERE channel = ? ORDER BY version DESC LIMIT 1', [config.id]);
 		// The file is as it was when last read: the office's edit on the admin page stands.
 		if (latest && latest.origin === 'admin' && row?.rules_file_digest === fileDigest) {

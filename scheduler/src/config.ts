@@ -63,10 +63,33 @@ export interface NotifyConfig {
 	intervalMs: number;
 }
 
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"');
+
+/** A comune of the installation (issue #17): it owns its channels, users, API tokens and audit log. */
+const comune = z
+	.object({
+		id: slug,
+		name: z.string().min(1),
+		istat: z.string().regex(/^\d{6}$/, 'the ISTAT code of the comune: 6 digits, e.g. "015136"'),
+		contacts: z.object({ email: z.string().email('the press office e-mail address'), phone: z.string().min(3).max(40).optional() }).strict(),
+	})
+	.strict();
+
+export interface ComuneConfig {
+	id: string;
+	name: string;
+	/** null only for the default comune of an installation that configures none. */
+	istat: string | null;
+	email: string | null;
+	phone: string | null;
+}
+
 const channel = z
 	.object({
-		id: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'lowercase letters, digits, "-" and "_"'),
+		id: slug,
 		name: z.string().min(1).optional(),
+		/** The comune that owns the channel: one of `comuni`; may be left out when there is only one. */
+		comune: slug.optional(),
 		rules: z.string().min(1),
 		delivery: deliverySchema.default({ kind: 'outbox', file: 'data/outbox.jsonl' }),
 		secondOpinion: secondOpinion.optional(),
@@ -84,6 +107,7 @@ const fileSchema = z
 		trustProxy: z.union([z.boolean(), z.string().min(1)]).optional(),
 		database: z.union([z.object({ url: z.string().min(1) }).strict(), z.object({ path: z.string().min(1) }).strict()]).optional(),
 		logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+		comuni: z.array(comune).min(1).optional(),
 		channels: z.array(channel).min(1).optional(),
 		whatsapp: z.object({ appSecret: z.string().min(1).optional(), verifyToken: z.string().min(1).optional() }).strict().optional(),
 		notify: notify.optional(),
@@ -103,6 +127,8 @@ const fileSchema = z
 export type ChannelConfig = {
 	id: string;
 	name: string;
+	/** The comune that owns it; the default comune when absent (comuni.ts). */
+	comune?: string;
 	rules: string;
 	/** One outlet, or several: each message goes to every one and counts once (delivery/kinds.ts). */
 	delivery: DeliverySettings | DeliverySettings[];
@@ -124,6 +150,8 @@ export interface Config {
 	trustProxy?: boolean | string;
 	database: Database;
 	logLevel: string;
+	/** The comuni of the installation; none: everything belongs to the default comune (comuni.ts). */
+	comuni?: ComuneConfig[];
 	channels: ChannelConfig[];
 	dispatch: { intervalMs: number; leaseSeconds: number; slotMinutes: number; maxAttempts: number; backoffSeconds: number };
 	/** Cloud API status webhooks (the Meta app's secret and the verify token typed in its dashboard). */
@@ -200,9 +228,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 	else if (file.database && 'path' in file.database) database = { kind: 'sqlite', file: at(file.database.path, base) };
 	else database = { kind: 'sqlite', file: at('data/banditore.sqlite', cwd) };
 
+	const comuni = comuniOf(file.comuni);
 	const channels: ChannelConfig[] = (file.channels ?? []).map((c) => ({
 		id: c.id,
 		name: c.name ?? c.id,
+		...(comuni.length || c.comune ? { comune: owner(comuni, c.id, c.comune) } : {}),
 		rules: at(c.rules, base),
 		delivery: resolveDelivery(c.delivery, { channel: c.id, env, path: (p) => at(p, base) }),
 		...(c.secondOpinion ? { secondOpinion: { ...c.secondOpinion, apiKey: opinionKey(env, c.id, c.secondOpinion.apiKeyEnv) } } : {}),
@@ -219,7 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 	}
 	if (channels.length === 0) {
 		// The demo: Meda's rules, messages written to a JSON-lines file (a dry run).
-		channels.push({ id: 'demo', name: 'Demo', rules: demoRules(cwd), delivery: { kind: 'outbox', file: at('data/outbox.jsonl', cwd) } });
+		channels.push({ id: 'demo', name: 'Demo', ...(comuni.length ? { comune: comuni[0].id } : {}), rules: demoRules(cwd), delivery: { kind: 'outbox', file: at('data/outbox.jsonl', cwd) } });
 	}
 	const ids = new Set<string>();
 	for (const c of channels) {
@@ -240,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		trustProxy: trustProxy(env.BANDITORE_TRUST_PROXY) ?? file.trustProxy ?? false,
 		database,
 		logLevel: env.LOG_LEVEL || file.logLevel || 'info',
+		...(comuni.length ? { comuni } : {}),
 		channels,
 		dispatch: {
 			intervalMs: integer('BANDITORE_DISPATCH_MS', env.BANDITORE_DISPATCH_MS) ?? d.intervalMs ?? 1000,
@@ -264,6 +295,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 			sessionHours: integer('BANDITORE_ADMIN_SESSION_HOURS', env.BANDITORE_ADMIN_SESSION_HOURS) ?? 8,
 		},
 	};
+}
+
+/** The configured comuni, each id once. */
+function comuniOf(list: z.infer<typeof comune>[] | undefined): ComuneConfig[] {
+	const seen = new Set<string>();
+	return (list ?? []).map((c) => {
+		if (seen.has(c.id)) throw new ConfigInvalid(`comune "${c.id}" is configured twice`);
+		seen.add(c.id);
+		return { id: c.id, name: c.name, istat: c.istat, email: c.contacts.email, phone: c.contacts.phone ?? null };
+	});
+}
+
+/** The comune a channel belongs to: the one it names (which must be configured), or the only one. */
+function owner(comuni: ComuneConfig[], channel: string, named: string | undefined): string {
+	const ids = comuni.map((c) => c.id);
+	if (named) {
+		if (ids.includes(named)) return named;
+		if (!ids.length) throw new ConfigInvalid(`channel "${channel}": comune "${named}" is named but no comuni are configured. Add a "comuni:" list (id, name, istat, contacts.email) or remove "comune:" from the channel.`);
+		throw new ConfigInvalid(`channel "${channel}": comune "${named}" is not in the "comuni:" list (${ids.join(', ')}). Add it there or name one of those.`);
+	}
+	if (ids.length === 1) return ids[0];
+	throw new ConfigInvalid(`channel "${channel}" does not say which comune it belongs to: add "comune:" with one of ${ids.join(', ')}.`);
 }
 
 /** SMTP and webhook from the environment (BANDITORE_SMTP_*, BANDITORE_NOTIFY_WEBHOOK) over the file's `notify`. */

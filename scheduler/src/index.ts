@@ -1,8 +1,9 @@
 // startScheduler(config): migrate, sync channels and rules, serve the API, run the dispatch loop.
 import type { Writable } from 'node:stream';
 import type { FastifyServerOptions } from 'fastify';
-import { buildApp } from './api/app';
+import { buildApp, type RouteEntry } from './api/app';
 import { bootstrapAdmin } from './admin/bootstrap';
+import { DEFAULT_COMUNE, syncComuni } from './comuni';
 import { ConfigError, syncChannel, watchRules, type Channel } from './channels';
 import { useInstalledCalendar } from '../../core/election';
 import { useInstalledModel } from '../../core/classifier/active';
@@ -36,6 +37,8 @@ export interface Scheduler {
 	dispatcher: Dispatcher;
 	/** Tells the office by e-mail and webhook; tests drive `notifier.tick()` when dispatch is off. */
 	notifier: Notifier;
+	/** Every route served (method and path pattern). */
+	routes: readonly RouteEntry[];
 	close(): Promise<void>;
 }
 
@@ -78,6 +81,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 			throw new ConfigError(`${(error as Error).message} ${(error as BanditoreError).hint ?? ''}`.trim());
 		}
 	}
+	await syncComuni(store, config, clock().getTime());
 	const channels = new Map<string, Channel>();
 	for (const c of config.channels) {
 		try {
@@ -89,12 +93,13 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 			throw error;
 		}
 	}
-	await bootstrapAdmin(store, config.admin, clock().getTime());
+	await bootstrapAdmin(store, config.admin, clock().getTime(), config.comuni?.length ? null : DEFAULT_COMUNE);
 	const transports = new Routes(store, config.channels, config.dispatch.leaseSeconds, config.apiToken, new OutletRecords({ store, clock, config }));
 	await transports.refresh();
 	transports.start();
 	const ctx: Context = { store, clock, config, channels, transports, metrics: createMetrics(store), ledger: new LedgerCache(), publicUrl: '' };
-	const app = await buildApp(ctx, loggerOptions(config.logLevel, options.logStream));
+	const routes: RouteEntry[] = [];
+	const app = await buildApp(ctx, loggerOptions(config.logLevel, options.logStream), routes);
 	const address = await app.listen({ host: config.host, port: config.port });
 	const url = address.replace('[::1]', 'localhost');
 	ctx.publicUrl = (config.publicUrl ?? url).replace(/\/$/, '');
@@ -125,6 +130,7 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 		ctx,
 		dispatcher,
 		notifier,
+		routes,
 		close: () =>
 			(closing ??= (async () => {
 				await dispatcher.stop();

@@ -4,6 +4,8 @@ import { toMessage, type HistoryEntry, type Message, type MessageRow, type State
 
 export interface AuditEntry {
 	channel: string | null;
+	/** The comune of an entry without a channel (users, tokens); an entry with one belongs to its channel's comune. */
+	comune?: string | null;
 	type: string;
 	messageId?: string | null;
 	actor: string;
@@ -11,13 +13,14 @@ export interface AuditEntry {
 }
 
 export async function audit(q: Queryable, at: number, entry: AuditEntry): Promise<void> {
-	await q.run('INSERT INTO audit (at, channel, type, message_id, actor, details) VALUES (?, ?, ?, ?, ?, ?)', [
+	await q.run('INSERT INTO audit (at, channel, type, message_id, actor, details, comune) VALUES (?, ?, ?, ?, ?, ?, ?)', [
 		at,
 		entry.channel,
 		entry.type,
 		entry.messageId ?? null,
 		entry.actor,
 		JSON.stringify(entry.details),
+		entry.comune ?? null,
 	]);
 }
 

@@ -93,6 +93,23 @@ export async function startAdmin(kind: Kind, at: string, sessionHours = 8): Prom
 	return launch(config, { dir, rules, db, at });
 }
 
+/** Two comuni in one installation (issue #17), each with its channel. */
+export const COMUNI = [
+	{ id: 'meda', name: 'Comune di Meda', istat: '108030', email: 'stampa@comune.meda.mb.it', phone: null },
+	{ id: 'magenta', name: 'Comune di Magenta', istat: '015130', email: 'urp@comune.magenta.mi.it', phone: '02 97351' },
+];
+
+/** Meda's channel `meda` and Magenta's channel `magenta`, and the installation administrator from the environment. */
+export async function startComuni(kind: Kind, at: string): Promise<AdminHarness> {
+	const dir = tempDir();
+	const db = await freshDatabase(kind, dir);
+	const rules = medaRules(dir);
+	const meda = { id: 'meda', name: 'Canale di Meda', comune: 'meda', rules, delivery: { kind: 'outbox' as const, file: join(dir, 'meda.jsonl') } };
+	const magenta = { id: 'magenta', name: 'Canale di Magenta', comune: 'magenta', rules: rulesFile(dir), delivery: { kind: 'outbox' as const, file: join(dir, 'magenta.jsonl') } };
+	const config = testConfig(db.database, meda, { comuni: COMUNI, channels: [meda, magenta], admin: { user: ADMIN.user, password: ADMIN.password, sessionHours: 8 } });
+	return launch(config, { dir, rules, db, at });
+}
+
 export interface SubscribersAdminHarness extends AdminHarness {
 	graph: FakeGraph;
 	/** A signed inbound text from a citizen to Magenta's number, through the real webhook; returns the HTTP status. */

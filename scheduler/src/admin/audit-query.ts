@@ -1,6 +1,6 @@
 // The audit log as the admin page reads it: filters (channel, type, actor, days), newest first,
 // paginated by id, details redacted. The query itself is audit.ts's findAudit, shared with the API.
-import { findAudit, type AuditEntry, type AuditFilter } from '../audit';
+import { findAudit, withinSql, type AuditEntry, type AuditFilter, type AuditWithin } from '../audit';
 import type { Queryable } from '../store';
 import { maskPhones, redact } from './redact';
 
@@ -32,9 +32,10 @@ function safeJson(text: string): unknown {
 }
 
 /** The event types and the authors the log holds, for the filters' lists. */
-export async function auditChoices(q: Queryable): Promise<{ types: string[]; actors: string[] }> {
-	const types = await q.all<{ type: string }>('SELECT DISTINCT type FROM audit ORDER BY type');
-	const actors = await q.all<{ actor: string }>('SELECT DISTINCT actor FROM audit ORDER BY actor');
+export async function auditChoices(q: Queryable, within: AuditWithin | null): Promise<{ types: string[]; actors: string[] }> {
+	const w = within ? withinSql(within) : { sql: '1 = 1', params: [] };
+	const types = await q.all<{ type: string }>(`SELECT DISTINCT type FROM audit WHERE ${w.sql} ORDER BY type`, w.params);
+	const actors = await q.all<{ actor: string }>(`SELECT DISTINCT actor FROM audit WHERE ${w.sql} ORDER BY actor`, w.params);
 	return { types: types.map((r) => r.type), actors: actors.map((r) => r.actor) };
 }
 

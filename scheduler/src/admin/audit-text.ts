@@ -100,6 +100,9 @@ const SAYS: Record<string, Says> = {
 	'subscriber.erased': () => t('admin.audit.says.erased'),
 	'subscribers.purged': () => t('admin.audit.says.purged'),
 	'subscribers.reencrypted': (d) => t('admin.audit.says.reencrypted', { count: Number(d.reencrypted ?? 0) }),
+	'token.created': (d) => t('admin.audit.says.tokenCreated', { name: str(d.name) }),
+	'token.revoked': (d) => t('admin.audit.says.tokenRevoked', { name: str(d.name) }),
+	'admin.user.installation': (d) => t(d.installationAdmin === true ? 'admin.audit.says.installationOn' : 'admin.audit.says.installationOff', { username: str(d.username) }),
 	'webhook.registered': (d) => t('admin.audit.says.webhookRegistered', { url: str(d.url) }),
 	'webhook.removed': (d) => t('admin.audit.says.webhookRemoved', { url: str(d.url) }),
 };

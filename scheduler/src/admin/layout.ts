@@ -14,6 +14,9 @@ export interface PageOptions {
 	path?: string;
 	channel?: string;
 	channels?: Array<{ id: string; name: string }>;
+	/** The comune the page is about; `comuni`: those to switch to, on a per-comune page. */
+	comune?: string | null;
+	comuni?: Array<{ id: string; name: string }>;
 	notice?: string | null;
 }
 
@@ -21,8 +24,9 @@ function navigation(options: PageOptions): Html {
 	const session = options.session;
 	if (!session) return html``;
 	const query = options.channel ? `?channel=${encodeURIComponent(options.channel)}` : '';
-	const items = NAV.filter((entry) => canSee(entry, session.user.role)).map((entry) => {
-		const href = entry.perChannel ? `${entry.path}${query}` : entry.path;
+	const comune = options.comune ? `?comune=${encodeURIComponent(options.comune)}` : '';
+	const items = NAV.filter((entry) => canSee(entry, session.user.role, session.user.installationAdmin)).map((entry) => {
+		const href = entry.perChannel ? `${entry.path}${query}` : entry.perComune ? `${entry.path}${comune}` : entry.path;
 		const current = entry.path === options.path;
 		return html`<li class="nav-item"><a class="nav-link${current ? ' active' : ''}" href="${href}"${current ? html` aria-current="page"` : ''}><span>${t(entry.label)}</span></a></li>`;
 	});
@@ -36,6 +40,16 @@ function channelPicker(options: PageOptions): Html {
 	return html`<form method="get" action="${options.path}" class="channel-picker d-flex align-items-end gap-2 mb-4">
 	<div class="select-wrapper"><label for="channel-pick">${t('admin.channel.label')}</label>
 	<select id="channel-pick" name="channel">${channels.map((c) => html`<option value="${c.id}"${c.id === options.channel ? html` selected` : ''}>${c.name}</option>`)}</select></div>
+	<button type="submit" class="btn btn-outline-primary btn-sm">${t('admin.channel.choose')}</button></form>`;
+}
+
+/** On a per-comune page, for a user of several comuni: which one. */
+function comunePicker(options: PageOptions): Html {
+	const comuni = options.comuni ?? [];
+	if (!options.session || comuni.length < 2 || !options.path) return html``;
+	return html`<form method="get" action="${options.path}" class="comune-picker d-flex align-items-end gap-2 mb-4">
+	<div class="select-wrapper"><label for="comune-pick">${t('admin.comune.label')}</label>
+	<select id="comune-pick" name="comune">${comuni.map((c) => html`<option value="${c.id}"${c.id === options.comune ? html` selected` : ''}>${c.name}</option>`)}</select></div>
 	<button type="submit" class="btn btn-outline-primary btn-sm">${t('admin.channel.choose')}</button></form>`;
 }
 
@@ -68,7 +82,7 @@ export function layout(options: PageOptions): Html {
 	${navigation(options)}
 </header>
 <main id="main" class="container my-4" tabindex="-1">
-${channelPicker(options)}
+${channelPicker(options)}${comunePicker(options)}
 <h1 class="mb-4">${options.title}</h1>
 ${options.notice ? html`<div class="alert alert-success" role="status">${options.notice}</div>` : ''}
 ${options.body}

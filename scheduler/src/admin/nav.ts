@@ -9,6 +9,10 @@ export interface NavEntry {
 	role?: Role;
 	/** The page is about one channel: the link carries the chosen one. */
 	perChannel?: boolean;
+	/** The page is about one comune (users, tokens): the link carries the current one. */
+	perComune?: boolean;
+	/** Only installation administrators (the route enforces it too). */
+	installation?: boolean;
 }
 
 export const NAV: NavEntry[] = [
@@ -18,8 +22,11 @@ export const NAV: NavEntry[] = [
 	{ path: '/admin/rules', label: 'admin.nav.rules', perChannel: true, role: 'administrator' },
 	{ path: '/admin/subscribers', label: 'admin.nav.subscribers' },
 	{ path: '/admin/audit', label: 'admin.nav.audit' },
-	{ path: '/admin/users', label: 'admin.nav.users', role: 'administrator' },
+	{ path: '/admin/users', label: 'admin.nav.users', role: 'administrator', perComune: true },
+	{ path: '/admin/tokens', label: 'admin.nav.tokens', role: 'administrator', perComune: true },
 	{ path: '/admin/notifications', label: 'admin.nav.notify' },
+	{ path: '/admin/comuni', label: 'admin.nav.comuni', installation: true },
 ];
 
-export const canSee = (entry: { role?: Role }, role: Role): boolean => !entry.role || entry.role === role || role === 'administrator';
+export const canSee = (entry: { role?: Role; installation?: boolean }, role: Role, installationAdmin = false): boolean =>
+	entry.installation ? installationAdmin : !entry.role || entry.role === role || role === 'administrator';

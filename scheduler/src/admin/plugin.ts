@@ -5,6 +5,7 @@ import formbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { t, type MessageKey } from '../../../core/messages';
 import { refreshChannels } from '../channels';
+import type { Scope } from '../comuni';
 import type { Context } from '../context';
 import { ApiError } from '../errors';
 import { checkPercentEncoding } from '../input';
@@ -15,7 +16,7 @@ import { html } from './html';
 import { ASSETS, layout } from './layout';
 import { COOKIE, loadSession, sameToken, type Session } from './sessions';
 import type { Role } from './users';
-import { AdminError, formOf } from './request';
+import { AdminError, enterComune, formOf, requestComune, scopeOfUser } from './request';
 import { assetRoutes } from './static';
 import { auditPages } from './pages/audit';
 import { dashboardPages } from './pages/dashboard';
@@ -26,14 +27,22 @@ import { queuePages } from './pages/queue';
 import { rulesPages } from './pages/rules';
 import { subscribersPages } from './pages/subscribers';
 import { usersPages } from './pages/users';
+import { tokensPages } from './pages/tokens';
+import { comuniPages } from './pages/comuni';
 
 declare module 'fastify' {
 	interface FastifyRequest {
 		adminSession: Session | null;
+		/** The comuni the signed-in user may see (request.ts, scopeOfUser). */
+		adminScope: Scope;
+		/** The comune this request is about: its channel's, its `comune` field's, else the first the user sees. */
+		adminComune: string | null;
 	}
 	interface FastifyContextConfig {
-		/** Only this role (administrators may do everything). */
+		/** Only this role in the request's comune (administrators may do everything). */
 		adminRole?: Role;
+		/** Only installation administrators (the comuni page). */
+		adminInstallation?: boolean;
 		/** Reachable without a session (login, assets). */
 		adminPublic?: boolean;
 	}
@@ -62,6 +71,8 @@ export function adminPlugin(ctx: Context, options: AdminOptions) {
 			},
 		});
 		app.decorateRequest('adminSession', null);
+		app.decorateRequest('adminScope', null as never);
+		app.decorateRequest('adminComune', null);
 		app.addHook('onRequest', async (request, reply) => {
 			reply.header('x-frame-options', 'DENY');
 			reply.header('x-content-type-options', 'nosniff');
@@ -86,7 +97,10 @@ export function adminPlugin(ctx: Context, options: AdminOptions) {
 			}
 			// Synchronizer token: every state-changing request carries the session's token.
 			if (request.method !== 'GET' && request.method !== 'HEAD' && !sameToken(formOf(request)._csrf, session.csrf)) throw new AdminError(403, t('admin.error.csrf'));
-			if (config.adminRole && config.adminRole !== session.user.role && session.user.role !== 'administrator') throw new AdminError(403, t('admin.error.forbidden'));
+			// The comuni the user sees, and the role in the one this request is about (404 for another's).
+			request.adminScope = scopeOfUser(session.user);
+			enterComune(request, await requestComune(ctx, request));
+			if (config.adminInstallation && !session.user.installationAdmin) throw new AdminError(403, t('admin.error.forbidden'));
 			// Rules another process saved: the page shows (and acts on) the newest.
 			await refreshChannels(ctx);
 			return undefined;
@@ -111,6 +125,8 @@ export function adminPlugin(ctx: Context, options: AdminOptions) {
 		await app.register(auditPages(pages));
 		await app.register(usersPages(pages));
 		await app.register(notificationsPages(pages));
+		await app.register(tokensPages(pages));
+		await app.register(comuniPages(pages));
 	};
 }
 

@@ -2,7 +2,7 @@
 // cookie holds a random token; the table only its sha256, with the session's CSRF token and expiry.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../store';
-import { isRole, type AdminUser } from './users';
+import { loadUser, type AdminUser } from './users';
 
 export const COOKIE = 'banditore_admin';
 export const COOKIE_PATH = '/admin';
@@ -30,18 +30,18 @@ export async function createSession(q: Queryable, user: AdminUser, now: number, 
 export async function loadSession(q: Queryable, cookie: string | undefined, now: number, ttlMs: number): Promise<Session | null> {
 	if (!cookie) return null;
 	const id = digest(cookie);
-	const row = await q.get<{ csrf: string; expires_at: number; username: string; role: string; created_at: number }>(
-		'SELECT s.csrf, s.expires_at, u.username, u.role, u.created_at FROM admin_sessions s JOIN admin_users u ON u.username = s.username WHERE s.id = ?',
-		[id],
-	);
-	if (!row || Number(row.expires_at) <= now || !isRole(row.role)) return null;
+	const row = await q.get<{ csrf: string; expires_at: number; username: string }>('SELECT csrf, expires_at, username FROM admin_sessions WHERE id = ?', [id]);
+	if (!row || Number(row.expires_at) <= now) return null;
+	// Roles are read at every request: a change applies at once.
+	const user = await loadUser(q, row.username);
+	if (!user) return null;
 	let expiresAt = Number(row.expires_at);
 	// Written at most once a minute of use, not on every request.
 	if (now + ttlMs - expiresAt > 60_000) {
 		expiresAt = now + ttlMs;
 		await q.run('UPDATE admin_sessions SET expires_at = ? WHERE id = ?', [expiresAt, id]);
 	}
-	return { id, user: { username: row.username, role: row.role, createdAt: Number(row.created_at) }, csrf: row.csrf, expiresAt };
+	return { id, user, csrf: row.csrf, expiresAt };
 }
 
 export async function deleteSession(q: Queryable, id: string): Promise<void> {

@@ -11,6 +11,9 @@ import { checkInput, checkQueryEncoding } from '../input';
 import { StoreFault } from '../store';
 import { receiveStatuses, verifyHandshake } from '../cloud-webhook';
 import { routes } from './routes';
+import { forbiddenForComune } from './scope';
+import { comuneScope, INSTALLATION, type Scope } from '../comuni';
+import { authenticate } from '../tokens';
 import { validatorCompiler } from './validation';
 import { adminPlugin } from '../admin/plugin';
 
@@ -34,13 +37,26 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
 	socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
 }
 
+declare module 'fastify' {
+	interface FastifyRequest {
+		/** What the bearer token sees: the installation, or one comune (api/scope.ts checks each route). */
+		apiScope: Scope;
+	}
+}
+
 function sameToken(given: string, expected: string): boolean {
 	const a = Buffer.from(given);
 	const b = Buffer.from(expected);
 	return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export async function buildApp(ctx: Context, logger: FastifyServerOptions['logger']): Promise<FastifyInstance> {
+/** A route the app serves: tests go through every one (the admin pages' and the API's). */
+export interface RouteEntry {
+	method: string;
+	url: string;
+}
+
+export async function buildApp(ctx: Context, logger: FastifyServerOptions['logger'], routeList: RouteEntry[] = []): Promise<FastifyInstance> {
 	const app = Fastify({
 		logger,
 		trustProxy: ctx.config.trustProxy ?? false,
@@ -53,6 +69,10 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 		clientErrorHandler: answerClientError,
 	});
 	app.setValidatorCompiler(validatorCompiler());
+	app.addHook('onRoute', (route) => {
+		for (const method of [route.method].flat()) routeList.push({ method, url: route.url });
+	});
+	app.decorateRequest('apiScope', null as never);
 
 	// Empty bodies are fine on action endpoints (cancel, release…), even with a JSON content type.
 	// Bytes that are not UTF-8 are refused, not turned into replacement characters.
@@ -94,9 +114,17 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 		if (OPEN.has(path) || path === '/admin' || path.startsWith('/admin/')) return;
 		const header = request.headers.authorization ?? '';
 		const token = header.startsWith('Bearer ') ? header.slice(7) : '';
-		if (!token || !sameToken(token, ctx.config.apiToken)) {
-			await reply.code(401).send({ error: 'unauthorized', message: 'missing or wrong bearer token', hint: 'Send "Authorization: Bearer <BANDITORE_API_TOKEN>".' });
+		// The installation's token sees everything; a comune's token (issue #17) only that comune.
+		if (token && sameToken(token, ctx.config.apiToken)) {
+			request.apiScope = INSTALLATION;
+			return;
 		}
+		const comuneToken = token ? await authenticate(ctx.store, token, ctx.clock().getTime()) : null;
+		if (comuneToken) {
+			request.apiScope = comuneScope(comuneToken.comune);
+			return;
+		}
+		await reply.code(401).send({ error: 'unauthorized', message: 'missing, wrong or revoked bearer token', hint: 'Send "Authorization: Bearer <token>": BANDITORE_API_TOKEN, or a live token of your comune.' });
 	});
 
 	app.setErrorHandler((error, request, reply) => {
@@ -126,7 +154,9 @@ export async function buildApp(ctx: Context, logger: FastifyServerOptions['logge
 		return reply.code(503).send({ error: e.code, message: `${e.message}: ${ready.message}`, hint: e.hint, ...e.extra });
 	});
 	app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-	app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+	app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+		// Every channel's figures: the installation's token only.
+		if (request.apiScope.kind !== 'installation') throw forbiddenForComune();
 		reply.header('content-type', ctx.metrics.registry.contentType);
 		return ctx.metrics.registry.metrics();
 	});

@@ -13,6 +13,9 @@ import { listWebhooks, registerWebhook, removeWebhook } from '../n8n-flows';
 import { lookupStatuses } from '../cloud-webhook';
 import * as s from './schemas';
 import { subscriberRoutes } from './subscribers.routes';
+import { comuniRoutes } from './comuni.routes';
+import { checkScope } from './scope';
+import { auditWithin, visibleChannels } from '../comuni';
 
 const ACTOR = 'api';
 type Params = { channel: string };
@@ -35,9 +38,12 @@ function matches(header: string | undefined, tag: string): boolean {
 
 export function routes(ctx: Context) {
 	return async (app: FastifyInstance): Promise<void> => {
+		// Before every route below, before its body is validated: a comune's token reaches only its comune (api/scope.ts).
+		app.addHook('preValidation', checkScope(ctx));
 		await app.register(subscriberRoutes(ctx));
-		app.get('/channels', { schema: { tags: ['channels'], response: reply(obj({ channels: { type: 'array', items: s.channelSchema } })) } }, async () => ({
-			channels: await Promise.all([...ctx.channels.keys()].map((id) => channelView(ctx, id))),
+		await app.register(comuniRoutes(ctx));
+		app.get('/channels', { schema: { tags: ['channels'], response: reply(obj({ channels: { type: 'array', items: s.channelSchema } })) } }, async (request) => ({
+			channels: await Promise.all(visibleChannels(ctx, request.apiScope).map((c) => channelView(ctx, c.id))),
 		}));
 
 		app.get<{ Params: Params; Querystring: { at?: string } }>(
@@ -162,15 +168,16 @@ export function routes(ctx: Context) {
 		}));
 
 		const webhookReply = obj({ webhook: s.webhookSchema });
-		app.get('/webhooks', { schema: { tags: ['webhooks'], response: reply(obj({ webhooks: { type: 'array', items: s.webhookSchema } })) } }, async () => ({
+		const installation = { installationOnly: true };
+		app.get('/webhooks', { config: installation, schema: { tags: ['webhooks'], response: reply(obj({ webhooks: { type: 'array', items: s.webhookSchema } })) } }, async () => ({
 			webhooks: await listWebhooks(ctx.store),
 		}));
 		app.post<{ Body: { url: string; channels?: string[] | null } }>(
 			'/webhooks',
-			{ schema: { tags: ['webhooks'], body: s.webhookBody, response: reply(webhookReply, { 201: webhookReply }) } },
+			{ config: installation, schema: { tags: ['webhooks'], body: s.webhookBody, response: reply(webhookReply, { 201: webhookReply }) } },
 			async (request, res) => res.code(201).send({ webhook: await registerWebhook(ctx, request.body, 'n8n') }),
 		);
-		app.delete<{ Params: IdParams }>('/webhooks/:id', { schema: { tags: ['webhooks'], params: s.idParam, response: reply(obj({ deleted: { type: 'boolean' } })) } }, async (request) => {
+		app.delete<{ Params: IdParams }>('/webhooks/:id', { config: installation, schema: { tags: ['webhooks'], params: s.idParam, response: reply(obj({ deleted: { type: 'boolean' } })) } }, async (request) => {
 			await removeWebhook(ctx, request.params.id, 'n8n');
 			return { deleted: true };
 		});
@@ -178,6 +185,7 @@ export function routes(ctx: Context) {
 		app.post<{ Body: { broadcastId: string; keys: string[] } }>(
 			'/whatsapp/statuses/lookup',
 			{
+				config: installation,
 				schema: {
 					tags: ['whatsapp'],
 					body: { type: 'object', required: ['broadcastId', 'keys'], properties: { broadcastId: { type: 'string' }, keys: { type: 'array', items: { type: 'string' }, maxItems: 5000 } } },
@@ -202,7 +210,7 @@ export function routes(ctx: Context) {
 					response: reply(obj({ entries: { type: 'array', items: s.auditSchema } })),
 				},
 			},
-			async (request) => ({ entries: await listAudit(ctx, request.query) }),
+			async (request) => ({ entries: await listAudit(ctx, request.query, auditWithin(ctx, request.apiScope)) }),
 		);
 	};
 }

@@ -1,7 +1,8 @@
 // /v1 routes for subscribers: counts, the sign-up link and its QR code, GDPR requests (the number in
 // the POST body, never in the URL, so it never reaches an access log), the purge and the re-encryption.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Context } from '../context';
+import { visibleChannel } from '../comuni';
 import { ApiError } from '../errors';
 import { erasePerson, exportPerson, purge, reencrypt, signupLink, signupQr, startSubscribers, subscriberCounts } from '../subscribers';
 import * as s from './schemas';
@@ -19,6 +20,14 @@ const personBody = {
 	properties: { number: { type: 'string', minLength: 1, maxLength: 40 }, channel: { type: 'string', maxLength: 100 } },
 };
 
+/** A comune's token names the channel (api/scope.ts checked it is the comune's); the installation's may leave it out (every channel). */
+function personChannel(request: FastifyRequest<{ Body: PersonBody }>): string | undefined {
+	if (request.apiScope.kind !== 'installation' && !request.body.channel) {
+		throw new ApiError(400, 'invalid_request', "a comune's token must name the channel", 'Add "channel" to the body: one of your comune\'s channels.');
+	}
+	return request.body.channel;
+}
+
 export function subscriberRoutes(ctx: Context) {
 	return async (app: FastifyInstance): Promise<void> => {
 		const stop = await startSubscribers(ctx, (error) => app.log.error({ err: error }, 'subscribers purge failed'));
@@ -33,7 +42,7 @@ export function subscriberRoutes(ctx: Context) {
 		app.get(
 			'/subscribers',
 			{ schema: { tags: ['subscribers'], response: reply(obj({ channels: { type: 'array', items: obj({ channel: { type: 'string' }, confirmed: { type: 'integer' }, pending: { type: 'integer' } }) } })) } },
-			async () => ({ channels: await subscriberCounts(ctx) }),
+			async (request) => ({ channels: (await subscriberCounts(ctx)).filter((c) => visibleChannel(ctx, request.apiScope, c.channel)) }),
 		);
 		app.get<{ Params: Params }>(
 			'/channels/:channel/signup',
@@ -52,14 +61,15 @@ export function subscriberRoutes(ctx: Context) {
 		app.post<{ Body: PersonBody }>(
 			'/subscribers/export',
 			{ schema: { tags: ['subscribers'], body: personBody, response: reply({ type: 'object', additionalProperties: true }) } },
-			async (request) => exportPerson(ctx, request.body.number, request.body.channel),
+			async (request) => exportPerson(ctx, request.body.number, personChannel(request)),
 		);
 		app.post<{ Body: PersonBody }>(
 			'/subscribers/delete',
 			{ schema: { tags: ['subscribers'], body: personBody, response: reply(obj({ deleted: counts })) } },
-			async (request) => ({ deleted: await erasePerson(ctx, request.body.number, request.body.channel) }),
+			async (request) => ({ deleted: await erasePerson(ctx, request.body.number, personChannel(request)) }),
 		);
-		app.post('/subscribers/purge', { schema: { tags: ['subscribers'], body: s.emptyBody, response: reply(obj({ deleted: counts })) } }, async () => ({ deleted: await purge(ctx) }));
-		app.post('/subscribers/reencrypt', { schema: { tags: ['subscribers'], body: s.emptyBody, response: reply(obj({ reencrypted: { type: 'integer' }, key: { type: 'string' } })) } }, async () => reencrypt(ctx));
+		const installation = { installationOnly: true };
+		app.post('/subscribers/purge', { config: installation, schema: { tags: ['subscribers'], body: s.emptyBody, response: reply(obj({ deleted: counts })) } }, async () => ({ deleted: await purge(ctx) }));
+		app.post('/subscribers/reencrypt', { config: installation, schema: { tags: ['subscribers'], body: s.emptyBody, response: reply(obj({ reencrypted: { type: 'integer' }, key: { type: 'string' } })) } }, async () => reencrypt(ctx));
 	};
 }

@@ -13,6 +13,7 @@ import { audit } from '../repo';
 import type { Queryable, Store } from '../store';
 import { electionNotices, noticeOf, renderText, weeklyNotice, type Notice } from './notice';
 import { recipients } from './prefs';
+import { comuneOfChannel, DEFAULT_COMUNE } from '../comuni';
 import { createSenders, type Senders } from './senders';
 
 export interface NotifierDeps {
@@ -136,6 +137,14 @@ export class Notifier {
 		return row?.text ?? null;
 	}
 
+	/** The comune whose users hear of a notice: its channel's; the default one's for a notice about no channel. */
+	private comuneOf(channelId: string | null): string | null {
+		if (channelId === null) return DEFAULT_COMUNE;
+		// The configuration, not the loaded channels: a channel whose rules do not load is announced too.
+		const config = this.deps.config.channels.find((c) => c.id === channelId);
+		return config ? comuneOfChannel({ config }) : null;
+	}
+
 	/** One row per recipient who chose the notice's kind, and one for the webhook; none when its marker was set. */
 	async enqueue(q: Queryable, notice: Notice): Promise<number> {
 		const now = this.deps.clock().getTime();
@@ -144,7 +153,7 @@ export class Notifier {
 			if (fresh === 0) return 0;
 		}
 		const { senders } = this.deps;
-		const targets = [...(senders.email ? (await recipients(q, notice.kind)).map((a) => `email:${a}`) : []), ...(senders.webhook ? ['webhook'] : [])];
+		const targets = [...(senders.email ? (await recipients(q, notice.kind, this.comuneOf(notice.channel))).map((a) => `email:${a}`) : []), ...(senders.webhook ? ['webhook'] : [])];
 		const { subject, text } = renderText(notice, this.deps.baseUrl());
 		const payload = JSON.stringify({ kind: notice.kind, event: notice.event, channel: notice.channel, subject, text, link: notice.link, at: new Date(now).toISOString() });
 		for (const target of targets) {

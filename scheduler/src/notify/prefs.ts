@@ -23,10 +23,14 @@ export async function savePrefs(q: Queryable, username: string, prefs: NotifyPre
 	);
 }
 
-/** The addresses of the users who chose `kind`, each once. */
-export async function recipients(q: Queryable, kind: NotifyKind): Promise<string[]> {
+/**
+ * The addresses of the users who chose `kind`, each once: the members of `comune` (the notice's, issue
+ * #17) and the installation administrators; only these for a notice of no known comune (null).
+ */
+export async function recipients(q: Queryable, kind: NotifyKind, comune: string | null): Promise<string[]> {
 	const rows = await q.all<{ email: string; kinds: string }>(
-		"SELECT p.email, p.kinds FROM notify_prefs p JOIN admin_users u ON u.username = p.username WHERE p.email IS NOT NULL AND p.email <> ''",
+		"SELECT p.email, p.kinds FROM notify_prefs p JOIN admin_users u ON u.username = p.username WHERE p.email IS NOT NULL AND p.email <> '' AND (u.installation_admin = 1 OR EXISTS (SELECT 1 FROM admin_memberships m WHERE m.username = u.username AND m.comune = ?))",
+		[comune],
 	);
 	return [...new Set(rows.filter((r) => parseKinds(r.kinds).includes(kind)).map((r) => r.email))];
 }

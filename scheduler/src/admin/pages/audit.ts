@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { hasMessage, t } from '../../../../core/messages';
 import type { Context } from '../../context';
+import { auditWithin, visibleChannels } from '../../comuni';
 import { auditChoices, queryAudit, subjectsOf, type AuditFilter, type AuditRow, type Subject } from '../audit-query';
 import { outletsOfMessage, type OutletView } from '../../outlets';
 import { actorName, eventName, knownEvent, outletName, sentence } from '../audit-text';
@@ -88,15 +89,17 @@ export function auditPages({ ctx }: Pages) {
 	return async (app: FastifyInstance): Promise<void> => {
 		app.get('/audit', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
 			const query = request.query;
-			const { filter, errors } = filterOf(query);
+			const parsed = filterOf(query);
+			const { errors } = parsed;
+			const filter: AuditFilter = { ...parsed.filter, within: auditWithin(ctx, request.adminScope) };
 			const rows = errors.length ? [] : await queryAudit(ctx.store, filter, PAGE + 1);
 			const more = rows.length > PAGE;
 			const shown = rows.slice(0, PAGE);
 			const about = await subjects(ctx, filter.messageId ? [...shown, { messageId: filter.messageId } as AuditRow] : shown);
-			const choices = await auditChoices(ctx.store);
+			const choices = await auditChoices(ctx.store, filter.within ?? null);
 			const types = choices.types.filter(knownEvent).map((value) => ({ value, label: eventName(value) })).sort(byLabel);
 			const actors = choices.actors.map((value) => ({ value, label: actorName(value) })).sort(byLabel);
-			const channels = [...ctx.channels.values()];
+			const channels = visibleChannels(ctx, request.adminScope);
 			const body = html`${errorSummary(errors)}${filter.messageId ? historyHead(about.get(filter.messageId), query, await outletsOfMessage(ctx.store, filter.messageId)) : ''}
 			<form method="get" action="/admin/audit" class="mb-4" novalidate><fieldset><legend>${t('admin.audit.filters')}</legend>
 			${filter.messageId ? html`<input type="hidden" name="message" value="${filter.messageId}">` : ''}
@@ -133,7 +136,9 @@ export function auditPages({ ctx }: Pages) {
 		});
 
 		app.get('/audit.csv', async (request: FastifyRequest<{ Querystring: Query }>, reply) => {
-			const { filter, errors } = filterOf(request.query);
+			const parsed = filterOf(request.query);
+			const { errors } = parsed;
+			const filter: AuditFilter = { ...parsed.filter, within: auditWithin(ctx, request.adminScope) };
 			if (errors.length) return reply.redirect(`/admin/audit${queryString(request.query, {})}`, 303);
 			// The page's columns, then what auditors need to match other records: the machine code and the raw details.
 			const rows: Array<Array<string | number | null>> = [

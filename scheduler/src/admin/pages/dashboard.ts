@@ -91,7 +91,7 @@ export function dashboardPages({ ctx }: Pages) {
 	return async (app: FastifyInstance): Promise<void> => {
 		app.get<{ Querystring: { channel?: string } }>('/', async (request, reply) => {
 			const session = sessionOf(request);
-			const channel = pickChannel(ctx, request.query.channel);
+			const channel = pickChannel(ctx, request, request.query.channel);
 			const zone = channel.rules.timezone;
 			const quota = await quotaStatus(ctx.store, channel.id, channel.rules.quota, ctx.clock());
 			const row = await ctx.store.get<{ paused: number; pause_reason: string | null }>('SELECT paused, pause_reason FROM channels WHERE id = ?', [channel.id]);
@@ -154,7 +154,7 @@ export function dashboardPages({ ctx }: Pages) {
 			app.post(`/${action}`, { config: { adminRole: 'administrator' } }, async (request, reply) => {
 				const session = sessionOf(request);
 				const form = formOf(request);
-				const channel = pickChannel(ctx, form.channel);
+				const channel = pickChannel(ctx, request, form.channel);
 				const reason = form.reason?.trim() || undefined;
 				await setPaused(ctx, channel.id, action === 'pause', actorOf(session), reason);
 				return reply.redirect(withChannel('/admin', channel, action === 'pause' ? 'paused' : 'resumed'), 303);

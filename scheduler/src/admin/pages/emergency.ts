@@ -47,14 +47,14 @@ export function emergencyPages({ ctx }: Pages) {
 
 	return async (app: FastifyInstance): Promise<void> => {
 		app.get<{ Querystring: { channel?: string } }>('/emergency', async (request, reply) => {
-			const channel = pickChannel(ctx, request.query.channel);
+			const channel = pickChannel(ctx, request, request.query.channel);
 			return sendPage(reply, { ...frame(ctx, request, '/admin/emergency', channel), title: t('admin.emergency.title'), body: compose(sessionOf(request), channel, {}, []) });
 		});
 
 		app.post('/emergency/confirm', async (request, reply) => {
 			const session = sessionOf(request);
 			const form = formOf(request);
-			const channel = pickChannel(ctx, form.channel);
+			const channel = pickChannel(ctx, request, form.channel);
 			const errors = checkEmergency(form);
 			const base = { ...frame(ctx, request, '/admin/emergency', channel), title: t('admin.emergency.title') };
 			if (errors.length) return sendPage(reply, { ...base, body: compose(session, channel, form, errors) }, 422);
@@ -86,14 +86,14 @@ export function emergencyPages({ ctx }: Pages) {
 
 		app.post('/emergency/edit', async (request, reply) => {
 			const form = formOf(request);
-			const channel = pickChannel(ctx, form.channel);
+			const channel = pickChannel(ctx, request, form.channel);
 			return sendPage(reply, { ...frame(ctx, request, '/admin/emergency', channel), title: t('admin.emergency.title'), body: compose(sessionOf(request), channel, form, []) });
 		});
 
 		app.post('/emergency/send', async (request, reply) => {
 			const session = sessionOf(request);
 			const form = formOf(request);
-			const channel = pickChannel(ctx, form.channel);
+			const channel = pickChannel(ctx, request, form.channel);
 			const errors = checkEmergency(form);
 			if (errors.length || !/^admin-emergency-[\w-]{1,64}$/.test(form.key ?? '')) {
 				return sendPage(reply, { ...frame(ctx, request, '/admin/emergency', channel), title: t('admin.emergency.title'), body: compose(session, channel, form, errors) }, 422);

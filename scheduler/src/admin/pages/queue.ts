@@ -234,7 +234,7 @@ export function queuePages({ ctx }: Pages) {
 	}
 
 	return async (app: FastifyInstance): Promise<void> => {
-		app.get<{ Querystring: { channel?: string } }>('/queue', async (request, reply) => render(request, reply, pickChannel(ctx, request.query.channel)));
+		app.get<{ Querystring: { channel?: string } }>('/queue', async (request, reply) => render(request, reply, pickChannel(ctx, request, request.query.channel)));
 
 		const actions = { approve: [approve, 'approved'], reject: [reject, 'rejected'], cancel: [cancel, 'cancelled'] } as const;
 		for (const [name, [run, done]] of Object.entries(actions)) {
@@ -242,7 +242,7 @@ export function queuePages({ ctx }: Pages) {
 				const session = sessionOf(request);
 				const form = formOf(request);
 				const message = await getMessage(ctx, request.params.id);
-				const channel = pickChannel(ctx, message.channel);
+				const channel = pickChannel(ctx, request, message.channel);
 				const note = form.note?.trim() || undefined;
 				try {
 					await run(ctx, message.id, actorOf(session), note);
@@ -258,7 +258,7 @@ export function queuePages({ ctx }: Pages) {
 		app.post<{ Params: { id: string } }>('/messages/:id/override', { config: { adminRole: 'administrator' } }, async (request, reply) => {
 			const session = sessionOf(request);
 			const message = await getMessage(ctx, request.params.id);
-			const channel = pickChannel(ctx, message.channel);
+			const channel = pickChannel(ctx, request, message.channel);
 			const body = request.body;
 			const raw = body && typeof body === 'object' ? (body as Record<string, unknown>).justification : undefined;
 			const refuse = (status: number, text: string, typed = '') =>

@@ -327,13 +327,13 @@ export function rulesPages({ ctx }: Pages) {
 	const nowIso = (): string => ctx.clock().toISOString();
 	return async (app: FastifyInstance): Promise<void> => {
 		app.get<{ Querystring: { channel?: string; section?: string } }>('/rules', admin, async (request, reply) => {
-			const channel = pickChannel(ctx, request.query.channel);
+			const channel = pickChannel(ctx, request, request.query.channel);
 			const group = groupOf(request.query.section);
 			return render(request, reply, { group, now: nowIso(), session: sessionOf(request), channel, version: channel.rulesVersion, source: await current(channel), errors: [] });
 		});
 
 		app.get<{ Querystring: { channel?: string; version?: string } }>('/rules/export', admin, async (request, reply) => {
-			const channel = pickChannel(ctx, request.query.channel);
+			const channel = pickChannel(ctx, request, request.query.channel);
 			const version = request.query.version ? Number(request.query.version) : channel.rulesVersion;
 			const source = Number.isInteger(version) ? await rulesSource(ctx.store, channel.id, version) : null;
 			if (source === null) throw new AdminError(404, t('admin.error.notFound'));
@@ -344,7 +344,7 @@ export function rulesPages({ ctx }: Pages) {
 		});
 
 		app.get<{ Querystring: { channel?: string; id?: string } }>('/rules/category-remove', admin, async (request, reply) => {
-			const channel = pickChannel(ctx, request.query.channel);
+			const channel = pickChannel(ctx, request, request.query.channel);
 			const v: View = { group: 'categories', now: nowIso(), session: sessionOf(request), channel, version: channel.rulesVersion, source: await current(channel), errors: [] };
 			const id = request.query.id ?? '';
 			const label = removable(v.source, id);
@@ -365,7 +365,7 @@ export function rulesPages({ ctx }: Pages) {
 		app.post('/rules', admin, async (request, reply) => {
 			const session = sessionOf(request);
 			const form = formOf(request);
-			const channel = pickChannel(ctx, form.channel);
+			const channel = pickChannel(ctx, request, form.channel);
 			const section = form.section as Section | 'import';
 			if (section !== 'import' && !(SECTIONS as readonly string[]).includes(section)) throw new AdminError(400, t('admin.error.badRequest'));
 			// The version the form was filled on: without it a concurrent edit could be overwritten unseen.
@@ -397,7 +397,7 @@ export function rulesPages({ ctx }: Pages) {
 				added: section === 'category-add' ? form : undefined,
 			};
 			if (!result.ok && 'conflict' in result) {
-				return render(request, reply, { ...view, source: await current(pickChannel(ctx, channel.id)), version: result.conflict, errors: [{ field: 'main', message: t('admin.rules.conflict', { version: result.conflict }) }] }, 409);
+				return render(request, reply, { ...view, source: await current(pickChannel(ctx, request, channel.id)), version: result.conflict, errors: [{ field: 'main', message: t('admin.rules.conflict', { version: result.conflict }) }] }, 409);
 			}
 			if (!result.ok) {
 				const data = dataOf(source) ?? {};

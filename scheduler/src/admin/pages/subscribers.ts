@@ -2,6 +2,7 @@
 // counts: the page never reads a number (they are stored encrypted and stay so).
 import type { FastifyInstance } from 'fastify';
 import { t } from '../../../../core/messages';
+import { visibleChannels } from '../../comuni';
 import { signupLink, signupQr, subscriberCounts } from '../../subscribers';
 import { escapeHtml, html, safe, type Html } from '../html';
 import { AdminError, frame, sendPage, type Pages } from '../request';
@@ -20,7 +21,7 @@ export function subscribersPages({ ctx }: Pages) {
 		app.get('/subscribers', async (request, reply) => {
 			const counts = await subscriberCounts(ctx);
 			const sections = await Promise.all(
-				ctx.config.channels.map(async (channel) => {
+				visibleChannels(ctx, request.adminScope).map(async ({ config: channel }) => {
 					const count = counts.find((c) => c.channel === channel.id);
 					const link = signupLink(ctx, channel.id);
 					if (!count || !link) {
