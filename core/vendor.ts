@@ -1,6 +1,6 @@
 // The only module that imports third-party libraries. The build bundles it into dist/core/vendor.js,
 // so the published n8n package has no runtime dependencies and every node shares one copy.
-export { default as RssParser } from 'rss-parser';
+export * as sax from 'sax';
 export { load as loadHtml } from 'cheerio/slim';
 export type { CheerioAPI, Cheerio } from 'cheerio/slim';
 export { DateTime, IANAZone } from 'luxon';
