@@ -9,6 +9,8 @@ export interface DecodedDocument {
 	encoding: string;
 	/** True when double-encoded UTF-8 ("Ã¨" for "è") was found and fixed. */
 	repaired: boolean;
+	/** Present when the text was said or taken to be UTF-8 but the bytes are not: read as windows-1252 instead. */
+	invalidUtf8?: true;
 }
 
 export interface DecodeOptions {
@@ -34,6 +36,7 @@ export function decodeDocument(bytes: Uint8Array, options: DecodeOptions = {}): 
 	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 	const bom = bomOf(buffer);
+	if (bom?.encoding === UTF8) return decodeUtf8(buffer.subarray(bom.length));
 	if (bom) return finish(decodeAs(buffer.subarray(bom.length), bom.encoding), bom.encoding);
 
 	const layout = wideLayout(buffer);
@@ -41,11 +44,14 @@ export function decodeDocument(bytes: Uint8Array, options: DecodeOptions = {}): 
 		usable(charsetFromContentType(options.contentType), layout) ?? usable(declaredInDocument(buffer, layout), layout);
 	const encoding = declared ?? layout ?? UTF8;
 
-	if (encoding === UTF8) {
-		const text = tryUtf8(buffer);
-		return text === null ? finish(decodeCp1252(buffer), CP1252) : finish(text, UTF8);
-	}
+	if (encoding === UTF8) return decodeUtf8(buffer);
 	return finish(decodeAs(buffer, encoding), encoding);
+}
+
+/** Invalid UTF-8 is most often latin1 sent as UTF-8: read it so, and say so. */
+function decodeUtf8(buffer: Buffer): DecodedDocument {
+	const text = tryUtf8(buffer);
+	return text === null ? { ...finish(decodeCp1252(buffer), CP1252), invalidUtf8: true } : finish(text, UTF8);
 }
 
 function finish(text: string, encoding: string): DecodedDocument {

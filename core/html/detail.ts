@@ -4,8 +4,8 @@ import { parseItalianDate, toInstant } from '../dates';
 import { foldWhitespace, htmlToText } from '../text';
 import { absoluteUrl } from '../url';
 import type { NewsItem } from '../item';
-import { DateTime, loadHtml, type CheerioAPI, type Element } from '../vendor';
-import { hasClass, imageSource, isElement, textOf } from './dom';
+import { DateTime, type CheerioAPI, type Element } from '../vendor';
+import { hasClass, imageSource, isElement, loadPage, textOf } from './dom';
 
 export interface DetailInfo {
 	title?: string;
@@ -25,7 +25,7 @@ const DATE_LABEL = /^(?:data|data di pubblicazione|pubblicat[oa] il|data pubblic
 const TIME = /(?<!\d)(\d{1,2})[:.](\d{2})(?!\d)/;
 
 export function parseDetailPage(html: string, ctx: DetailContext): DetailInfo {
-	const $ = loadHtml(html);
+	const $ = loadPage(html);
 	const base = absoluteUrl($('base[href]').first().attr('href'), ctx.url) ?? ctx.url;
 	const options = { zone: ctx.zone, now: ctx.now };
 	const main = $('main').first().length ? $('main').first() : $('body');

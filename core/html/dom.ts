@@ -1,10 +1,16 @@
 // Small walks over the parsed tree. They avoid a cheerio selector per card, which is what keeps a
 // 500-card page fast: selectors are compiled once per page, everything per card is plain traversal.
 import { BanditoreError } from '../errors';
-import type { AnyNode, CheerioAPI, Element } from '../vendor';
+import { loadHtml, type AnyNode, type CheerioAPI, type Element } from '../vendor';
+import { limitDepth } from './depth';
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg']);
 const BLOCKS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'blockquote', 'section', 'article']);
+
+/** Every page is parsed here, nested no deeper than the parser and the walks can afford. */
+export function loadPage(html: string): CheerioAPI {
+	return loadHtml(limitDepth(html));
+}
 
 export function isElement(node: AnyNode | null | undefined): node is Element {
 	return !!node && 'attribs' in node;

@@ -1,12 +1,13 @@
 // A listing page (Novità, Eventi, a category) read into NewsItems, with one parse of the page.
+import { checkDeadline } from '../deadline';
 import { BanditoreError } from '../errors';
 import type { NewsItem } from '../item';
 import { htmlToText } from '../text';
 import { absoluteUrl } from '../url';
-import { loadHtml, type CheerioAPI } from '../vendor';
+import type { CheerioAPI } from '../vendor';
 import { readCards, type Fields, type Page } from './cards';
 import { findSources } from './discover';
-import { headChildren, textOf } from './dom';
+import { headChildren, loadPage, textOf } from './dom';
 import { detectPreset, PRESET_NAMES, PRESETS, type PresetName } from './presets';
 
 export interface CustomSelectors {
@@ -27,6 +28,8 @@ export interface ListingContext {
 	name?: string;
 	now?: Date;
 	zone?: string;
+	/** Epoch ms: a page whose presets are still being tried then gives a 'timeout' error. */
+	deadline?: number;
 }
 
 export interface ListingResult {
@@ -36,7 +39,8 @@ export interface ListingResult {
 }
 
 export function parseListing(html: string, ctx: ListingContext): ListingResult {
-	const $ = loadHtml(html);
+	const $ = loadPage(html);
+	checkDeadline(ctx.deadline, ctx.url);
 	const page = openPage($, ctx);
 	if (ctx.selectors) return readCustom(page, ctx.selectors, html);
 	const preset = ctx.preset ?? 'auto';
@@ -45,13 +49,14 @@ export function parseListing(html: string, ctx: ListingContext): ListingResult {
 		if (result.items.length === 0) throw presetMatchedNothing(page, preset);
 		return { preset, ...result };
 	}
-	return readAuto(page, html);
+	return readAuto(page, html, ctx.deadline);
 }
 
-function readAuto(page: Page, html: string): ListingResult {
+function readAuto(page: Page, html: string, deadline: number | undefined): ListingResult {
 	const detected = detectPreset(html);
 	const order = detected ? [detected, ...PRESET_NAMES.filter((name) => name !== detected)] : PRESET_NAMES;
 	for (const name of order) {
+		checkDeadline(deadline, page.url);
 		const result = readCards(page, presetFields(name));
 		if (result.items.length > 0) return { preset: name, ...result };
 	}
