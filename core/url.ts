@@ -8,3 +8,12 @@ export function absoluteUrl(value: string | null | undefined, base: string | und
 		return null;
 	}
 }
+
+// A saved copy's own links are file: URLs, which are still addresses; javascript:, data:, mailto: are not.
+const WEB = /^(?:https?|file):/i;
+
+/** An address a person can open: http(s) (or a saved file), never a script, inline data or mail. */
+export function webUrl(value: string | null | undefined, base: string | undefined): string | null {
+	const url = absoluteUrl(value, base);
+	return url && WEB.test(url) ? url : null;
+}

@@ -4,7 +4,7 @@
 import { htmlToText } from '../text';
 import { absoluteUrl } from '../url';
 import type { CheerioAPI } from '../vendor';
-import { isElement, loadPage } from './dom';
+import { isElement, loadPage, pageBase } from './dom';
 
 export interface DiscoveredFeed {
 	url: string;
@@ -25,8 +25,7 @@ const EVENTS_PATH = /(?:^|\/)eventi(?:\.html?)?\/?$/i;
 
 export function discoverSources(html: string, url: string): Discovery {
 	const $ = loadPage(html);
-	const base = absoluteUrl($('base[href]').first().attr('href'), url) ?? url;
-	return findSources($, base);
+	return findSources($, pageBase($, url));
 }
 
 export function findSources($: CheerioAPI, base: string): Discovery {
