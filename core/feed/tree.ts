@@ -59,7 +59,8 @@ function buildTree(xml: string): Record<string, unknown> | null {
 		// strings, and dictionary-mode objects made the tree the costliest part of a read.
 		const obj: Record<string, unknown> = {};
 		const full = hasKeys(tag.attributes);
-		if (full) obj.$ = { ...tag.attributes };
+		// sax gives every tag a fresh attributes object: it becomes the element's own.
+		if (full) obj.$ = tag.attributes;
 		stack.push({ name: tag.name, obj, full, text: '', cdata: false });
 	};
 	const onText = (text: string): Open | undefined => {
