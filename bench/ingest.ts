@@ -50,8 +50,16 @@ function bytesFor(variant: Variant): Buffer {
 
 async function runOnce(variant: Variant, bytes: Buffer): Promise<{ items: number; outcome?: string }> {
 	if (variant === 'bare') return { items: (await new RssParser().parseString(bytes.toString('utf8'))).items.length };
-	if (variant === 'rowan') return { items: rowanParse(bytes.toString('utf8')).toJSON().items.length };
-	if (variant === 'feedsmith') return { items: (feedsmithParse(bytes.toString('utf8')).feed.items ?? []).length };
+	if (variant === 'rowan') {
+		// Its items are lazy: read the fields a Banditore item has, as the full read does.
+		const items = rowanParse(bytes.toString('utf8')).items;
+		for (const item of items) void [item.id, item.title, item.url, item.published, item.updated, item.description, item.categories, item.image];
+		return { items: items.length };
+	}
+	if (variant === 'feedsmith') {
+		const feed = feedsmithParse(bytes.toString('utf8')).feed as { items?: unknown[]; entries?: unknown[] };
+		return { items: (feed.items ?? feed.entries ?? []).length };
+	}
 	const html = variant === 'listing' || variant === 'deep';
 	const url = html ? 'https://www.comune.esempio.it/novita' : 'https://www.comune.esempio.it/feed/';
 	const contentType = html ? 'text/html; charset=utf-8' : 'application/rss+xml';
@@ -70,7 +78,8 @@ async function measure(variant: Variant): Promise<Measure> {
 	const cpu: number[] = [];
 	let result: { items: number; outcome?: string } = { items: 0 };
 	let heapMb = 0;
-	const rounds = variant === 'big' || variant === 'deep' ? 3 : ROUNDS;
+	// The slow ones three times: @rowanmanning/feed-parser's field reads grow faster than the feed.
+	const rounds = variant === 'big' || variant === 'deep' || variant === 'rowan' ? 3 : ROUNDS;
 	for (let round = 0; round < rounds; round++) {
 		const start = performance.now();
 		const startCpu = process.cpuUsage();
