@@ -146,8 +146,9 @@ function main(): void {
 	for (const row of rows) console.log(row.map((cell, col) => cell.padEnd(widths[col])).join('  '));
 	console.log('');
 	const ratio = (name: Variant) => `${(m.full.medianMs / m[name].medianMs).toFixed(2)}x wall, ${(bestCpu('full') / bestCpu(name)).toFixed(2)}x CPU`;
-	const overBare = m.full.medianMs / m.bare.medianMs;
-	console.log(`full read / bare rss-parser: ${ratio('bare')} (target <= 1.25x) ${overBare <= 1.25 ? 'OK' : 'OVER TARGET'}`);
+	// Judged on CPU time: on a shared machine another process's burst lands in one variant's wall time.
+	const overBare = bestCpu('full') / bestCpu('bare');
+	console.log(`full read / bare rss-parser: ${ratio('bare')} (target <= 1.25x CPU) ${overBare <= 1.25 ? 'OK' : 'OVER TARGET'}`);
 	console.log(`full read / @rowanmanning/feed-parser: ${ratio('rowan')}`);
 	console.log(`full read / feedsmith: ${ratio('feedsmith')}`);
 	const coldListing = Math.min(...runs.listing.map((x) => x.firstMs));
