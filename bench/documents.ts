@@ -54,3 +54,8 @@ export function agidListing(count: number): Buffer {
 ${cards.join('\n')}
 </div></div></div></main></body></html>`);
 }
+
+/** A page nested `levels` deep (11 bytes a level): what a broken or hostile server may send. */
+export function deepPage(levels: number): Buffer {
+	return Buffer.from(`<!DOCTYPE html><html lang="it"><head><title>Novità</title></head><body>${'<div>'.repeat(levels)}Testo${'</div>'.repeat(levels)}</body></html>`);
+}

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BanditoreError } from '../core/errors';
-import { fetchUrl, type Fetcher } from '../core/http/fetch';
+import { DEFAULT_MAX_BYTES, fetchUrl, tooBig, type Fetcher } from '../core/http/fetch';
 import { UsageError } from './usage';
 
 /**
@@ -21,22 +21,31 @@ export async function resolveTarget(input: string, baseUrl?: string): Promise<{ 
 	}
 	const fileUrl = pathToFileURL(path).href;
 	if (!baseUrl) return { url: fileUrl };
-	const body = await readFile(path);
 	return {
 		url: baseUrl,
 		// The file stands for baseUrl; pages it links to are read from the web.
 		fetch: async (url, options) =>
-			url === baseUrl ? { status: 200, url, contentType: null, body, notModified: false, validators: {} } : fetchUrl(url, options),
+			url === baseUrl
+				? { status: 200, url, contentType: null, body: await readCapped(path, fileUrl, options?.maxBytes), notModified: false, validators: {} }
+				: fetchUrl(url, options),
 	};
+}
+
+/** The size is checked before reading: --max-size holds for files as for downloads. */
+async function readCapped(path: string, url: string, maxBytes = DEFAULT_MAX_BYTES): Promise<Buffer> {
+	const { size } = await stat(path);
+	if (size > maxBytes) throw tooBig(url, maxBytes);
+	return readFile(path);
 }
 
 /** Reads web addresses over HTTP and file: URLs from the disk (a saved feed or page). */
 export const fetchWithFiles: Fetcher = async (url, options) => {
 	if (!url.startsWith('file:')) return fetchUrl(url, options);
 	try {
-		const body = await readFile(new URL(url));
+		const body = await readCapped(fileURLToPath(url), url, options?.maxBytes);
 		return { status: 200, url, contentType: null, body, notModified: false, validators: {} };
-	} catch {
+	} catch (error) {
+		if (error instanceof BanditoreError) throw error;
 		// Also where a saved home page's menu leads (file:///novita): its links need the site's address.
 		throw new BanditoreError(
 			'not_found',

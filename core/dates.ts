@@ -35,6 +35,10 @@ export function toInstant(value: string | Date | null | undefined, options: Date
 			if (ms !== null) return new Date(ms).toISOString();
 		}
 	}
+	if (typeof value === 'string') {
+		const ms = rfc2822Millis(value);
+		if (ms !== null) return new Date(ms).toISOString();
+	}
 	const dt = parseDate(value, options);
 	// Date#toISOString gives the same text as luxon's toUTC().toISO(), many times faster.
 	return dt ? new Date(dt.toMillis()).toISOString() : null;
@@ -221,4 +225,28 @@ function parseWithZone(text: string): DateTime | null {
 
 function valid(dt: DateTime): DateTime | null {
 	return dt.isValid ? dt : null;
+}
+
+// RSS's own date ("Mon, 23 Nov 2026 12:00:00 GMT", "+0100"), nearly every item of nearly every feed.
+const RFC2822 = /^\s*(?:(mon|tue|wed|thu|fri|sat|sun),\s*)?(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\s+(\d{4})\s+(\d{2}):(\d{2})(?::(\d{2}))?\s+(?:(gmt|ut|utc|z)|([+-])(\d{2})(\d{2}))\s*$/i;
+const RFC_MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const RFC_DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+
+/**
+ * The common shape of an RFC 2822 date with a numeric or UTC zone, read without luxon (a 5,000-item
+ * feed spent more on luxon objects than on its XML). Anything else, and anything luxon would refuse
+ * (a day the month lacks, a weekday that is not that day's), is left to the full parser: null.
+ */
+function rfc2822Millis(text: string): number | null {
+	const match = RFC2822.exec(text);
+	if (!match) return null;
+	const [, weekday, day, monthName, year, hour, minute, second, utc, sign, offHours, offMinutes] = match;
+	const month = RFC_MONTHS.indexOf(monthName.toLowerCase());
+	if (+hour > 23 || +minute > 59 || +(second ?? 0) > 59 || +offMinutes > 59) return null;
+	const wall = Date.UTC(+year, month, +day, +hour, +minute, +(second ?? 0));
+	const check = new Date(wall);
+	if (check.getUTCDate() !== +day || check.getUTCMonth() !== month) return null;
+	if (weekday && RFC_DAYS[check.getUTCDay()] !== weekday.toLowerCase()) return null;
+	const offset = utc ? 0 : (sign === '-' ? -1 : 1) * (+offHours * 60 + +offMinutes);
+	return wall - offset * 60_000;
 }

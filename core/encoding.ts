@@ -1,6 +1,7 @@
 // Bytes from a comune's server turned into text. Servers and CMSs often lie about the charset
 // (US-ASCII or ISO-8859-1 declared over UTF-8 content, UTF-8 declared over latin1), so every
 // declaration is checked against the bytes, and UTF-8 that was decoded twice is repaired.
+import { isUtf8 } from 'node:buffer';
 import { iconv } from './vendor';
 
 export interface DecodedDocument {
@@ -9,6 +10,8 @@ export interface DecodedDocument {
 	encoding: string;
 	/** True when double-encoded UTF-8 ("Ã¨" for "è") was found and fixed. */
 	repaired: boolean;
+	/** Present when the text was said or taken to be UTF-8 but the bytes are not: read as windows-1252 instead. */
+	invalidUtf8?: true;
 }
 
 export interface DecodeOptions {
@@ -20,7 +23,6 @@ const UTF8 = 'utf-8';
 const CP1252 = 'windows-1252';
 const SNIFF_BYTES = 4096;
 
-const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 // Labels browsers treat as windows-1252 (a superset of latin1: it has € and curly quotes in 0x80–0x9F).
 const CP1252_LABELS = new Set([
@@ -34,6 +36,7 @@ export function decodeDocument(bytes: Uint8Array, options: DecodeOptions = {}): 
 	const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
 	const bom = bomOf(buffer);
+	if (bom?.encoding === UTF8) return decodeUtf8(buffer.subarray(bom.length));
 	if (bom) return finish(decodeAs(buffer.subarray(bom.length), bom.encoding), bom.encoding);
 
 	const layout = wideLayout(buffer);
@@ -41,11 +44,14 @@ export function decodeDocument(bytes: Uint8Array, options: DecodeOptions = {}): 
 		usable(charsetFromContentType(options.contentType), layout) ?? usable(declaredInDocument(buffer, layout), layout);
 	const encoding = declared ?? layout ?? UTF8;
 
-	if (encoding === UTF8) {
-		const text = tryUtf8(buffer);
-		return text === null ? finish(decodeCp1252(buffer), CP1252) : finish(text, UTF8);
-	}
+	if (encoding === UTF8) return decodeUtf8(buffer);
 	return finish(decodeAs(buffer, encoding), encoding);
+}
+
+/** Invalid UTF-8 is most often latin1 sent as UTF-8: read it so, and say so. */
+function decodeUtf8(buffer: Buffer): DecodedDocument {
+	const text = tryUtf8(buffer);
+	return text === null ? { ...finish(decodeCp1252(buffer), CP1252), invalidUtf8: true } : finish(text, UTF8);
 }
 
 function finish(text: string, encoding: string): DecodedDocument {
@@ -112,12 +118,9 @@ function declaredInDocument(b: Buffer, layout: string | null): string | null {
 	return meta ? meta[1] : null;
 }
 
+/** Valid UTF-8 as text, else null. isUtf8 + toString is several times faster than a fatal TextDecoder. */
 function tryUtf8(b: Buffer): string | null {
-	try {
-		return utf8Strict.decode(b);
-	} catch {
-		return null;
-	}
+	return isUtf8(b) ? b.toString('utf8') : null;
 }
 
 function decodeAs(b: Buffer, encoding: string): string {

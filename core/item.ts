@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { toInstant } from './dates';
 import { htmlToText } from './text';
-import { absoluteUrl } from './url';
+import { webUrl } from './url';
 
 /** How an item was read: a feed format, an HTML listing, a YouTube channel feed, or Meta's Graph API. */
 export type SourceKind = 'rss' | 'atom' | 'rdf' | 'html' | 'youtube' | 'facebook' | 'instagram';
@@ -64,8 +64,9 @@ export function normaliseItem(raw: RawItem, ctx: NormaliseContext): NewsItem {
 	const zone = ctx.zone ?? 'Europe/Rome';
 	const title = htmlToText(raw.title ?? '');
 	const summary = htmlToText(raw.summary ?? '', { multiline: true });
-	const link = absoluteUrl(raw.link, ctx.baseUrl) ?? '';
-	const image = absoluteUrl(raw.image, ctx.baseUrl);
+	// A javascript: or data: "link" is no link: never posted, never the item's identity.
+	const link = webUrl(raw.link, ctx.baseUrl) ?? '';
+	const image = webUrl(raw.image, ctx.baseUrl);
 	const publishedAt = toInstant(raw.publishedAt, { zone, now: ctx.now });
 	const updatedAt = toInstant(raw.updatedAt, { zone, now: ctx.now });
 	const categories = uniqueClean(raw.categories ?? []);
@@ -90,8 +91,12 @@ export function itemId(guid: string | null | undefined, link: string, sourceUrl:
 	const trimmed = guid?.trim();
 	if (trimmed) return trimmed;
 	if (link) return link;
-	const digest = createHash('sha256').update(`${sourceUrl}\n${title}`).digest('hex').slice(0, 32);
-	return `urn:banditore:${digest}`;
+	return `urn:banditore:${digestOf(`${sourceUrl}\n${title}`)}`;
+}
+
+/** A short stable fingerprint of some text, for ids made up when a source gives none. */
+export function digestOf(text: string): string {
+	return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 function uniqueClean(values: Array<string | null | undefined>): string[] {

@@ -1,8 +1,9 @@
 // Reading one source end to end: fetch politely, decode, recognise what it is, parse, normalise.
+import { checkDeadline } from './deadline';
 import { decodeDocument } from './encoding';
 import { BanditoreError } from './errors';
 import { looksLikeFeed, parseFeed, youtubeFeedUrl } from './feed';
-import type { Fetcher, FetchOptions, Validators } from './http/fetch';
+import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, gunzipIfCompressed, type Fetcher, type FetchOptions, type Validators } from './http/fetch';
 import { discoverSources, detectPreset, mergeDetail, parseDetailPage, parseListing } from './html';
 import type { CustomSelectors, PresetName } from './html';
 import type { NewsItem, SourceKind } from './item';
@@ -59,6 +60,17 @@ export interface ParsedDocument {
 	follow: string[];
 }
 
+export interface ParseOptions {
+	now?: Date;
+	zone?: string;
+	/** Read the pages a home page leads to (only from the page asked for). */
+	follow?: boolean;
+	/** Epoch ms by which parsing must be over: past it, a clear 'timeout' error. */
+	deadline?: number;
+	/** Cap on a gzip file's decompressed size. */
+	maxBytes?: number;
+}
+
 export async function readSource(config: SourceConfig, options: ReadOptions, hop = 0): Promise<ReadResult> {
 	// Facebook and Instagram are read through Meta's Graph API, not as documents (core/social).
 	const social = socialTarget(config.url, config.kind);
@@ -68,13 +80,18 @@ export async function readSource(config: SourceConfig, options: ReadOptions, hop
 	}
 	const kind = config.kind ?? 'auto';
 	const url = kind === 'youtube' ? (youtubeFeedUrl(config.url) ?? config.url) : config.url;
+	// Download and parsing share the one budget --timeout gives.
+	const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 	const response = await options.fetch(url, { ...options, validators: options.validators });
 	if (response.notModified) {
 		return { url, kind: null, notModified: true, items: [], warnings: [], validators: response.validators };
 	}
 	const parsed = await parseDocument({ body: response.body, url: response.url, contentType: response.contentType }, config, {
-		...options,
+		now: options.now,
+		zone: options.zone,
+		maxBytes: options.maxBytes,
 		follow: hop === 0,
+		deadline,
 	});
 	let { items, warnings } = parsed;
 	if (parsed.follow.length > 0) {
@@ -108,36 +125,49 @@ export async function readSource(config: SourceConfig, options: ReadOptions, hop
 export async function parseDocument(
 	input: DocumentInput,
 	config: Omit<SourceConfig, 'url'>,
-	options: { now?: Date; zone?: string; follow?: boolean } = {},
+	options: ParseOptions = {},
 ): Promise<ParsedDocument> {
-	const { text } = decodeDocument(input.body, { contentType: input.contentType });
+	const { deadline } = options;
+	const body = gunzipIfCompressed(Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength), options.maxBytes ?? DEFAULT_MAX_BYTES, input.url);
+	const decoded = decodeDocument(body, { contentType: input.contentType });
+	const { text } = decoded;
+	const notes = decoded.invalidUtf8 ? [`${input.url} is not valid UTF-8: it was read as Windows-1252 (Latin-1), so some accented letters may be wrong.`] : [];
+	checkDeadline(deadline, input.url);
+	const parsed = await parseText(text, input.url, config, options);
+	checkDeadline(deadline, input.url);
+	return notes.length ? { ...parsed, warnings: [...notes, ...parsed.warnings] } : parsed;
+}
+
+async function parseText(text: string, url: string, config: Omit<SourceConfig, 'url'>, options: ParseOptions): Promise<ParsedDocument> {
+	const { deadline } = options;
 	const kind = config.kind ?? 'auto';
-	const ctx = { url: input.url, name: config.name, now: options.now, zone: options.zone };
+	const ctx = { url, name: config.name, now: options.now, zone: options.zone, deadline };
 	if (kind === 'rss' || ((kind === 'auto' || kind === 'youtube') && looksLikeFeed(text))) {
 		const feed = await parseFeed(text, ctx);
 		return { kind: feed.kind, items: feed.items, warnings: [], follow: [] };
 	}
 	if (kind === 'youtube') {
 		// A channel page (youtube.com/@name): its head links the uploads feed.
-		const feed = discoverSources(text, input.url).feeds.find((found) => found.type === 'youtube');
+		const feed = discoverSources(text, url).feeds.find((found) => found.type === 'youtube');
 		// Only from the page asked for: a "feed" that turns out to be a page again must not lead on and on.
 		if (feed && options.follow !== false) return { kind: 'youtube', items: [], warnings: [], follow: [feed.url] };
-		throw new BanditoreError('not_a_feed', `${input.url} is not a YouTube channel or its feed.`, 'Give the channel address (youtube.com/channel/UC… or youtube.com/@name) or its id.');
+		throw new BanditoreError('not_a_feed', `${url} is not a YouTube channel or its feed.`, 'Give the channel address (youtube.com/channel/UC… or youtube.com/@name) or its id.');
 	}
 	if (config.selectors || (config.preset && config.preset !== 'auto')) {
 		const listing = parseListing(text, { ...ctx, preset: config.preset, selectors: config.selectors });
 		return { kind: 'html', items: listing.items, warnings: listing.warnings, follow: [] };
 	}
-	const discovery = discoverSources(text, input.url);
+	const discovery = discoverSources(text, url);
+	checkDeadline(deadline, url);
 	const { news, events } = discovery;
 	const follow = options.follow !== false;
 	const template = detectPreset(text) !== null;
-	const onListing = [news, events].some((page) => page && sameUrl(page, input.url));
+	const onListing = [news, events].some((page) => page && sameUrl(page, url));
 	if (follow && news && !onListing) {
 		// A page on a known template with news cards of its own is a listing even when its menu links
 		// elsewhere: a category (/novita/notizie), a later page of the list, a saved copy read from a
 		// file. Only the site root is followed regardless: its few "in evidenza" cards are not the list.
-		const own = template && !isSiteRoot(input.url) ? listingOrNull(text, ctx) : null;
+		const own = template && !isSiteRoot(url) ? listingOrNull(text, ctx) : null;
 		if (own) return own;
 		// A home page: its menu leads to the Novità and events listings.
 		return { kind: 'html', items: [], warnings: [], follow: events ? [news, events] : [news] };
@@ -154,7 +184,7 @@ export async function parseDocument(
 }
 
 /** The page's own cards, or null when the templates find none on it. */
-function listingOrNull(text: string, ctx: { url: string; name?: string; now?: Date; zone?: string }): ParsedDocument | null {
+function listingOrNull(text: string, ctx: { url: string; name?: string; now?: Date; zone?: string; deadline?: number }): ParsedDocument | null {
 	try {
 		const listing = parseListing(text, { ...ctx, preset: 'auto' });
 		return { kind: 'html', items: listing.items, warnings: listing.warnings, follow: [] };

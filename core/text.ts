@@ -35,9 +35,14 @@ function stripOnce(html: string): string {
 	return decodeHTML(withoutMarkup);
 }
 
+const SPECIAL_SPACE = /[\u00a0\u2007\u202f\u200b\ufeff]/;
+const LINE_BREAK = /[\r\n]/;
+
 export function foldWhitespace(text: string, multiline: boolean): string {
-	const noNbsp = text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b\ufeff]/g, '');
+	// Most fields have no special spaces and no line breaks: skip the passes they would need.
+	const noNbsp = SPECIAL_SPACE.test(text) ? text.replace(/[\u00a0\u2007\u202f]/g, ' ').replace(/[\u200b\ufeff]/g, '') : text;
 	if (!multiline) return noNbsp.replace(/\s+/g, ' ').trim();
+	if (!LINE_BREAK.test(noNbsp)) return noNbsp.replace(/[ \t\f\v]+/g, ' ').trim();
 	return noNbsp
 		.split(/\r?\n|\r/)
 		.map((line) => line.replace(/[ \t\f\v]+/g, ' ').trim())

@@ -32,3 +32,12 @@ export function canonicalUrl(value: string | null | undefined): string | null {
 	const query = params.length ? `?${new URLSearchParams(params).toString()}` : '';
 	return `${host}${url.pathname.replace(/\/+$/, '')}${query}`;
 }
+
+// A saved copy's own links are file: URLs, which are still addresses; javascript:, data:, mailto: are not.
+const WEB = /^(?:https?|file):/i;
+
+/** An address a person can open: http(s) (or a saved file), never a script, inline data or mail. */
+export function webUrl(value: string | null | undefined, base: string | undefined): string | null {
+	const url = absoluteUrl(value, base);
+	return url && WEB.test(url) ? url : null;
+}

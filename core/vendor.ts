@@ -1,6 +1,8 @@
 // The only module that imports third-party libraries. The build bundles it into dist/core/vendor.js,
 // so the published n8n package has no runtime dependencies and every node shares one copy.
-export { default as RssParser } from 'rss-parser';
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the scheduler's build compiles this file without the rest of core/
+/// <reference path="./sax.d.ts" />
+export * as sax from 'sax';
 export { load as loadHtml } from 'cheerio/slim';
 export type { CheerioAPI, Cheerio } from 'cheerio/slim';
 export { DateTime, IANAZone } from 'luxon';

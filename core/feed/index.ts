@@ -3,8 +3,8 @@ import { BanditoreError } from '../errors';
 import { normaliseItem, type NewsItem, type SourceKind, type SourceRef } from '../item';
 import { htmlToText } from '../text';
 import { absoluteUrl } from '../url';
-import { atomLink, readAtomEntry, readRssItem, withBase, type EntryFields } from './items';
-import { escapeStrayAmpersands, isEntityError, xhtmlToHtml } from './repair';
+import { atomLink, readAtomEntry, readRssItem, textConstruct, withBase, type EntryFields } from './items';
+import { escapeStrayAmpersands, isEntityError, unprefixFeed, xhtmlToHtml } from './repair';
 import { describeDocument, isFeedRoot, rootElement, stripLeadingJunk } from './sniff';
 import { child, children, firstText, parseTree, type FeedTree, type XmlElement } from './tree';
 import { isYoutubeFeed, readYoutubeEntry } from './youtube';
@@ -35,7 +35,7 @@ const MALFORMED_HINT =
 	"The site publishes broken XML: tell the comune's web team, or read the news page with kind 'html' and a preset.";
 
 export async function parseFeed(xml: string, ctx: FeedContext): Promise<ParsedFeed> {
-	const source = stripLeadingJunk(typeof xml === 'string' ? xml : '');
+	const source = unprefixFeed(stripLeadingJunk(typeof xml === 'string' ? xml : ''));
 	const root = rootElement(source, ROOT_WINDOW);
 	if ((root && !isFeedRoot(root)) || !/^[\s\ufeff]*</.test(source)) throw notAFeed(source, ctx);
 
@@ -126,7 +126,7 @@ function atomParts(feed: XmlElement, url: string): FeedParts {
 	const read = youtube ? readYoutubeEntry : readAtomEntry;
 	return {
 		kind: youtube ? 'youtube' : 'atom',
-		title: firstText(feed, 'title'),
+		title: textConstruct(feed, 'title'),
 		link: atomLink(children(feed, 'link')),
 		base,
 		entries: children(feed, 'entry').map((entry) => read(entry, base)),

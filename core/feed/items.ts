@@ -53,14 +53,14 @@ function rssLink(item: XmlNode, guid: string, isPermaLink: string | undefined): 
 }
 
 export function readAtomEntry(entry: XmlNode, feedBase: string): EntryFields {
-	const summary = firstText(entry, 'summary');
-	const content = firstText(entry, 'content');
+	const summary = textConstruct(entry, 'summary');
+	const content = textConstruct(entry, 'content');
 	const id = firstText(entry, 'id').trim();
 	const link = atomLink(children(entry, 'link')) ?? (/^https?:\/\//i.test(id) ? id : null);
 	return {
 		raw: {
 			guid: id || null,
-			title: firstText(entry, 'title'),
+			title: textConstruct(entry, 'title'),
 			summary: summary || content,
 			link,
 			// An entry with only <updated> was published then, as far as anyone can tell.
@@ -87,4 +87,28 @@ export function atomLink(links: XmlNode[]): string | null {
 		fallback ??= href;
 	}
 	return fallback;
+}
+
+/**
+ * An Atom text construct as HTML. type="text" is plain text: "<blink>" in it is words, not a tag,
+ * so it is escaped before the HTML is stripped. Without a type it is read as HTML all the same:
+ * many feeds put escaped markup there without saying so.
+ */
+export function textConstruct(node: XmlNode | undefined, name: string): string {
+	for (const element of children(node, name)) {
+		const value = text(element);
+		if (!value.trim()) continue;
+		return attr(element, 'type')?.trim().toLowerCase() === 'text' ? plainAsHtml(value) : value;
+	}
+	return '';
+}
+
+/**
+ * Plain text made safe to read as HTML: "<3", "a<b>" or "<blink>" stay as they are. Escaped twice,
+ * because htmlToText decodes up to two levels (for feeds that escape their HTML twice): both are
+ * undone and no tag is ever left to strip.
+ */
+export function plainAsHtml(value: string): string {
+	const once = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+	return once(once(value));
 }

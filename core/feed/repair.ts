@@ -42,3 +42,33 @@ export function escapeStrayAmpersands(xml: string): string {
 		return Array.from(decoded, (c) => `&#${c.codePointAt(0)};`).join('');
 	});
 }
+
+// The namespaces a feed's own elements live in. Atom's only counts when the root is an Atom <feed>:
+// RSS 2.0 feeds bind atom: for their <atom:link rel="self">, which must keep its prefix.
+const OWN_NAMESPACES = /^(?:http:\/\/purl\.org\/rss\/1\.0\/|http:\/\/my\.netscape\.com\/rdf\/simple\/0\.9\/)$/;
+const ATOM_NAMESPACES = /^(?:http:\/\/www\.w3\.org\/2005\/Atom|http:\/\/purl\.org\/atom\/ns#)$/;
+const ROOT_TAG = /<((?:[\w.-]+:)?(?:feed|rss|RDF))\b([^>]*)>/;
+const XMLNS = /\bxmlns:([\w.-]+)\s*=\s*["']([^"']*)["']/g;
+
+/**
+ * `<atom:feed xmlns:atom="…2005/Atom">` with `<atom:entry>`, or an RDF whose items are `<rss:item>`,
+ * is the same feed with prefixed names: the prefix bound to the feed's own namespace is dropped, so
+ * the elements read as <feed>, <entry>, <item>. CDATA and comments are left as they are.
+ */
+export function unprefixFeed(xml: string, window = 64 * 1024): string {
+	const head = xml.slice(0, window);
+	const root = ROOT_TAG.exec(head);
+	if (!root || !root[2].includes('xmlns:')) return xml;
+	const local = root[1].slice(root[1].indexOf(':') + 1);
+	const prefixes: string[] = [];
+	for (const [, prefix, uri] of root[2].matchAll(XMLNS)) {
+		if (OWN_NAMESPACES.test(uri) || (local === 'feed' && ATOM_NAMESPACES.test(uri))) prefixes.push(prefix);
+	}
+	if (prefixes.length === 0) return xml;
+	const names = new RegExp(`<!\\[CDATA\\[[\\s\\S]*?\\]\\]>|<!--[\\s\\S]*?-->|<(/?)(?:${prefixes.map(escapeRegExp).join('|')}):(?=[A-Za-z_])`, 'g');
+	return xml.replace(names, (match: string, slash: string | undefined) => (slash === undefined ? match : `<${slash}`));
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -3,6 +3,7 @@
 const SNIFF_CHARS = 1024;
 // Exactly the roots rss-parser recognises (an RDF with another prefix would parse to nothing).
 const FEED_ROOTS = /^(?:rss|feed|rdf:RDF)$/;
+const PREFIXED_ROOT = /^[\w.-]+:(?:rss|feed)$/;
 
 /**
  * The name of the first element, skipping a BOM, whitespace, the prolog, comments, processing
@@ -45,10 +46,11 @@ function afterDoctype(s: string, from: number): number {
 	return end < 0 ? -1 : after(s, '>', end);
 }
 
-/** True when the first KB shows an <rss>, <feed> or <rdf:RDF> root. */
+/** True when the first KB shows an <rss>, <feed> or <rdf:RDF> root, prefixed or not. */
 export function looksLikeFeed(text: string): boolean {
 	const root = rootElement(text);
-	if (root) return FEED_ROOTS.test(root);
+	// <atom:feed>, <rss:rss>: the prefix is dropped before parsing (see unprefixFeed).
+	if (root) return FEED_ROOTS.test(root) || PREFIXED_ROOT.test(root);
 	// A long comment or DOCTYPE can push the root past the window: fall back to a plain search.
 	const head = text.slice(0, SNIFF_CHARS);
 	return /^[\s\ufeff]*</.test(head) && !/<html[\s>]/i.test(head) && /<(?:rss|feed|rdf:RDF)[\s>]/.test(head);

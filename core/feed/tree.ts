@@ -1,7 +1,7 @@
-// The XML tree of a feed, as xml2js (inside rss-parser) builds it, plus small readers for it.
-// Shape: an element is a string (text only), '' (empty) or an object with `_` (text), `$` (attributes)
-// and one array per child element name, e.g. item['media:content'][0].$.url.
-import { RssParser } from '../vendor';
+// The XML tree of a feed, in the shape xml2js gives it (the shape rss-parser 3.13 worked on), plus
+// small readers for it. Shape: an element is a string (text only), '' (empty) or an object with `_`
+// (text), `$` (attributes) and one array per child element name, e.g. item['media:content'][0].$.url.
+import { sax } from '../vendor';
 
 export type XmlNode = string | XmlElement;
 export interface XmlElement {
@@ -16,39 +16,91 @@ export interface FeedTree {
 	node: XmlElement;
 }
 
-/**
- * rss-parser 3.13 turns the tree into its own objects in buildAtomFeed/buildRSS*; those builders throw
- * TypeErrors on an <rss> without <channel>, an RDF without <channel>, Atom links without attributes,
- * and a RangeError on an Atom date it cannot read. We let it parse and pick the root (one XML pass),
- * then read the tree ourselves, so every shape goes through the same tolerant code.
- */
-class TreeParser extends RssParser {
-	constructor() {
-		// defaultRSS: an <rss> without a version attribute is read like RSS 2.0 instead of being rejected.
-		super({ defaultRSS: 2 });
-	}
-
-	buildAtomFeed(xml: Record<string, unknown>): FeedTree {
-		return { root: 'feed', node: element(xml.feed) };
-	}
-
-	buildRSS2(xml: Record<string, unknown>): FeedTree {
-		return { root: 'rss', node: element(xml.rss) };
-	}
-
-	buildRSS0_9(xml: Record<string, unknown>): FeedTree {
-		return { root: 'rss', node: element(xml.rss) };
-	}
-
-	buildRSS1(xml: Record<string, unknown>): FeedTree {
-		return { root: 'rdf', node: element(xml['rdf:RDF']) };
-	}
+interface Open {
+	name: string;
+	obj: Record<string, unknown>;
+	/** Has attributes or child elements: stays an object when closed. */
+	full: boolean;
+	text: string;
+	cdata: boolean;
 }
 
-/** Parse once; rejects with rss-parser's / sax's error (message names the problem and the line). */
+const BLANK = /^\s*$/;
+const DONE = Symbol('root closed');
+
+/**
+ * Parse once with sax (strict, as xml2js drives it inside rss-parser) straight into the xml2js shape:
+ * the same tree and the same sax errors ("Unexpected close tag\nLine: 0…"), without xml2js's
+ * per-node bookkeeping, which cost more than the rest of a read. What follows the root is ignored,
+ * as xml2js did (PHP warnings after </rss>). Rejects like rss-parser did: "Unable to parse XML." for
+ * a blank document, "Feed not recognized as RSS 1 or 2." for another root.
+ */
 export async function parseTree(xml: string): Promise<FeedTree> {
-	const result: unknown = await new TreeParser().parseString(xml);
-	return result as FeedTree;
+	const source = xml.charCodeAt(0) === 0xfeff ? xml.slice(1) : xml;
+	if (source.trim() === '') throw new Error('Unable to parse XML.');
+	const result = buildTree(source);
+	if (!result) throw new Error('Unable to parse XML.');
+	const root = (name: string) => result[name] as XmlNode | undefined;
+	if (root('feed')) return { root: 'feed', node: element(root('feed')) };
+	if (root('rss')) return { root: 'rss', node: element(root('rss')) };
+	if (root('rdf:RDF')) return { root: 'rdf', node: element(root('rdf:RDF')) };
+	throw new Error('Feed not recognized as RSS 1 or 2.');
+}
+
+function buildTree(xml: string): Record<string, unknown> | null {
+	const parser = sax.parser(true, { trim: false, normalize: false, xmlns: false });
+	const stack: Open[] = [];
+	let result: Record<string, unknown> | null = null;
+	parser.onerror = (error) => {
+		throw error;
+	};
+	parser.onopentag = (tag) => {
+		// Plain objects, not Object.create(null) as xml2js: the readers only look up own arrays and
+		// strings, and dictionary-mode objects made the tree the costliest part of a read.
+		const obj: Record<string, unknown> = {};
+		const full = hasKeys(tag.attributes);
+		// sax gives every tag a fresh attributes object: it becomes the element's own.
+		if (full) obj.$ = tag.attributes;
+		stack.push({ name: tag.name, obj, full, text: '', cdata: false });
+	};
+	const onText = (text: string): Open | undefined => {
+		const top = stack[stack.length - 1];
+		if (top) top.text += text;
+		return top;
+	};
+	parser.ontext = onText;
+	parser.oncdata = (text) => {
+		const top = onText(text);
+		if (top) top.cdata = true;
+	};
+	parser.onclosetag = () => {
+		const open = stack.pop() as Open;
+		const { obj, text } = open;
+		// As xml2js: blank text is dropped unless it came in CDATA; an element with neither
+		// attributes nor children is its text.
+		const value = !open.full ? text : !open.cdata && BLANK.test(text) ? obj : ((obj._ = text), obj);
+		const parent = stack[stack.length - 1];
+		if (!parent) {
+			result = { [open.name]: value };
+			throw DONE;
+		}
+		parent.full = true;
+		if (open.name === '__proto__') return;
+		const siblings = parent.obj[open.name];
+		if (Array.isArray(siblings)) siblings.push(value);
+		else parent.obj[open.name] = [value];
+	};
+	try {
+		parser.write(xml).close();
+	} catch (error) {
+		if (error !== DONE) throw error;
+	}
+	return result;
+}
+
+function hasKeys(value: object): boolean {
+	for (const key in value) return key !== undefined;
+	return false;
 }
 
 function element(value: unknown): XmlElement {

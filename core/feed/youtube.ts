@@ -1,6 +1,6 @@
 // YouTube channel feeds: an Atom feed with yt:videoId and a media:group per video.
 import type { EntryFields } from './items';
-import { withBase } from './items';
+import { plainAsHtml, withBase } from './items';
 import { attr, child, children, firstText, type XmlElement, type XmlNode } from './tree';
 
 const FEED_BASE = 'https://www.youtube.com/feeds/videos.xml?channel_id=';
@@ -56,7 +56,3 @@ export function readYoutubeEntry(entry: XmlNode, feedBase: string): EntryFields 
 	};
 }
 
-/** Video descriptions are plain text, often with "<3" or "a<b": escape so htmlToText keeps them. */
-function plainAsHtml(value: string): string {
-	return value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-}

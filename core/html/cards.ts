@@ -1,5 +1,5 @@
 // The card reader shared by presets and custom selectors: items, fields, links, dates, dedup.
-import { normaliseItem, type NewsItem, type RawItem, type SourceRef } from '../item';
+import { digestOf, normaliseItem, type NewsItem, type RawItem, type SourceRef } from '../item';
 import type { AnyNode, CheerioAPI, Element } from '../vendor';
 import { badSelector, closest, findDescendant, hasClass, imageSource, isElement, isLink, selectAll, textOf, usableHref } from './dom';
 import { matchesSimple, parseSimple } from './simple-selector';
@@ -15,6 +15,8 @@ export interface Fields {
 	image?: string;
 	excludeWithin: string[];
 	summarySkip?: string[];
+	/** Leave out the cards of places (Luoghi): a preset reads news and events, not a directory. */
+	skipPlaces?: boolean;
 }
 
 type Optional = 'link' | 'date' | 'summary' | 'category' | 'image';
@@ -31,12 +33,14 @@ export interface Page {
 export interface CardRead {
 	items: NewsItem[];
 	warnings: string[];
+	/** Cards left out as places. */
+	places: number;
 }
 
 export function readCards(page: Page, fields: Fields, custom = false): CardRead {
 	const { $ } = page;
 	const cards = selectAll($, fields.item, 'item').filter((el) => !insideExcluded(el, fields.excludeWithin));
-	if (cards.length === 0) return { items: [], warnings: [] };
+	if (cards.length === 0) return { items: [], warnings: [], places: 0 };
 	const index = new Map<AnyNode, number>(cards.map((el, i) => [el, i]));
 	const perCard = (selector: string | undefined, role: string, all = false) =>
 		selector ? matchesPerCard($, selector, role, cards, index, all) : new Array<Element[] | undefined>(cards.length);
@@ -51,8 +55,9 @@ export function readCards(page: Page, fields: Fields, custom = false): CardRead 
 	const warnings: string[] = [];
 	const found: Record<Optional, number> = { link: 0, date: 0, summary: 0, category: 0, image: 0 };
 	const unreadDates: string[] = [];
-	const byId = new Map<string, NewsItem>();
+	const read: NewsItem[] = [];
 	let untitled = 0;
+	let places = 0;
 
 	cards.forEach((card, i) => {
 		const titleEl = titles[i]?.[0];
@@ -61,16 +66,24 @@ export function readCards(page: Page, fields: Fields, custom = false): CardRead 
 			untitled++;
 			return;
 		}
-		const link = cardLink(card, titleEl, links[i]?.[0]);
+		const { link, script } = cardLink(card, titleEl, links[i]?.[0]);
+		const categoryTexts = (categories[i] ?? []).map((el) => textOf(el));
+		if (fields.skipPlaces && isPlace(link, categoryTexts, page.base)) {
+			places++;
+			return;
+		}
 		const dateText = firstDate(dates.map((perSelector) => perSelector[i]?.[0]));
 		const summaryEl = summaries[i]?.[0];
 		const imageEl = images[i]?.[0];
 		const raw: RawItem = {
+			// A card whose link is a script (albo pretorio listings) opens on the listing itself: it is
+			// told apart by what the script opens, and its title.
+			guid: script ? `urn:banditore:${digestOf(`${page.url}\n${script}\n${title}`)}` : null,
 			title,
-			link,
+			link: script ? page.url : link,
 			publishedAt: dateText,
 			summary: summaryEl ? textOf(summaryEl, { blocks: true, skipClasses: fields.summarySkip }) : null,
-			categories: (categories[i] ?? []).map((el) => textOf(el)),
+			categories: categoryTexts,
 			image: imageEl ? imageSource(imageEl) : null,
 		};
 		if (link && fields.link) found.link++;
@@ -81,13 +94,11 @@ export function readCards(page: Page, fields: Fields, custom = false): CardRead 
 
 		const item = normaliseItem(raw, { source: page.source, baseUrl: page.base, zone: page.zone, now: page.now });
 		if (dateText && !item.publishedAt) unreadDates.push(dateText.replace(/\s+/g, ' ').trim());
-		const seen = byId.get(item.id);
-		if (seen) mergeInto(seen, item);
-		else byId.set(item.id, item);
+		read.push(item);
 	});
 
-	const items = [...byId.values()];
-	if (items.length === 0) return { items, warnings };
+	const items = mergeCopies(read);
+	if (items.length === 0) return { items, warnings, places };
 	if (untitled > 0 && custom) {
 		warnings.push(`${untitled} of ${cards.length} cards matched by '${fields.item}' had no text for the title selector '${fields.title}' and were skipped.`);
 	}
@@ -106,7 +117,47 @@ export function readCards(page: Page, fields: Fields, custom = false): CardRead 
 		const sample = [...new Set(unreadDates)].slice(0, 3).map((text) => `'${text}'`).join(', ');
 		warnings.push(`Could not read the date of ${unreadDates.length} card(s) (${sample}): they are kept undated.`);
 	}
-	return { items, warnings };
+	return { items, warnings, places };
+}
+
+/**
+ * Cards with the same link are one item shown twice ("In evidenza" and the list) when their titles
+ * agree: the first copy wins, later ones fill its gaps. Cards that share a link under different
+ * titles (a generic "Leggi" page, one page for several notices) are different items: each gets an
+ * id of its own, made of the link and its title, so it is stable from one read to the next.
+ */
+function mergeCopies(read: NewsItem[]): NewsItem[] {
+	const titles = new Map<string, Set<string>>();
+	for (const item of read) {
+		const known = titles.get(item.id) ?? new Set<string>();
+		known.add(titleKey(item.title));
+		titles.set(item.id, known);
+	}
+	const byId = new Map<string, NewsItem>();
+	for (const item of read) {
+		if ((titles.get(item.id)?.size ?? 0) > 1) item.id = `${item.id}#${digestOf(titleKey(item.title)).slice(0, 12)}`;
+		const seen = byId.get(item.id);
+		if (seen) mergeInto(seen, item);
+		else byId.set(item.id, item);
+	}
+	return [...byId.values()];
+}
+
+function titleKey(title: string): string {
+	return title.toLocaleLowerCase('it').replace(/\s+/g, ' ').trim();
+}
+
+const PLACE_WORDS = new Set(['luoghi', 'luogo']);
+
+/** A place card: its page is under /luoghi/ (AGID, OpenCity, Plone) or /luogo/ (WordPress), or its label says so. */
+function isPlace(link: string | null, categories: string[], base: string): boolean {
+	if (categories.some((category) => PLACE_WORDS.has(titleKey(category)))) return true;
+	if (!link) return false;
+	try {
+		return new URL(link, base).pathname.split('/').some((segment) => PLACE_WORDS.has(decodeURIComponent(segment).toLowerCase()));
+	} catch {
+		return false;
+	}
 }
 
 /** Later date selectors only run when an earlier one left some card without a date. */
@@ -182,20 +233,41 @@ function walkCard(card: Element, index: Map<AnyNode, number>, visit: (el: Elemen
 	return false;
 }
 
-/** The link around the title, inside it, the "Leggi di più", or the first other link of the card. */
-function cardLink(card: Element, titleEl: Element | undefined, linkEl: Element | undefined): string | null {
+/**
+ * The link around the title, inside it, the "Leggi di più", or the first other link of the card.
+ * When the title's only link is a script (`javascript:visualizza_dettaglio(4521)`), that script.
+ */
+function cardLink(card: Element, titleEl: Element | undefined, linkEl: Element | undefined): { link: string | null; script?: string } {
 	if (linkEl) {
 		const a = isLink(linkEl) ? linkEl : (closest(linkEl, isLink, card) ?? findDescendant(linkEl, isLink));
-		return a ? usableHref(a) : (linkEl.attribs['data-href']?.trim() ?? null);
+		if (a) return { link: usableHref(a) };
+		const script = scriptOf(linkEl) ?? scriptOf(closest(linkEl, isScriptLink, card) ?? findDescendant(linkEl, isScriptLink));
+		return script ? { link: null, script } : { link: linkEl.attribs['data-href']?.trim() ?? null };
 	}
 	if (titleEl) {
 		const a = closest(titleEl, isLink, card) ?? findDescendant(titleEl, isLink);
-		if (a) return usableHref(a);
+		if (a) return { link: usableHref(a) };
+		const script = scriptOf(closest(titleEl, isScriptLink, card) ?? findDescendant(titleEl, isScriptLink));
+		if (script) return { link: null, script };
 	}
 	const more = findDescendant(card, (el) => isLink(el) && hasClass(el, 'read-more'));
-	if (more) return usableHref(more);
+	if (more) return { link: usableHref(more) };
 	const other = findDescendant(card, (el) => isLink(el) && !closest(el, isCategoryPart, card));
-	return other ? usableHref(other) : null;
+	return { link: other ? usableHref(other) : null };
+}
+
+const SCRIPT_HREF = /^\s*javascript:/i;
+
+function isScriptLink(el: Element): boolean {
+	return el.name === 'a' && SCRIPT_HREF.test(el.attribs.href ?? '');
+}
+
+/** What a script link runs: its onclick when the href is only "javascript:void(0)". */
+function scriptOf(el: Element | null): string | undefined {
+	if (!el || !isScriptLink(el)) return undefined;
+	const href = el.attribs.href.trim();
+	const onclick = el.attribs.onclick?.trim();
+	return onclick && /^javascript:\s*(?:void\s*\(?\s*0\s*\)?\s*;?|;)?\s*$/i.test(href) ? onclick : href;
 }
 
 function isCategoryPart(el: Element): boolean {

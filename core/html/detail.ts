@@ -2,10 +2,10 @@
 // subtitle and the image. Page markup first, the <meta> tags social networks read as fallback.
 import { parseItalianDate, toInstant } from '../dates';
 import { foldWhitespace, htmlToText } from '../text';
-import { absoluteUrl } from '../url';
+import { webUrl } from '../url';
 import type { NewsItem } from '../item';
-import { DateTime, loadHtml, type CheerioAPI, type Element } from '../vendor';
-import { hasClass, imageSource, isElement, textOf } from './dom';
+import { DateTime, type CheerioAPI, type Element } from '../vendor';
+import { hasClass, imageSource, isElement, loadPage, pageBase, textOf } from './dom';
 
 export interface DetailInfo {
 	title?: string;
@@ -25,8 +25,8 @@ const DATE_LABEL = /^(?:data|data di pubblicazione|pubblicat[oa] il|data pubblic
 const TIME = /(?<!\d)(\d{1,2})[:.](\d{2})(?!\d)/;
 
 export function parseDetailPage(html: string, ctx: DetailContext): DetailInfo {
-	const $ = loadHtml(html);
-	const base = absoluteUrl($('base[href]').first().attr('href'), ctx.url) ?? ctx.url;
+	const $ = loadPage(html);
+	const base = pageBase($, ctx.url);
 	const options = { zone: ctx.zone, now: ctx.now };
 	const main = $('main').first().length ? $('main').first() : $('body');
 	const h1 = main.find('h1[data-audio]').first().length ? main.find('h1[data-audio]').first() : $('h1').first();
@@ -55,7 +55,7 @@ export function parseDetailPage(html: string, ctx: DetailContext): DetailInfo {
 		(updated.length ? instant(parseItalianDate(textOf(updated.get(0) as Element, { spaced: true }), options)) : null) ??
 		toInstant(meta($, 'article:modified_time') ?? meta($, 'og:updated_time'), options);
 
-	info.image = pageImage($, base) ?? absoluteUrl(meta($, 'og:image') ?? meta($, 'twitter:image'), base);
+	info.image = pageImage($, base) ?? webUrl(meta($, 'og:image') ?? meta($, 'twitter:image'), base);
 	return info;
 }
 
@@ -135,7 +135,7 @@ function infoDate($: CheerioAPI, options: { zone?: string; now?: Date }): string
 }
 
 function firstBodyParagraph($: CheerioAPI): string | null {
-	for (const el of $('#descrizione p, .richtext-wrapper p').toArray()) {
+	for (const el of $('#descrizione p, .richtext-wrapper p, #text-body p').toArray()) {
 		const text = oneLine(textOf(el));
 		if (text) return text;
 	}
@@ -143,9 +143,11 @@ function firstBodyParagraph($: CheerioAPI): string | null {
 }
 
 function pageImage($: CheerioAPI, base: string): string | null {
-	for (const el of $('main figure img, main .img-full img, main .figure-img').toArray()) {
+	// .content-image: io-Comune (Plone), whose pages may have no <main>.
+	for (const el of $('main figure img, main .img-full img, main .figure-img, .content-image img').toArray()) {
 		const src = imageSource(el);
-		if (src) return absoluteUrl(src, base);
+		const url = webUrl(src, base);
+		if (url) return url;
 	}
 	return null;
 }

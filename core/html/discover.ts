@@ -3,8 +3,8 @@
 // so they are the most stable signposts on a comune's site.
 import { htmlToText } from '../text';
 import { absoluteUrl } from '../url';
-import { loadHtml, type CheerioAPI } from '../vendor';
-import { isElement } from './dom';
+import type { CheerioAPI } from '../vendor';
+import { isElement, loadPage, pageBase } from './dom';
 
 export interface DiscoveredFeed {
 	url: string;
@@ -24,9 +24,8 @@ const CHANNEL_ID = /^UC[\w-]{22}$/;
 const EVENTS_PATH = /(?:^|\/)eventi(?:\.html?)?\/?$/i;
 
 export function discoverSources(html: string, url: string): Discovery {
-	const $ = loadHtml(html);
-	const base = absoluteUrl($('base[href]').first().attr('href'), url) ?? url;
-	return findSources($, base);
+	const $ = loadPage(html);
+	return findSources($, pageBase($, url));
 }
 
 export function findSources($: CheerioAPI, base: string): Discovery {

@@ -1,10 +1,17 @@
 // Small walks over the parsed tree. They avoid a cheerio selector per card, which is what keeps a
 // 500-card page fast: selectors are compiled once per page, everything per card is plain traversal.
 import { BanditoreError } from '../errors';
-import type { AnyNode, CheerioAPI, Element } from '../vendor';
+import { loadHtml, type AnyNode, type CheerioAPI, type Element } from '../vendor';
+import { absoluteUrl } from '../url';
+import { limitDepth } from './depth';
 
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg']);
 const BLOCKS = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'tr', 'blockquote', 'section', 'article']);
+
+/** Every page is parsed here, nested no deeper than the parser and the walks can afford. */
+export function loadPage(html: string): CheerioAPI {
+	return loadHtml(limitDepth(html));
+}
 
 export function isElement(node: AnyNode | null | undefined): node is Element {
 	return !!node && 'attribs' in node;
@@ -133,4 +140,21 @@ function findChild(node: AnyNode, name: string): Element | null {
 	if (!('children' in node)) return null;
 	for (const child of node.children) if (isElement(child) && child.name === name) return child;
 	return null;
+}
+
+/**
+ * The address a page's relative links are read against: its <base href>, else its own. A copy read
+ * from a file (saved from the browser, or by a proxy) has a file: address whose links lead nowhere:
+ * the address it was saved from, in og:url or the canonical link, stands in for it.
+ */
+export function pageBase($: CheerioAPI, url: string): string {
+	const head = headChildren($.root()[0]) ?? $('base, meta, link').toArray().filter(isElement);
+	const attrOf = (test: (el: Element) => boolean, name: string) => head.find((el) => test(el) && el.attribs[name]?.trim())?.attribs[name];
+	let own = url;
+	if (url.startsWith('file:')) {
+		const saved = attrOf((el) => el.name === 'meta' && el.attribs.property === 'og:url', 'content') ?? attrOf((el) => el.name === 'link' && (el.attribs.rel ?? '').toLowerCase().split(/\s+/).includes('canonical'), 'href');
+		const address = absoluteUrl(saved, url);
+		if (address && /^https?:/i.test(address)) own = address;
+	}
+	return absoluteUrl(attrOf((el) => el.name === 'base', 'href'), own) ?? own;
 }

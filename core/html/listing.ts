@@ -1,12 +1,12 @@
 // A listing page (Novità, Eventi, a category) read into NewsItems, with one parse of the page.
+import { checkDeadline } from '../deadline';
 import { BanditoreError } from '../errors';
 import type { NewsItem } from '../item';
 import { htmlToText } from '../text';
-import { absoluteUrl } from '../url';
-import { loadHtml, type CheerioAPI } from '../vendor';
-import { readCards, type Fields, type Page } from './cards';
+import type { CheerioAPI } from '../vendor';
+import { readCards, type CardRead, type Fields, type Page } from './cards';
 import { findSources } from './discover';
-import { headChildren, textOf } from './dom';
+import { headChildren, loadPage, pageBase, textOf } from './dom';
 import { detectPreset, PRESET_NAMES, PRESETS, type PresetName } from './presets';
 
 export interface CustomSelectors {
@@ -27,6 +27,8 @@ export interface ListingContext {
 	name?: string;
 	now?: Date;
 	zone?: string;
+	/** Epoch ms: a page whose presets are still being tried then gives a 'timeout' error. */
+	deadline?: number;
 }
 
 export interface ListingResult {
@@ -36,25 +38,30 @@ export interface ListingResult {
 }
 
 export function parseListing(html: string, ctx: ListingContext): ListingResult {
-	const $ = loadHtml(html);
+	const $ = loadPage(html);
+	checkDeadline(ctx.deadline, ctx.url);
 	const page = openPage($, ctx);
 	if (ctx.selectors) return readCustom(page, ctx.selectors, html);
 	const preset = ctx.preset ?? 'auto';
 	if (preset !== 'auto') {
 		const result = readCards(page, presetFields(preset));
-		if (result.items.length === 0) throw presetMatchedNothing(page, preset);
-		return { preset, ...result };
+		if (result.items.length === 0) throw result.places > 0 ? onlyPlaces(page, result.places) : presetMatchedNothing(page, preset);
+		return listingOf(preset, result);
 	}
-	return readAuto(page, html);
+	return readAuto(page, html, ctx.deadline);
 }
 
-function readAuto(page: Page, html: string): ListingResult {
+function readAuto(page: Page, html: string, deadline: number | undefined): ListingResult {
 	const detected = detectPreset(html);
 	const order = detected ? [detected, ...PRESET_NAMES.filter((name) => name !== detected)] : PRESET_NAMES;
+	let places = 0;
 	for (const name of order) {
+		checkDeadline(deadline, page.url);
 		const result = readCards(page, presetFields(name));
-		if (result.items.length > 0) return { preset: name, ...result };
+		if (result.items.length > 0) return listingOf(name, result);
+		places = Math.max(places, result.places);
 	}
+	if (places > 0) throw onlyPlaces(page, places);
 	if (detected) throw presetMatchedNothing(page, detected);
 	throw new BanditoreError(
 		'unknown_layout',
@@ -92,12 +99,25 @@ function readCustom(page: Page, selectors: CustomSelectors, html: string): Listi
 				(detected ? `, or try preset '${detected}' (${PRESETS[detected].label}).` : ', or try one of the presets.'),
 		);
 	}
-	return { preset: 'custom', ...result };
+	return { preset: 'custom', items: result.items, warnings: result.warnings };
+}
+
+function listingOf(preset: PresetName, result: CardRead): ListingResult {
+	return { preset, items: result.items, warnings: result.warnings };
+}
+
+/** Places (Luoghi) are not news: a page of them only has none. */
+function onlyPlaces(page: Page, count: number): BanditoreError {
+	return new BanditoreError(
+		'no_matches',
+		`The page ${page.url} lists places (Luoghi), not news: its ${count} place card${count === 1 ? ' was' : 's were'} left out.`,
+		'Give the address of the Novità or Eventi page instead.',
+	);
 }
 
 function presetFields(name: PresetName): Fields {
 	const spec = PRESETS[name];
-	return { ...spec, date: [...spec.date] };
+	return { ...spec, date: [...spec.date], skipPlaces: true };
 }
 
 function presetMatchedNothing(page: Page, preset: PresetName): BanditoreError {
@@ -120,9 +140,8 @@ function presetMatchedNothing(page: Page, preset: PresetName): BanditoreError {
 function openPage($: CheerioAPI, ctx: ListingContext): Page {
 	// Both live in <head>; a page-wide query for them costs as much as reading a field of every card.
 	const head = headChildren($.root()[0]);
-	const baseEl = head ? head.find((el) => el.name === 'base' && el.attribs.href) : $('base[href]').get(0);
 	const titleEl = head ? head.find((el) => el.name === 'title') : $('title').get(0);
-	const base = absoluteUrl(baseEl?.attribs.href, ctx.url) ?? ctx.url;
+	const base = pageBase($, ctx.url);
 	const name = ctx.name?.trim() || (titleEl ? htmlToText(textOf(titleEl)) : '') || hostOf(ctx.url);
 	return { $, url: ctx.url, base, source: { name, url: ctx.url, kind: 'html' }, now: ctx.now, zone: ctx.zone };
 }

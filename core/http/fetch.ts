@@ -220,6 +220,25 @@ function decompress(raw: Buffer, encoding: string | undefined, maxBytes: number,
 	return raw;
 }
 
+/**
+ * A gzip file (a saved feed.xml.gz, or a server that compressed twice) is read as what it holds;
+ * anything else is returned as it is.
+ */
+export function gunzipIfCompressed(body: Buffer, maxBytes: number, url: string): Buffer {
+	if (body.length < 2 || body[0] !== 0x1f || body[1] !== 0x8b) return body;
+	try {
+		return gunzipSync(body, { maxOutputLength: maxBytes });
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooBig(`${url} (once decompressed)`, maxBytes);
+		throw new BanditoreError(
+			'bad_encoding',
+			`${url} is a gzip-compressed file that cannot be decompressed: it is cut short or corrupt.`,
+			'Download it again, or give the address of the feed or page itself.',
+			{ cause: error },
+		);
+	}
+}
+
 function validatorsOf(url: string, etag: string | undefined, lastModified: string | undefined): Validators {
 	if (etag === undefined && lastModified === undefined) return {};
 	return { ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }), url };
@@ -230,7 +249,7 @@ function header(response: IncomingMessage, name: string): string | undefined {
 	return Array.isArray(value) ? value[0] : value;
 }
 
-function tooBig(url: string, maxBytes: number): BanditoreError {
+export function tooBig(url: string, maxBytes: number): BanditoreError {
 	return new BanditoreError(
 		'too_big',
 		`${url} is larger than ${maxBytes >= 1024 * 1024 ? `${+(maxBytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(maxBytes / 1024)} KB`}.`,

@@ -1,10 +1,11 @@
 // The CLI as people run it: the built dist/cli/banditore.js in a child process (npm test builds it
 // first), reading fixtures from disk or from a real HTTP server on 127.0.0.1.
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { NewsItem } from '../../core/item';
 import { ROOT, runCli, type CliRun } from '../cli-runner';
 
@@ -283,5 +284,73 @@ describe('banditore feed: a saved site, whatever the file extension', () => {
 		const run = await banditore('feed', join(dir, name));
 		expect(run.code).toBe(0);
 		expect(run.stdout.split('\n')[0]).toMatch(/ \(rss\)$/);
+	});
+});
+
+describe('banditore feed: files that are not what they seem', () => {
+	let dir: string;
+	beforeAll(() => {
+		dir = mkdtempSync(join(tmpdir(), 'banditore-files-'));
+	});
+
+	it('reads a gzip-compressed feed as the feed it holds', async () => {
+		const file = join(dir, 'feed.xml.gz');
+		writeFileSync(file, gzipSync(readFileSync(join(FEEDS, 'rss2.xml'))));
+		const run = await banditore('feed', file);
+		expect(run.code).toBe(0);
+		expect(run.stdout.split('\n')[0]).toBe('6 items from Comune di Castelnuovo – Novità (rss)');
+	});
+
+	it('says a gzip file is cut short, instead of calling it a page on an unknown template', async () => {
+		const file = join(dir, 'rotto.xml.gz');
+		const whole = gzipSync(readFileSync(join(FEEDS, 'rss2.xml')));
+		writeFileSync(file, whole.subarray(0, whole.length / 2));
+		expectFailure(await banditore('feed', file), 'is a gzip-compressed file that cannot be decompressed: it is cut short or corrupt.');
+	});
+
+	it('applies --max-size to a gzip file once decompressed', async () => {
+		const file = join(dir, 'grande.xml.gz');
+		writeFileSync(file, gzipSync(Buffer.concat([readFileSync(join(FEEDS, 'rss2.xml')), Buffer.alloc(2 * 1024 * 1024, ' ')])));
+		expectFailure(await banditore('feed', file, '--max-size', '1'), '(once decompressed) is larger than 1 MB.');
+	});
+
+	it('checks --max-size against a local file before reading it', async () => {
+		// Sparse: 3 GB on paper, nothing on disk. Reading it whole would fail on memory, not on the limit.
+		const file = join(dir, 'enorme.xml');
+		writeFileSync(file, '');
+		truncateSync(file, 3 * 1024 * 1024 * 1024);
+		expectFailure(await banditore('feed', file), 'enorme.xml is larger than 10 MB.');
+		const small = join(dir, 'piccolo.xml');
+		copyFileSync(join(FEEDS, 'rss2.xml'), small);
+		expectFailure(await banditore('feed', small, '--max-size', '0.001'), 'piccolo.xml is larger than 2 KB.');
+	});
+
+	it('warns when a file said to be UTF-8 is not, and still reads it as Latin-1', async () => {
+		const file = join(dir, 'latin1.xml');
+		writeFileSync(file, Buffer.from(readFileSync(join(FEEDS, 'rss2.xml'), 'utf8'), 'latin1'));
+		const run = await banditore('feed', file);
+		expect(run.code).toBe(0);
+		expect(run.stdout.split('\n')[0]).toBe('6 items from Comune di Castelnuovo – Novità (rss)');
+		expect(run.stderr).toContain('latin1.xml is not valid UTF-8: it was read as Windows-1252 (Latin-1), so some accented letters may be wrong.');
+	});
+
+	describe('a page nested 100,000 levels deep', () => {
+		let file: string;
+		beforeAll(() => {
+			file = join(dir, 'profonda.html');
+			writeFileSync(file, `<!DOCTYPE html><html><head><title>Novità</title></head><body>${'<div>'.repeat(100_000)}Testo${'</div>'.repeat(100_000)}</body></html>`);
+		});
+
+		it('ends within the timeout with a clear answer', async () => {
+			// It used to take 49 s of CPU; runCli kills it after 15 s.
+			const run = await banditore('feed', file, '--timeout', '10');
+			expectFailure(run, 'is not built on a template Banditore knows, and no news cards were found on it.');
+		});
+
+		it('gives the timeout error when the timeout is shorter than reading it takes', async () => {
+			const run = await banditore('feed', file, '--timeout', '0.001');
+			expectFailure(run, 'profonda.html did not finish in time: the document is too large or too intricate to read within the timeout.');
+			expect(run.stderr).toContain('raise the timeout');
+		});
 	});
 });

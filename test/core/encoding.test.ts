@@ -93,7 +93,7 @@ describe('decodeDocument: declarations', () => {
 	it('falls back to windows-1252 when UTF-8 is declared but the bytes are latin1', () => {
 		const latin1 = iconv.encode(XML('UTF-8'), 'windows-1252');
 		const result = decodeDocument(new Uint8Array(latin1), { contentType: 'text/xml; charset=utf-8' });
-		expect(result).toEqual({ text: XML('UTF-8'), encoding: 'windows-1252', repaired: false });
+		expect(result).toEqual({ text: XML('UTF-8'), encoding: 'windows-1252', repaired: false, invalidUtf8: true });
 	});
 
 	it('reads UTF-8 content declared as US-ASCII as UTF-8', () => {
@@ -128,7 +128,7 @@ describe('decodeDocument: no declaration', () => {
 
 	it('falls back to windows-1252 otherwise', () => {
 		const result = decodeDocument(new Uint8Array(iconv.encode(ITALIAN, 'windows-1252')));
-		expect(result).toEqual({ text: ITALIAN, encoding: 'windows-1252', repaired: false });
+		expect(result).toEqual({ text: ITALIAN, encoding: 'windows-1252', repaired: false, invalidUtf8: true });
 	});
 
 	it('handles an empty body', () => {
