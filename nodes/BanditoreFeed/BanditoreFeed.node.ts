@@ -101,9 +101,7 @@ export class BanditoreFeed implements INodeType {
 			let sources: SourceConfig[];
 			let channel: string | undefined;
 			try {
-				({ sources, channel } = this.getNodeParameter('sourcesFrom', itemIndex, 'parameter') === 'input'
-					? sourcesFromInput(input[itemIndex].json, itemIndex, this.getNodeParameter('sourcesField', itemIndex) as string, this.getNodeParameter('channelField', itemIndex, '') as string)
-					: { sources: sourcesFromParameter(this.getNodeParameter('sources', itemIndex, {}) as IDataObject) });
+				({ sources, channel } = sourcesFor(this, input[itemIndex], itemIndex));
 			} catch (error) {
 				if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, itemIndex);
 				output.push({ json: errorJson(error, 'input'), pairedItem: { item: itemIndex } });
@@ -136,4 +134,13 @@ export class BanditoreFeed implements INodeType {
 		}
 		return [output];
 	}
+}
+
+/** The node's own list, or (Sources From: Input Field) the item's, with the channel its items carry. */
+function sourcesFor(context: IExecuteFunctions, item: INodeExecutionData, itemIndex: number): { sources: SourceConfig[]; channel?: string } {
+	if (context.getNodeParameter('sourcesFrom', itemIndex, 'parameter') !== 'input') {
+		return { sources: sourcesFromParameter(context.getNodeParameter('sources', itemIndex, {}) as IDataObject) };
+	}
+	const field = context.getNodeParameter('sourcesField', itemIndex) as string;
+	return sourcesFromInput(item.json, itemIndex, field, context.getNodeParameter('channelField', itemIndex, '') as string);
 }
