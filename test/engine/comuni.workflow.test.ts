@@ -157,6 +157,24 @@ describe('Siti dei comuni → coda: one workflow for many comuni, in the n8n eng
 	});
 });
 
+test("Get Many passes a channel's comune on when the scheduler names one, and no sources from a scheduler that has none", async () => {
+	const scheduler = 'http://scheduler.example.it';
+	nock(scheduler)
+		.get('/v1/channels')
+		.reply(200, {
+			channels: [
+				{ id: 'meda', name: 'Comune di Meda', paused: true, comune: { id: 'meda', name: 'Città di Meda' }, rulesVersion: 3, sources: [{ url: 'https://www.comune.meda.mb.it/' }] },
+				{ id: 'seveso', name: 'Comune di Seveso', paused: false, rulesVersion: 1 },
+			],
+		});
+	const lister: INode = { ...shippedWorkflow().nodes.find((n) => n.name === CHANNELS)! };
+	const result = await runWorkflow(await makeWorkflow({ nodes: [lister], connections: {} }), { credentials: { banditoreSchedulerApi: { url: scheduler, token: TOKEN } } });
+	expect(result.output(CHANNELS)).toEqual([
+		{ id: 'meda', name: 'Comune di Meda', comune: { id: 'meda', name: 'Città di Meda' }, paused: true, sources: [{ url: 'https://www.comune.meda.mb.it/' }] },
+		{ id: 'seveso', name: 'Comune di Seveso', paused: false, sources: [] },
+	]);
+});
+
 describe('Banditore Feed with sources from the input: what it says when an item has none', () => {
 	const feedNode = (parameters: IDataObject): INode => ({
 		id: 'feed',
