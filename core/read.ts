@@ -9,7 +9,9 @@ import type { CustomSelectors, PresetName } from './html';
 import type { NewsItem, SourceKind } from './item';
 import { readSocial, socialTarget, type MetaGraphOptions } from './social';
 
-export type SourceKindOption = 'auto' | 'rss' | 'html' | 'youtube' | 'facebook' | 'instagram';
+/** How a source may be read; auto: a feed as a feed, a page built on a known template with its preset. */
+export const SOURCE_KIND_OPTIONS = ['auto', 'rss', 'html', 'youtube', 'facebook', 'instagram'] as const;
+export type SourceKindOption = (typeof SOURCE_KIND_OPTIONS)[number];
 
 export interface SourceConfig {
 	url: string;

@@ -225,24 +225,44 @@ export function configureWorkflows({ siteUrl, rulesFile, outboxFile, channel = '
 	});
 }
 
-/** Imports the credentials (plain data: `import:credentials` encrypts it) and the workflows. */
-export async function importAll(n8n, env, { schedulerUrl, schedulerToken, formUser, formPassword, ...settings }) {
+/** Imports credentials given as plain data (`import:credentials` encrypts it with the instance's key). */
+export async function importCredentials(n8n, env, credentials) {
 	const dir = mkdtempSync(join(tmpdir(), 'banditore-import-'));
 	try {
 		const now = new Date().toISOString();
-		const credentials = [
-			{ id: CREDENTIAL_IDS.scheduler, name: 'Banditore Scheduler', type: 'banditoreSchedulerApi', data: { url: schedulerUrl, token: schedulerToken } },
-			{ id: CREDENTIAL_IDS.allerta, name: 'Banditore Allerta – accesso', type: 'httpBasicAuth', data: { user: formUser, password: formPassword } },
-		].map((credential) => ({ ...credential, createdAt: now, updatedAt: now }));
-		writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentials));
+		writeFileSync(join(dir, 'credentials.json'), JSON.stringify(credentials.map((credential) => ({ ...credential, createdAt: now, updatedAt: now }))));
 		await n8nCli(n8n, ['import:credentials', `--input=${join(dir, 'credentials.json')}`], env);
-		const workflows = join(dir, 'workflows');
-		mkdirSync(workflows);
-		for (const { file, workflow } of configureWorkflows(settings)) writeFileSync(join(workflows, file), JSON.stringify(workflow));
-		await n8nCli(n8n, ['import:workflow', '--separate', `--input=${workflows}`], env);
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
+}
+
+/** Imports workflows given as [{ file, workflow }] (one file each, as in workflows/). */
+export async function importWorkflows(n8n, env, workflows) {
+	const dir = mkdtempSync(join(tmpdir(), 'banditore-import-'));
+	try {
+		for (const { file, workflow } of workflows) writeFileSync(join(dir, file), JSON.stringify(workflow));
+		await n8nCli(n8n, ['import:workflow', '--separate', `--input=${dir}`], env);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/** The scheduler's credential as the workflows reference it. */
+export const schedulerCredential = ({ schedulerUrl, schedulerToken }) => ({
+	id: CREDENTIAL_IDS.scheduler,
+	name: 'Banditore Scheduler',
+	type: 'banditoreSchedulerApi',
+	data: { url: schedulerUrl, token: schedulerToken },
+});
+
+/** Imports the credentials and the workflows. */
+export async function importAll(n8n, env, { schedulerUrl, schedulerToken, formUser, formPassword, ...settings }) {
+	await importCredentials(n8n, env, [
+		schedulerCredential({ schedulerUrl, schedulerToken }),
+		{ id: CREDENTIAL_IDS.allerta, name: 'Banditore Allerta – accesso', type: 'httpBasicAuth', data: { user: formUser, password: formPassword } },
+	]);
+	await importWorkflows(n8n, env, configureWorkflows(settings));
 }
 
 /** Marks workflows active (2.x: publishes them); n8n activates them and their webhooks when it starts. */
@@ -253,9 +273,21 @@ export async function activate(n8n, env, ids) {
 
 /** Starts `n8n start` and waits until it answers; stop() ends it (SIGTERM, then SIGKILL). */
 export async function startN8n(n8n, env, { log = () => {}, timeoutMs = 180_000 } = {}) {
-	const port = Number(env.N8N_PORT);
-	const url = `http://127.0.0.1:${port}/`;
-	const child = spawn(process.execPath, [n8n.bin, 'start'], { env, cwd: env.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'] });
+	const url = `http://127.0.0.1:${Number(env.N8N_PORT)}/`;
+	return { url, ...(await startN8nProcess(n8n, env, { args: ['start'], readyUrl: new URL('healthz/readiness', url), readyLine: /Editor is now accessible/, log, timeoutMs })) };
+}
+
+/**
+ * Starts `n8n worker` (queue mode: EXECUTIONS_MODE=queue and the same database, Redis and encryption
+ * key as the main), with its health server on QUEUE_HEALTH_CHECK_PORT, and waits until it is ready.
+ */
+export async function startN8nWorker(n8n, env, { concurrency = 5, log = () => {}, timeoutMs = 180_000 } = {}) {
+	const readyUrl = `http://127.0.0.1:${Number(env.QUEUE_HEALTH_CHECK_PORT)}/healthz/readiness`;
+	return await startN8nProcess(n8n, env, { args: ['worker', `--concurrency=${concurrency}`], readyUrl, readyLine: /n8n worker is now ready/, log, timeoutMs });
+}
+
+async function startN8nProcess(n8n, env, { args, readyUrl, readyLine, log, timeoutMs }) {
+	const child = spawn(process.execPath, [n8n.bin, ...args], { env, cwd: env.N8N_USER_FOLDER, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	const keep = (chunk) => {
 		output = (output + chunk).slice(-20_000);
@@ -271,22 +303,23 @@ export async function startN8n(n8n, env, { log = () => {}, timeoutMs = 180_000 }
 		await exited;
 		clearTimeout(timer);
 	};
+	const what = `n8n ${args[0]}`;
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`n8n exited (code ${child.exitCode}) before it was ready:\n${output}`);
+		if (child.exitCode !== null) throw new Error(`${what} exited (code ${child.exitCode}) before it was ready:\n${output}`);
 		try {
-			const response = await fetch(new URL('healthz/readiness', url));
-			if (response.ok && /Editor is now accessible/.test(output)) break;
+			const response = await fetch(readyUrl);
+			if (response.ok && readyLine.test(output)) break;
 		} catch {
 			// not listening yet
 		}
 		if (Date.now() > deadline) {
 			await stop();
-			throw new Error(`n8n did not become ready on ${url} within ${timeoutMs / 1000} s:\n${output}`);
+			throw new Error(`${what} did not become ready on ${readyUrl} within ${timeoutMs / 1000} s:\n${output}`);
 		}
 		await sleep(500);
 	}
-	return { url, child, stop, output: () => output };
+	return { child, stop, output: () => output };
 }
 
 /** First start: n8n asks for an owner account; set it up over its REST API (once). */

@@ -51,6 +51,8 @@ export interface SchedulerChannel {
 	id: string;
 	name: string;
 	paused: boolean;
+	/** The comune's sources from the scheduler's config (older schedulers send none). */
+	sources?: Array<{ url: string; kind?: string; name?: string }>;
 	[key: string]: unknown;
 }
 

@@ -1,4 +1,5 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import * as channel from './actions/channel/Channel.resource';
 import * as message from './actions/message/Message.resource';
 import * as quota from './actions/quota/Quota.resource';
 import { router } from './actions/router';
@@ -13,7 +14,7 @@ export class BanditoreScheduler implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Queue news for a WhatsApp channel within its weekly limit, reserve room, read the quota',
+		description: 'Queue news for a WhatsApp channel within its weekly limit, reserve room, read the quota, list the channels',
 		defaults: { name: 'Banditore Scheduler' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -27,11 +28,13 @@ export class BanditoreScheduler implements INodeType {
 				noDataExpression: true,
 				default: 'message',
 				options: [
+					{ name: 'Channel', value: 'channel' },
 					{ name: 'Message', value: 'message' },
 					{ name: 'Quota', value: 'quota' },
 					{ name: 'Slot', value: 'slot' },
 				],
 			},
+			...channel.description,
 			...message.description,
 			...slot.description,
 			...quota.description,

@@ -1,8 +1,10 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 import { fetchUrl } from '../../core/http/fetch';
 import type { CustomSelectors, PresetName } from '../../core/html';
+import { BanditoreError } from '../../core/errors';
 import type { ReadOptions, SourceConfig } from '../../core/read';
 import { socialTarget } from '../../core/social';
+import { sourceList } from '../../core/sources';
 
 interface SourceParameter {
 	url?: string;
@@ -23,6 +25,25 @@ export function sourcesFromParameter(value: IDataObject): SourceConfig[] {
 		name: source.name?.trim() || undefined,
 		fetchDetails: source.fetchDetails ?? false,
 	}));
+}
+
+/**
+ * "Sources From: Input Field": the sources listed in the item's `sourcesField`, and the channel in
+ * its `channelField` (none when that is empty), which each item read from them carries on.
+ */
+export function sourcesFromInput(json: IDataObject, itemIndex: number, sourcesField: string, channelField: string): { sources: SourceConfig[]; channel?: string } {
+	const item = `input item ${itemIndex + 1}`;
+	const sources = sourceList(json[sourcesField], `The "${sourcesField}" field of ${item}`);
+	if (!channelField) return { sources };
+	const channel = json[channelField];
+	if (typeof channel !== 'string' || !channel.trim()) {
+		throw new BanditoreError(
+			'no_channel',
+			`The "${channelField}" field of ${item} holds no channel ID`,
+			'Connect Banditore Scheduler (Channel → Get Many), whose items carry the channel ID in "id", or set Channel Field to the field that holds it (empty: the items carry no channel).',
+		);
+	}
+	return { sources, channel: channel.trim() };
 }
 
 function selectorsFrom(source: SourceParameter): CustomSelectors {

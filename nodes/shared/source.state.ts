@@ -37,6 +37,8 @@ export interface NewItemsOptions {
 	limit: number;
 	/** On the first read of a source: pass on what it already shows, or only remember it. */
 	emitExisting: boolean;
+	/** Where the source's state is kept; its URL unless a source read for several channels needs one each. */
+	key?: string;
 }
 
 /**
@@ -48,7 +50,8 @@ export async function readNewItems(
 	staticData: IDataObject,
 	options: NewItemsOptions,
 ): Promise<{ items: NewsItem[]; warnings: string[] }> {
-	const state = loadSourceState(staticData, source.url);
+	const key = options.key ?? source.url;
+	const state = loadSourceState(staticData, key);
 	const read = await readSource(source, { ...options.readOptions, validators: state.validators });
 	if (read.notModified) return { items: [], warnings: [] };
 	const candidates = selectItems(read.items, { now: options.now, maxAgeHours: options.maxAgeHours });
@@ -56,7 +59,7 @@ export async function readNewItems(
 	const changed = newestFirst([...fresh, ...updated]);
 	const quiet = !state.primed && !options.emitExisting;
 	const items = quiet ? [] : options.limit ? changed.slice(0, options.limit) : changed;
-	saveSourceState(staticData, source.url, {
+	saveSourceState(staticData, key, {
 		// A 304 next time would hide what the limit held back: keep the validators only when nothing is held.
 		validators: quiet || items.length === changed.length ? read.validators : undefined,
 		seen: remember(state.seen, quiet ? candidates : [...items, ...unchanged], options.now),

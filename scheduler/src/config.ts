@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { INSTALLED_CALENDAR } from '../../core/election';
 import { INSTALLED_CLASSIFIER } from '../../core/classifier/active';
 import { MAX_ALIASES } from '../../core/rules';
+import { sourceListSchema, type SourceEntry } from '../../core/sources';
 import { parseDocument, z } from '../../core/vendor';
 import { checkDelivery, deliverySchema, outletsOf, resolveDelivery, type DeliverySettings } from './delivery/kinds';
 import { ConfigInvalid } from './errors';
@@ -95,6 +96,8 @@ const channel = z
 		secondOpinion: secondOpinion.optional(),
 		// The same notice from the site and social accounts (issue #14): how many days apart two texts are compared.
 		crosspost: z.object({ windowDays: z.number().min(0).max(30) }).strict().optional(),
+		// The comune's site and feeds, for one set of n8n workflows serving many channels (GET /v1/channels).
+		sources: sourceListSchema.optional(),
 	})
 	.strict();
 
@@ -136,6 +139,8 @@ export type ChannelConfig = {
 	secondOpinion?: SecondOpinionConfig;
 	/** Cross-posts: texts published up to `windowDays` apart (default 3; 0: the link alone decides). */
 	crosspost?: { windowDays: number };
+	/** What n8n reads for this channel (Banditore Scheduler "Get Many channels" → Banditore Feed); none when absent. */
+	sources?: SourceEntry[];
 };
 
 export interface Config {
@@ -237,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 		delivery: resolveDelivery(c.delivery, { channel: c.id, env, path: (p) => at(p, base) }),
 		...(c.secondOpinion ? { secondOpinion: { ...c.secondOpinion, apiKey: opinionKey(env, c.id, c.secondOpinion.apiKeyEnv) } } : {}),
 		...(c.crosspost ? { crosspost: c.crosspost } : {}),
+		...(c.sources ? { sources: c.sources } : {}),
 	}));
 	let subscribers: SubscriberKeys | null = null;
 	if (channels.some((c) => outletsOf(c.delivery).some((outlet) => outlet.kind === 'subscribers'))) {

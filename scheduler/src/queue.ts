@@ -373,5 +373,6 @@ export async function channelView(ctx: Context, channelId: string) {
 		paused: Number(row?.paused ?? 1) === 1,
 		rulesVersion: Number(row?.rules_version ?? channel.rulesVersion),
 		delivery: ctx.transports.kind(channel.id),
+		sources: channel.config.sources ?? [],
 	};
 }

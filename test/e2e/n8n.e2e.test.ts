@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseDocument } from 'yaml';
+import { ACCEPTED, ALL_TITLES, HELD, REJECTED } from './demo-news';
 
 const ROOT = join(__dirname, '..', '..');
 const run = promisify(execFile);
@@ -23,28 +24,8 @@ const BANDITORE_TYPES = ['banditoreFeed', 'banditorePolicy', 'banditoreScheduler
 	(name) => `n8n-nodes-banditore.${name}`,
 );
 
-// What rules/meda.yaml makes of the demo site (home page → AGID Novità and Eventi, plus avvisi.xml) at CLOCK.
-const ACCEPTED = {
-	emergency: ['Allerta meteo arancione per temporali: scuole chiuse martedì'], // «protezione civile», 18 h old
-	ordinanza: ['Ordinanza: senso unico alternato in via Roma per lavori alla rete idrica'],
-	avviso: [
-		'Calendario della raccolta differenziata 2027',
-		'Sciopero del trasporto pubblico locale venerdì 27 novembre', // from the RSS feed
-		'Uffici comunali chiusi lunedì 7 dicembre', // from the RSS feed
-	],
-	evento: ['Concerto di Natale della banda cittadina'],
-};
-// Held for the office: the test's rules add a category with approval that takes it from "evento".
-const HELD = ['Arriva la Befana in piazza'];
-const REJECTED = [
-	'La biblioteca civica amplia gli orari di apertura', // older than 96 hours
-	'Il sindaco invita a votare la lista civica alle prossime elezioni', // electoral
-	'Sconto del 20% nel nuovo negozio di via Dante', // expired
-	'Cena elettorale del candidato sindaco: prenota il tuo posto', // electoral, from the RSS feed
-];
-
 const ADMIN = { user: 'redazione', password: 'una-password-di-prova-lunga' };
-const ALL = 7 + 4; // accepted and held, rejected: Sito → coda sends every item to the scheduler
+const ALL = ALL_TITLES.length; // accepted and held, rejected: Sito → coda sends every item to the scheduler
 
 interface Ready {
 	n8nUrl: string;

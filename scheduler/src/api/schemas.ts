@@ -77,7 +77,18 @@ export const duplicateSchema = {
 
 export const channelSchema = {
 	type: 'object',
-	properties: { id: str, name: str, paused: { type: 'boolean' }, rulesVersion: { type: 'integer' }, delivery: { type: 'string', description: "The delivery kind (outbox, webhook, subscribers, waha, evolution, telegram), or the kinds of a channel's outlets joined by '+'" } },
+	properties: {
+		id: str,
+		name: str,
+		paused: { type: 'boolean' },
+		rulesVersion: { type: 'integer' },
+		delivery: { type: 'string', description: "The delivery kind (outbox, webhook, subscribers, waha, evolution, telegram), or the kinds of a channel's outlets joined by '+'" },
+		sources: {
+			type: 'array',
+			description: "The comune's site and feeds (the channel's `sources:` in the config; empty when none): what n8n's Banditore Feed reads for this channel",
+			items: { type: 'object', properties: { url: str, kind: str, name: str } },
+		},
+	},
 } as const;
 
 /** The channel's current rules: the scheduler holds the only truth, n8n's Policy node reads it here. */
