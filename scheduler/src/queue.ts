@@ -8,6 +8,7 @@ import { LIMITS } from '../../core/whatsapp/limits';
 import { judge, settledOf, type StoredSettled } from './recheck';
 import { heldByOpinion, OPINION_WAIVER, opinionReason, secondOpinion } from './opinion';
 import type { Opinion } from '../../core/opinion';
+import { comuneOfChannel } from './comuni';
 import { channelOf, type Context } from './context';
 import { ApiError, invalidState, notFound } from './errors';
 import { localDate, PENDING, toMessage, type Message, type MessageRow, type State } from './model';
@@ -370,6 +371,7 @@ export async function channelView(ctx: Context, channelId: string) {
 	return {
 		id: channel.id,
 		name: channel.name,
+		comune: comuneOfChannel(channel),
 		paused: Number(row?.paused ?? 1) === 1,
 		rulesVersion: Number(row?.rules_version ?? channel.rulesVersion),
 		delivery: ctx.transports.kind(channel.id),

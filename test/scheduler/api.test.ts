@@ -25,7 +25,7 @@ test('auth on every endpoint but /healthz', async () => {
 	for (const path of ['/v1/channels', '/openapi.json', '/metrics', '/v1/audit']) {
 		expect(await call(h.scheduler.url, 'GET', path, undefined, 'wrong')).toMatchObject({ status: 401, body: { error: 'unauthorized' } });
 	}
-	expect(await h.api('GET', '/v1/channels')).toEqual({ status: 200, body: { channels: [{ id: 'meda', name: 'Comune di Meda', paused: false, rulesVersion: 1, delivery: 'outbox', sources: [] }] } });
+	expect(await h.api('GET', '/v1/channels')).toEqual({ status: 200, body: { channels: [{ id: 'meda', name: 'Comune di Meda', comune: 'default', paused: false, rulesVersion: 1, delivery: 'outbox', sources: [] }] } });
 });
 
 test('an item is judged by the channel rules: accept → queued, reject → rejected with Italian reasons, hold → held', async () => {

@@ -80,6 +80,7 @@ export const channelSchema = {
 	properties: {
 		id: str,
 		name: str,
+		comune: { type: 'string', description: 'The comune that owns the channel (GET /v1/comuni)' },
 		paused: { type: 'boolean' },
 		rulesVersion: { type: 'integer' },
 		delivery: { type: 'string', description: "The delivery kind (outbox, webhook, subscribers, waha, evolution, telegram), or the kinds of a channel's outlets joined by '+'" },
