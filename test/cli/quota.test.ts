@@ -35,7 +35,7 @@ describe('banditore quota', () => {
 		expect(wrong.code).toBe(1);
 		expect(wrong.stderr.split('\n').filter(Boolean)).toHaveLength(1);
 		// The scheduler's message and its hint as two sentences, not run together.
-		expect(wrong.stderr).toBe('banditore: missing or wrong bearer token. Send "Authorization: Bearer <BANDITORE_API_TOKEN>".\n');
+		expect(wrong.stderr).toBe('banditore: missing, wrong or revoked bearer token. Send "Authorization: Bearer <token>": BANDITORE_API_TOKEN, or a live token of your comune.\n');
 		const unknown = await run(['quota', '--channel', 'nessuno', '--url', h.scheduler.url], { BANDITORE_API_TOKEN: TOKEN });
 		expect(unknown.stderr).toMatch(/^banditore: .*nessuno/);
 		const down = await run(['quota', '--url', 'http://127.0.0.1:9'], { BANDITORE_API_TOKEN: TOKEN });

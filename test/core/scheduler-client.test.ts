@@ -19,7 +19,7 @@ describe('the scheduler API client, against a real scheduler', () => {
 	it('lists channels, enqueues once per dedupe key, reads and cancels messages', async () => {
 		expect((await api.channels()).map((c) => [c.id, c.paused])).toEqual([['meda', false]]);
 		const first = await api.enqueue('meda', { dedupeKey: 'avviso-1', text: 'Avviso numero 1', category: 'avviso' });
-		expect(first).toEqual({ created: true, message: expect.objectContaining({ channel: 'meda', dedupeKey: 'avviso-1', state: 'queued' }) });
+		expect(first).toEqual({ created: true, duplicate: null, message: expect.objectContaining({ channel: 'meda', dedupeKey: 'avviso-1', state: 'queued' }) });
 		expect((await api.enqueue('meda', { dedupeKey: 'avviso-1', text: 'Avviso numero 1', category: 'avviso' })).created).toBe(false);
 		expect((await api.message(first.message.id)).id).toBe(first.message.id);
 		expect((await api.messages('meda', { state: ['queued'] })).map((m) => m.id)).toEqual([first.message.id]);

@@ -96,9 +96,9 @@ describe('Siti dei comuni → coda: one workflow for many comuni, in the n8n eng
 		for (const name of [CHANNELS, FEED, POLICY, ENQUEUE]) expect(result.error(name)).toBeUndefined();
 
 		expect(result.output(CHANNELS)).toEqual([
-			{ id: 'valmorena', name: 'Comune di Valmorena', paused: false, sources: [{ url: `${VALMORENA}/novita.xml`, kind: 'rss' }, { url: `${PROVINCIA}/avvisi.xml` }] },
-			{ id: 'borgo', name: 'Comune di Borgo', paused: false, sources: [{ url: `${BORGO}/feed`, kind: 'rss', name: 'Comune di Borgo' }, { url: `${PROVINCIA}/avvisi.xml`, kind: 'auto' }] },
-			{ id: 'senza', name: 'Canale senza siti', paused: false, sources: [] },
+			{ id: 'valmorena', name: 'Comune di Valmorena', comune: 'default', paused: false, sources: [{ url: `${VALMORENA}/novita.xml`, kind: 'rss' }, { url: `${PROVINCIA}/avvisi.xml` }] },
+			{ id: 'borgo', name: 'Comune di Borgo', comune: 'default', paused: false, sources: [{ url: `${BORGO}/feed`, kind: 'rss', name: 'Comune di Borgo' }, { url: `${PROVINCIA}/avvisi.xml`, kind: 'auto' }] },
+			{ id: 'senza', name: 'Canale senza siti', comune: 'default', paused: false, sources: [] },
 		]);
 		// Every item read says whose it is; the channel without sources reads nothing.
 		const read = result.output(FEED).map((item) => [item.channel, item.id]);
@@ -163,14 +163,14 @@ test("Get Many passes a channel's comune on when the scheduler names one, and no
 		.get('/v1/channels')
 		.reply(200, {
 			channels: [
-				{ id: 'meda', name: 'Comune di Meda', paused: true, comune: { id: 'meda', name: 'Città di Meda' }, rulesVersion: 3, sources: [{ url: 'https://www.comune.meda.mb.it/' }] },
+				{ id: 'meda', name: 'Comune di Meda', paused: true, comune: 'meda', rulesVersion: 3, sources: [{ url: 'https://www.comune.meda.mb.it/' }] },
 				{ id: 'seveso', name: 'Comune di Seveso', paused: false, rulesVersion: 1 },
 			],
 		});
 	const lister: INode = { ...shippedWorkflow().nodes.find((n) => n.name === CHANNELS)! };
 	const result = await runWorkflow(await makeWorkflow({ nodes: [lister], connections: {} }), { credentials: { banditoreSchedulerApi: { url: scheduler, token: TOKEN } } });
 	expect(result.output(CHANNELS)).toEqual([
-		{ id: 'meda', name: 'Comune di Meda', comune: { id: 'meda', name: 'Città di Meda' }, paused: true, sources: [{ url: 'https://www.comune.meda.mb.it/' }] },
+		{ id: 'meda', name: 'Comune di Meda', comune: 'meda', paused: true, sources: [{ url: 'https://www.comune.meda.mb.it/' }] },
 		{ id: 'seveso', name: 'Comune di Seveso', paused: false, sources: [] },
 	]);
 });

@@ -23,6 +23,11 @@ const ALLOWED: Array<{ file: string; text: string; why: string }> = [
 		text: '/home/node/banditore/meda.yaml',
 		why: "a placeholder in the node's form: where a rules file may sit on the n8n host (n8n's Docker image runs as user node)",
 	},
+	{
+		file: 'test/core/html/listing-vendors.test.ts',
+		text: 'file:///home/ufficio/Scaricati/',
+		why: "the address a browser gives a page it saved (the Downloads folder of an office PC): data the reader must resolve links against, never read",
+	},
 ];
 
 /** Compiled sources run from their build folder (tsconfig.json, tsconfig.bench.json, scheduler/tsconfig.json). */
