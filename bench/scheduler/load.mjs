@@ -1,23 +1,26 @@
 // The clients of `npm run bench:scheduler`, in their own process (as real clients are): N concurrent
 // clients over keep-alive connections (one socket each), for SECONDS after a short warm-up.
-//   node load.mjs <url> <clients> <seconds> decisions|healthz <token>
+//   node load.mjs <url>[,<url>…] <clients> <seconds> decisions|healthz <token> [channels]
 // decisions: POST /v1/channels/bench/messages then POST /v1/channels/bench/slots (a decision: a 201
 // slot or a 409 refusal); healthz: GET /healthz, the empty round trip on the same server.
+// With several URLs (scheduler processes sharing one database) client i talks to URL i mod their
+// number; with [channels], decision j goes to channel bench-(j mod channels) instead of bench.
 // Prints one JSON line: { count, rate, p50, p99, requestP50, requestP99, cpu } (latency of one decision /
 // one round trip, and of each HTTP request on its own, ms; cpu: cores this process used while measuring).
 import http from 'node:http';
 
-const [url, clientsArg, secondsArg, mode, token] = process.argv.slice(2);
+const [urls, clientsArg, secondsArg, mode, token, channelsArg] = process.argv.slice(2);
 const clients = Number(clientsArg);
 const seconds = Number(secondsArg);
-const target = new URL(url);
+const channels = channelsArg ? Number(channelsArg) : 0;
+const targets = urls.split(',').map((url) => new URL(url));
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
 const auth = `Bearer ${token}`;
 
 /** Per-request latencies during the measured run (null during warm-up). */
 let requestLatencies = null;
 
-function request(method, path, body) {
+function request(target, method, path, body) {
 	const started = performance.now();
 	return new Promise((resolve, reject) => {
 		const data = body === undefined ? undefined : JSON.stringify(body);
@@ -39,20 +42,23 @@ const tag = `${clients}-${Date.now()}`;
 let i = 0;
 const op =
 	mode === 'healthz'
-		? () => request('GET', '/healthz')
-		: async () => {
-				const dedupeKey = `b-${tag}-${i++}`;
-				await request('POST', '/v1/channels/bench/messages', { dedupeKey, text: `Messaggio ${i}` });
-				await request('POST', '/v1/channels/bench/slots', { dedupeKey });
+		? (target) => request(target, 'GET', '/healthz')
+		: async (target) => {
+				const j = i++;
+				const dedupeKey = `b-${tag}-${j}`;
+				const channel = channels ? `bench-${j % channels}` : 'bench';
+				await request(target, 'POST', `/v1/channels/${channel}/messages`, { dedupeKey, text: `Messaggio ${j}` });
+				await request(target, 'POST', `/v1/channels/${channel}/slots`, { dedupeKey });
 			};
 
 async function run(ms, latencies) {
 	const end = performance.now() + ms;
 	await Promise.all(
-		Array.from({ length: clients }, async () => {
+		Array.from({ length: clients }, async (_, client) => {
+			const target = targets[client % targets.length];
 			while (performance.now() < end) {
 				const t = performance.now();
-				await op();
+				await op(target);
 				latencies?.push(performance.now() - t);
 			}
 		}),

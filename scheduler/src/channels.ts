@@ -32,19 +32,26 @@ const deliveryLabel = (config: ChannelConfig): string => outletsOf(config.delive
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-export function compileChannelRules(config: ChannelConfig): { rules: Rules; source: string } {
+/**
+ * `compiled`: rules already compiled, by their text. Compiling takes a good tenth of a second, and
+ * the channels of a province often share one rules file: each text is compiled once per start.
+ */
+export function compileChannelRules(config: ChannelConfig, compiled = new Map<string, Rules>()): { rules: Rules; source: string } {
 	let source: string;
 	try {
 		source = readFileSync(config.rules, 'utf8');
 	} catch (error) {
 		throw new ConfigError(`channel "${config.id}": cannot read rules file ${config.rules}: ${(error as Error).message}`);
 	}
+	const known = compiled.get(source);
+	if (known) return { rules: known, source };
 	const result = loadRules(source);
 	if (!result.ok) {
 		// A broken rules file stops the service: it never falls back to "send everything".
 		const problems = formatProblems(result.problems, config.rules).join('\n  ');
 		throw new ConfigError(`channel "${config.id}": the rules file is not valid, nothing will be sent:\n  ${problems}`);
 	}
+	compiled.set(source, result.rules);
 	return { rules: result.rules, source };
 }
 
@@ -56,8 +63,8 @@ function compileStored(channel: string, version: number, source: string): Rules 
 
 type LatestRow = { version: number; digest: string; origin: string; source: string };
 
-export async function syncChannel(store: Store, config: ChannelConfig, now: number): Promise<Channel> {
-	const file = compileChannelRules(config);
+export async function syncChannel(store: Store, config: ChannelConfig, now: number, compiled?: Map<string, Rules>): Promise<Channel> {
+	const file = compileChannelRules(config, compiled);
 	const fileDigest = sha256(file.source);
 	const { version, rules } = await store.tx(async (q) => {
 		await q.run(

@@ -9,6 +9,7 @@ import { useInstalledCalendar } from '../../core/election';
 import { useInstalledModel } from '../../core/classifier/active';
 import type { BanditoreError } from '../../core/errors';
 import type { Config } from './config';
+import type { Rules } from '../../core/rules';
 import type { Clock, Context } from './context';
 import { Dispatcher } from './dispatch';
 import { LedgerCache } from './ledger';
@@ -83,9 +84,10 @@ export async function startScheduler(config: Config, options: StartOptions = {})
 	}
 	await syncComuni(store, config, clock().getTime());
 	const channels = new Map<string, Channel>();
+	const compiled = new Map<string, Rules>();
 	for (const c of config.channels) {
 		try {
-			channels.set(c.id, await syncChannel(store, c, clock().getTime()));
+			channels.set(c.id, await syncChannel(store, c, clock().getTime(), compiled));
 		} catch (error) {
 			// The service stops: the office hears it now, before the process ends.
 			if (error instanceof ConfigError) await announceRulesFailure({ store, clock, config }, c, error.message);
