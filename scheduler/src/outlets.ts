@@ -5,7 +5,7 @@ import { t } from '../../core/messages';
 import type { Context } from './context';
 import { outletRecovery, outletResult, type OutletLog, type OutletResult, type OutletState } from './delivery/fanout';
 import type { Message } from './model';
-import { backoffMs } from './queue';
+import { retryAt } from './queue';
 import { audit, loadMessage } from './repo';
 import type { Queryable } from './store';
 
@@ -61,19 +61,19 @@ export class OutletRecords implements OutletLog {
 		if (!results.length) return;
 		const now = this.ctx.clock().getTime();
 		await this.ctx.store.tx(async (q) => {
-			for (const result of results) await write(this.ctx as Context, q, message, result, now);
+			for (const result of results) await write(this.ctx, q, message, result, now);
 		}, { lockChannel: message.channel });
 	}
 }
 
 /** One outlet's result: sent stays sent; a failure that may pass is tried again after the backoff, until maxAttempts. */
-async function write(ctx: Context, q: Queryable, message: Pick<Message, 'id' | 'channel'>, result: OutletResult, now: number): Promise<void> {
+async function write(ctx: Pick<Context, 'config'>, q: Queryable, message: Pick<Message, 'id' | 'channel'>, result: OutletResult, now: number): Promise<void> {
 	const before = await q.get<OutletRow>('SELECT * FROM outlet_deliveries WHERE message_id = ? AND outlet = ?', [message.id, result.outlet]);
 	if (before?.state === 'sent') return;
 	const attempts = Number(before?.attempts ?? 0) + 1;
 	const exhausted = result.state === 'retrying' && attempts >= ctx.config.dispatch.maxAttempts;
 	const state: OutletState = exhausted ? 'failed' : result.state;
-	const nextAt = state === 'retrying' ? now + Math.max(backoffMs(ctx, attempts), (result.retryAfterSeconds ?? 0) * 1000) : null;
+	const nextAt = state === 'retrying' ? retryAt(ctx, now, attempts, result.retryAfterSeconds) : null;
 	const reason = result.reason ? (exhausted ? t('scheduler.failedAfter', { attempts, reason: result.reason }) : result.reason) : null;
 	const leaseUntil = state === 'sending' ? now + ctx.config.dispatch.leaseSeconds * 1000 : null;
 	const values = [state, result.providerMessageId ?? null, reason, attempts, nextAt, leaseUntil, now];

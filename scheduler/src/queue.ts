@@ -336,7 +336,7 @@ export async function applyAck(ctx: Context, q: import('./store').Queryable, row
 	}
 	const again = ack.retry && row.attempts < ctx.config.dispatch.maxAttempts;
 	if (again) {
-		const at = now + Math.max(backoffMs(ctx, row.attempts), (ack.retryAfterSeconds ?? 0) * 1000);
+		const at = retryAt(ctx, now, row.attempts, ack.retryAfterSeconds);
 		const note = t('scheduler.retryLater', { reason: ack.reason, date: localDate(at) });
 		await changeState(q, row, now, from, { state: 'queued', note, set: { earliest_at: at, counted: 0, claimed_at: null, lease_until: null } });
 		await audit(q, now, { channel: row.channel, type: 'message.retrying', messageId: row.id, actor, details: { reason: ack.reason, attempts: row.attempts, retryAt: new Date(at).toISOString(), note } });
@@ -350,8 +350,13 @@ export async function applyAck(ctx: Context, q: import('./store').Queryable, row
 }
 
 /** 1×, 2×, 4×… the base, at most an hour. */
-export function backoffMs(ctx: Context, attempts: number): number {
+export function backoffMs(ctx: Pick<Context, 'config'>, attempts: number): number {
 	return Math.min(3_600_000, ctx.config.dispatch.backoffSeconds * 1000 * 2 ** Math.max(0, attempts - 1));
+}
+
+/** When a failed delivery is tried again: after the backoff, and never sooner than the provider asked (`retry_after`). */
+export function retryAt(ctx: Pick<Context, 'config'>, now: number, attempts: number, retryAfterSeconds = 0): number {
+	return now + Math.max(backoffMs(ctx, attempts), retryAfterSeconds * 1000);
 }
 
 export async function setPaused(ctx: Context, channelId: string, paused: boolean, actor: string, reason?: string) {

@@ -2,6 +2,9 @@
 // to a Telegram channel (a fake Bot API) sends each message to both, counts it once, records each
 // outlet's result, and when one outlet is down the other still gets each message once while the
 // failed one is retried. On a real SQLite file and on PostgreSQL.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigInvalid, loadConfig } from '../../scheduler/src/config';
 import type { DeliverySettings } from '../../scheduler/src/delivery/kinds';
 import { startScheduler, type Scheduler } from '../../scheduler/src/index';
 import { ADMIN, Client, visible } from '../admin/helpers';
@@ -318,5 +321,33 @@ describe.each<Kind>(['sqlite', 'postgres'])('a channel that delivers to Telegram
 		later(3600);
 		await tick();
 		expect(bot.posted).toHaveLength(1);
+	});
+});
+
+describe('a delivery list in the config file', () => {
+	const dir = tempDir();
+	const load = (deliveryYaml: string, env: Record<string, string> = { WAHA_API_KEY: 'k', TELEGRAM_BOT_TOKEN: BOT_TOKEN }) => {
+		const file = join(dir, `c-${Math.random().toString(36).slice(2)}.yaml`);
+		writeFileSync(file, `channels:\n  - id: meda\n    rules: rules.yaml\n    delivery:\n${deliveryYaml.replace(/^/gm, '      ')}\n`);
+		return () => loadConfig({ BANDITORE_API_TOKEN: 'token', BANDITORE_CONFIG: file, ...env }, dir);
+	};
+	const waha = `- { kind: waha, baseUrl: "http://waha:3000", chatId: "${CHANNEL}" }`;
+
+	test('is read outlet by outlet, each with its own settings resolved', () => {
+		const config = load(`${waha}\n- { kind: telegram, chat: "@comunedimeda" }`)();
+		expect(config.channels[0].delivery).toEqual([
+			expect.objectContaining({ kind: 'waha', apiKey: 'k', chatId: CHANNEL }),
+			expect.objectContaining({ kind: 'telegram', token: BOT_TOKEN, chat: '@comunedimeda' }),
+		]);
+	});
+
+	test('says what is wrong: a kind twice, an n8n flow among direct outlets, a field of one outlet, a missing token', () => {
+		expect(load(`${waha}\n- { kind: waha, baseUrl: "http://waha2:3000", chatId: "${CHANNEL}" }`)).toThrow(
+			new ConfigInvalid('channel "meda": the delivery list names "waha" twice; a channel delivers to each kind of outlet once.'),
+		);
+		expect(load(`${waha}\n- { kind: webhook, url: "http://n8n:5678/webhook/banditore" }`)).toThrow(/an n8n flow \(kind webhook\) cannot share a channel with other outlets/);
+		expect(load(`${waha}\n- { kind: telegram }`)).toThrow(/delivery\.1\.chat: Required/);
+		expect(load(`${waha}\n- { kind: telegram, chat: "@comunedimeda" }`, { WAHA_API_KEY: 'k' })).toThrow(/TELEGRAM_BOT_TOKEN is not set; it holds the Telegram bot token from @BotFather/);
+		expect(load('[]')).toThrow(/delivery: Array must contain at least 1 element/);
 	});
 });

@@ -65,7 +65,7 @@ export class Fanout implements Transport {
 			pending.map(async (outlet) => outletResult(outlet.kind, await outlet.deliver(message, ackUrl).catch((error: unknown): DeliveryResult => ({ kind: 'unknown', reason: (error as Error).message })))),
 		);
 		await this.log.record(message, results);
-		return combine(this.outlets.map((outlet) => outlet.kind), done, results);
+		return combine(done, results);
 	}
 
 	async recover(message: Message): Promise<Recovery> {
@@ -85,14 +85,14 @@ export class Fanout implements Transport {
 	}
 }
 
-function combine(all: string[], done: Set<string>, results: OutletResult[]): DeliveryResult {
+function combine(done: Set<string>, results: OutletResult[]): DeliveryResult {
 	if (done.size > 0 || results.some((result) => result.state === 'sent')) return { kind: 'sent', providerMessageId: providerIds(done, results) };
 	if (results.every((result) => result.state === 'retrying' || result.state === 'failed')) {
 		const alert = results.find((result) => result.alert)?.alert;
 		const wait = Math.max(0, ...results.map((result) => result.retryAfterSeconds ?? 0));
 		return { kind: 'notHandedOver', reason: reasons(results), retry: results.some((result) => result.retry), ...(alert ? { alert } : {}), ...(wait ? { retryAfterSeconds: wait } : {}) };
 	}
-	return all.length ? { kind: 'unknown', reason: reasons(results) } : { kind: 'notHandedOver', reason: 'no outlet', retry: false };
+	return { kind: 'unknown', reason: reasons(results) };
 }
 
 /** The outlets that have it, as `kind:id`, in one line (the message's provider id). */
