@@ -177,7 +177,12 @@ export async function refreshChannels(ctx: Context): Promise<void> {
  */
 export async function freshChannel(q: Queryable, ctx: Context, id: string): Promise<Channel> {
 	const row = await q.get<{ rules_version: number }>('SELECT rules_version FROM channels WHERE id = ?', [id]);
-	if (row) await catchUp(ctx, q, id, Number(row.rules_version));
+	return channelAt(q, ctx, id, row ? Number(row.rules_version) : null);
+}
+
+/** The channel with the rules of `version`, the one the caller read inside its transaction (null: none read). */
+export async function channelAt(q: Queryable, ctx: Context, id: string, version: number | null): Promise<Channel> {
+	if (version !== null) await catchUp(ctx, q, id, version);
 	return ctx.channels.get(id) as Channel;
 }
 

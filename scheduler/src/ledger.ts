@@ -3,7 +3,7 @@
 // and fails closed: in-flight and unknown-outcome messages count as sent.
 import { nextReset, weekWindow } from '../../core/quota';
 import type { QuotaSettings } from '../../core/rules';
-import type { Queryable } from './store';
+import type { Queryable, Row, Statement } from './store';
 import { mayGo, type Verdict } from './waiting';
 
 export interface LedgerCounts {
@@ -29,13 +29,18 @@ FROM (SELECT count(*) AS n, sum(CASE WHEN state = 'sending' THEN 1 ELSE 0 END) A
 	FROM messages WHERE channel = ? AND counted = 1 AND claimed_at >= ? AND claimed_at < ?) c`;
 
 type CountsRow = { emergencies: number | null; last_at: number | null; n: number; in_flight: number | null; oldest: number | null };
-type Head = { paused: number; ledger_version: number | string };
+type HeadRow = { paused: number; ledger_version: number | string; rules_version: number };
 type Window = { start: Date; end: Date };
 
-async function readCounts(q: Queryable, channel: string, w: Window): Promise<LedgerCounts> {
+const HEAD_SQL = 'SELECT paused, ledger_version, rules_version FROM channels WHERE id = ?';
+
+function countsStatement(channel: string, w: Window): Statement {
 	const start = w.start.getTime();
 	const end = w.end.getTime();
-	const row = await q.get<CountsRow>(COUNTS_SQL, [channel, start, end, channel, channel, start, end]);
+	return { sql: COUNTS_SQL, params: [channel, start, end, channel, channel, start, end] };
+}
+
+function countsOf(row: CountsRow | undefined): LedgerCounts {
 	return {
 		counted: Number(row?.n ?? 0),
 		inFlight: Number(row?.in_flight ?? 0),
@@ -43,6 +48,18 @@ async function readCounts(q: Queryable, channel: string, w: Window): Promise<Led
 		oldestCountedAt: row?.oldest != null ? new Date(Number(row.oldest)) : null,
 		lastSentAt: row?.last_at != null ? new Date(Number(row.last_at)) : null,
 	};
+}
+
+async function readCounts(q: Queryable, channel: string, w: Window): Promise<LedgerCounts> {
+	const { sql, params } = countsStatement(channel, w);
+	return countsOf(await q.get<CountsRow>(sql, params));
+}
+
+interface Cached {
+	version: number;
+	start: number;
+	end: number;
+	counts: LedgerCounts;
 }
 
 /**
@@ -54,29 +71,59 @@ async function readCounts(q: Queryable, channel: string, w: Window): Promise<Led
  * each other.
  */
 export class LedgerCache {
-	private readonly entries = new Map<string, { version: string; start: number; end: number; counts: LedgerCounts }>();
+	private readonly entries = new Map<string, Cached>();
 
-	async counts(q: Queryable, channel: string, version: string, w: Window): Promise<LedgerCounts> {
+	/** The entry for this window, if any: its version is the one to compare with. */
+	at(channel: string, w: Window): Cached | undefined {
 		const hit = this.entries.get(channel);
-		if (hit && hit.version === version && hit.start === w.start.getTime() && hit.end === w.end.getTime()) return hit.counts;
-		const counts = await readCounts(q, channel, w);
+		return hit && hit.start === w.start.getTime() && hit.end === w.end.getTime() ? hit : undefined;
+	}
+	keep(channel: string, version: number, w: Window, counts: LedgerCounts): void {
 		this.entries.set(channel, { version, start: w.start.getTime(), end: w.end.getTime(), counts });
-		return counts;
 	}
 }
 
-async function readHead(q: Queryable, channel: string): Promise<Head | undefined> {
-	return q.get<Head>('SELECT paused, ledger_version FROM channels WHERE id = ?', [channel]);
+/** What a decision reads of a channel under its lock; no head: the channel is gone. */
+export interface LedgerView {
+	head: { paused: boolean; rulesVersion: number } | undefined;
+	counts: LedgerCounts;
+}
+
+/**
+ * The reads of a decision, to send in one batch with the caller's own: the channel's head, and the
+ * counts of window `w`, which answer no row when the version the head shows is the one the cache
+ * holds counts for (both read under the lock, so the cached counts are the counts).
+ */
+export function ledgerRead(channel: string, w: Window, cache?: LedgerCache): { statements: Statement[]; view(rows: Row[][]): LedgerView } {
+	const cached = cache?.at(channel, w);
+	const counts = countsStatement(channel, w);
+	const statements = [
+		{ sql: HEAD_SQL, params: [channel] },
+		cached ? { sql: `${counts.sql} WHERE NOT EXISTS (SELECT 1 FROM channels WHERE id = ? AND ledger_version = ?)`, params: [...counts.params, channel, cached.version] } : counts,
+	];
+	return {
+		statements,
+		view([headRows, countRows]) {
+			const head = headRows[0] as HeadRow | undefined;
+			if (!head) return { head: undefined, counts: countsOf(undefined) };
+			const row = countRows[0] as CountsRow | undefined;
+			const counts = row || !cached ? countsOf(row) : cached.counts;
+			if (row) cache?.keep(channel, Number(head.ledger_version), w, counts);
+			return { head: { paused: Number(head.paused) === 1, rulesVersion: Number(head.rules_version) }, counts };
+		},
+	};
+}
+
+/** The verdict on what a decision read. An unknown channel is treated as paused: fail closed. */
+export function verdictOn(view: LedgerView, quota: QuotaSettings, now: Date, emergency: boolean): Verdict {
+	if (!view.head || view.head.paused) return mayGo(now, quota, emergency, { paused: true, counted: 0, oldestCountedAt: null, lastSentAt: null });
+	return mayGo(now, quota, emergency, { paused: false, ...view.counts });
 }
 
 /** Must run inside a transaction holding the channel lock (Store.tx with lockChannel). */
 export async function decideInTx(q: Queryable, channel: string, quota: QuotaSettings, now: Date, emergency: boolean, cache?: LedgerCache): Promise<Verdict> {
-	const head = await readHead(q, channel);
-	// An unknown channel is treated as paused: fail closed.
-	if (!head || Number(head.paused) === 1) return mayGo(now, quota, emergency, { paused: true, counted: 0, oldestCountedAt: null, lastSentAt: null });
-	const w = weekWindow(now, quota);
-	const counts = cache ? await cache.counts(q, channel, String(head.ledger_version), w) : await readCounts(q, channel, w);
-	return mayGo(now, quota, emergency, { paused: false, ...counts });
+	const read = ledgerRead(channel, weekWindow(now, quota), cache);
+	return verdictOn(read.view(await q.batch(read.statements)), quota, now, emergency);
 }
 
 export interface QuotaStatus {
@@ -94,7 +141,7 @@ export interface QuotaStatus {
 }
 
 export async function quotaStatus(q: Queryable, channel: string, quota: QuotaSettings, at: Date): Promise<QuotaStatus> {
-	const head = await readHead(q, channel);
+	const head = await q.get<HeadRow>(HEAD_SQL, [channel]);
 	const w = weekWindow(at, quota);
 	const counts = await readCounts(q, channel, w);
 	return {

@@ -12,7 +12,7 @@ import { comuneOfChannel } from './comuni';
 import { channelOf, type Context } from './context';
 import { ApiError, invalidState, notFound } from './errors';
 import { localDate, PENDING, toMessage, type Message, type MessageRow, type State } from './model';
-import { addHistory, audit, changeState, loadMessage, messageByKey, messageRow, withHistory } from './repo';
+import { audit, auditRow, changeState, historyRow, loadMessage, messageByKey, messageRow, withHistory } from './repo';
 import { duplicateDetails, duplicateView, settleCrossPost, storedAs } from './crosspost';
 import { linkKey } from '../../core/crosspost';
 
@@ -61,7 +61,9 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	if (!dedupeKey) throw new ApiError(400, 'invalid_request', 'dedupeKey is required when there is no item');
 	const now = ctx.clock();
 	const nowMs = now.getTime();
-	const existing = await messageByKey(ctx.store, channel.id, dedupeKey);
+	// An item already here is not judged again (rules, a language model); a text costs less to judge
+	// than this read, and the insert below finds it anyway.
+	const existing = input.item ? await messageByKey(ctx.store, channel.id, dedupeKey) : undefined;
 	if (existing) {
 		const message = (await loadMessage(ctx.store, existing.id)) as Message;
 		return { created: false, message, duplicate: duplicateView(message) };
@@ -135,8 +137,8 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 				JSON.stringify(reasons), input.item ? JSON.stringify(input.item) : null, settledJson, pageKey, duplicateOf],
 		);
 		if (inserted === 0) return false;
-		await addHistory(q, id, nowMs, state, note);
-		await audit(q, nowMs, {
+		q.defer(historyRow(id, nowMs, state, note));
+		q.defer(auditRow(nowMs, {
 			channel: channel.id,
 			type: state === 'duplicate' ? 'message.duplicate' : state === 'rejected' ? 'message.rejected' : state === 'held' ? 'message.held' : 'message.enqueued',
 			messageId: id,
@@ -146,15 +148,15 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 				...(opinion?.kind === 'concern' ? { secondOpinion: settled.secondOpinion } : opinion?.kind === 'fine' ? { secondOpinion: { model: model?.model, concern: false } } : {}),
 				...(cross?.kind === 'duplicate' ? duplicateDetails(cross, verdict) : cross?.kind === 'replaced' ? { replaced: cross.original.id } : {}),
 			},
-		});
+		}));
 		if (opinion?.kind === 'unavailable') {
-			await audit(q, nowMs, {
+			q.defer(auditRow(nowMs, {
 				channel: channel.id,
 				type: 'opinion.unavailable',
 				messageId: id,
 				actor,
 				details: { model: model?.model, detail: opinion.detail, state, note: t('scheduler.opinion.unavailable', { model: model?.model ?? '', detail: opinion.detail }) },
-			});
+			}));
 		}
 		return true;
 	}, input.item ? { lockChannel: channel.id } : {});

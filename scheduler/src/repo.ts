@@ -1,5 +1,5 @@
 // The SQL of the message queue, shared by both stores: messages, their history, slots, channels, audit log.
-import type { Param, Queryable } from './store';
+import type { Param, Queryable, Statement, Tx } from './store';
 import { toMessage, type HistoryEntry, type Message, type MessageRow, type State } from './model';
 
 export interface AuditEntry {
@@ -12,28 +12,36 @@ export interface AuditEntry {
 	details: Record<string, unknown>;
 }
 
+export function auditRow(at: number, entry: AuditEntry): Statement {
+	return {
+		sql: 'INSERT INTO audit (at, channel, type, message_id, actor, details, comune) VALUES (?, ?, ?, ?, ?, ?, ?)',
+		params: [at, entry.channel, entry.type, entry.messageId ?? null, entry.actor, JSON.stringify(entry.details), entry.comune ?? null],
+	};
+}
+
 export async function audit(q: Queryable, at: number, entry: AuditEntry): Promise<void> {
-	await q.run('INSERT INTO audit (at, channel, type, message_id, actor, details, comune) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-		at,
-		entry.channel,
-		entry.type,
-		entry.messageId ?? null,
-		entry.actor,
-		JSON.stringify(entry.details),
-		entry.comune ?? null,
-	]);
+	const { sql, params } = auditRow(at, entry);
+	await q.run(sql, params);
+}
+
+export function historyRow(messageId: string, at: number, state: State, note: string | null): Statement {
+	return { sql: 'INSERT INTO history (message_id, at, state, note) VALUES (?, ?, ?, ?)', params: [messageId, at, state, note] };
 }
 
 export async function addHistory(q: Queryable, messageId: string, at: number, state: State, note: string | null): Promise<void> {
-	await q.run('INSERT INTO history (message_id, at, state, note) VALUES (?, ?, ?, ?)', [messageId, at, state, note]);
+	const { sql, params } = historyRow(messageId, at, state, note);
+	await q.run(sql, params);
 }
 
 export async function messageRow(q: Queryable, id: string): Promise<MessageRow | undefined> {
 	return q.get<MessageRow>('SELECT * FROM messages WHERE id = ?', [id]);
 }
 
+export const byKey = (channel: string, dedupeKey: string): Statement => ({ sql: 'SELECT * FROM messages WHERE channel = ? AND dedupe_key = ?', params: [channel, dedupeKey] });
+
 export async function messageByKey(q: Queryable, channel: string, dedupeKey: string): Promise<MessageRow | undefined> {
-	return q.get<MessageRow>('SELECT * FROM messages WHERE channel = ? AND dedupe_key = ?', [channel, dedupeKey]);
+	const { sql, params } = byKey(channel, dedupeKey);
+	return q.get<MessageRow>(sql, params);
 }
 
 export async function withHistory(q: Queryable, rows: MessageRow[]): Promise<Message[]> {
@@ -65,19 +73,30 @@ export interface Change {
 	set?: Record<string, Param>;
 }
 
-/** Moves a message to a new state with a history entry; only from `from` states (else returns false). */
-export async function changeState(q: Queryable, row: MessageRow, at: number, from: readonly State[], change: Change): Promise<boolean> {
+function changeRow(row: MessageRow, at: number, from: readonly State[], change: Change): Statement {
 	const set: Record<string, Param> = { state: change.state, updated_at: at, ...change.set };
 	if (change.reason) set.reasons = JSON.stringify([...(JSON.parse(row.reasons) as string[]), change.reason]);
 	const columns = Object.keys(set);
 	const marks = from.map(() => '?').join(', ');
-	const changed = await q.run(
-		`UPDATE messages SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND state IN (${marks})`,
-		[...columns.map((c) => set[c]), row.id, ...from],
-	);
-	if (changed === 0) return false;
+	return { sql: `UPDATE messages SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE id = ? AND state IN (${marks})`, params: [...columns.map((c) => set[c]), row.id, ...from] };
+}
+
+/** Moves a message to a new state with a history entry; only from `from` states (else returns false). */
+export async function changeState(q: Queryable, row: MessageRow, at: number, from: readonly State[], change: Change): Promise<boolean> {
+	const { sql, params } = changeRow(row, at, from, change);
+	if ((await q.run(sql, params)) === 0) return false;
 	await addHistory(q, row.id, at, change.state, change.note);
 	return true;
+}
+
+/**
+ * changeState for a row this transaction read under the channel lock in one of `from`: the change is
+ * certain, so it goes with the COMMIT.
+ */
+export function deferChange(q: Tx, row: MessageRow, at: number, from: readonly State[], change: Change): void {
+	if (!from.includes(row.state)) throw new Error(`message ${row.id} is ${row.state}, not ${from.join('/')}`);
+	q.defer(changeRow(row, at, from, change));
+	q.defer(historyRow(row.id, at, change.state, change.note));
 }
 
 export interface SlotRow {

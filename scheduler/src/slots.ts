@@ -5,12 +5,13 @@ import { newId } from './ids';
 import { t } from '../../core/messages';
 import { channelOf, type Context } from './context';
 import { ApiError, notFound } from './errors';
-import { decideInTx } from './ledger';
+import { decideInTx, ledgerRead, verdictOn } from './ledger';
+import { weekWindow } from '../../core/quota';
 import { localDate, type Message, type MessageRow, type State } from './model';
 import { requireJustification } from './queue';
-import { addHistory, audit, changeState, getSlot, loadMessage, messageByKey, messageRow } from './repo';
+import { audit, auditRow, byKey, changeState, deferChange, getSlot, historyRow, loadMessage, messageRow } from './repo';
 import { refusalNote } from './refusal';
-import { freshChannel } from './channels';
+import { channelAt } from './channels';
 import { checkNow, passesNow } from './recheck';
 
 export interface Slot {
@@ -39,7 +40,13 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 	const nowMs = now.getTime();
 	const expires = nowMs + Math.round(ctx.config.dispatch.slotMinutes * 60_000);
 	const outcome = await ctx.store.tx(async (q) => {
-		const existing = await messageByKey(q, channel.id, input.dedupeKey);
+		// One round trip for what the decision reads under the lock: the message, the channel's head and
+		// its counts (for the window of the rules in memory; read again below if newer rules change it).
+		const window = weekWindow(now, channel.rules.quota);
+		const ledger = ledgerRead(channel.id, window, ctx.ledger);
+		const [found, ...ledgerRows] = await q.batch([byKey(channel.id, input.dedupeKey), ...ledger.statements]);
+		const existing = found[0] as unknown as MessageRow | undefined;
+		const view = ledger.view(ledgerRows);
 		if (existing?.state === 'sending' && existing.via === 'slot') {
 			const slot = await q.get<{ id: string; expires_at: number }>("SELECT id, expires_at FROM slots WHERE message_id = ? AND state = 'active'", [existing.id]);
 			if (slot) return { slot: { id: slot.id, channel: channel.id, messageId: existing.id, expiresAt: new Date(Number(slot.expires_at)).toISOString() } };
@@ -52,44 +59,48 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 		const justification = input.justification?.trim() || existing?.justification || null;
 		if (emergency && !justification) return { error: new ApiError(422, 'justification_required', 'an emergency needs a justification') };
 		// The channel's rules, as they are now, judge a direct send as they judge the queue's.
-		const fresh = await freshChannel(q, ctx, channel.id);
+		const fresh = await channelAt(q, ctx, channel.id, view.head?.rulesVersion ?? null);
 		const refusedBy = existing
 			? await passesNow(q, fresh, existing, now, actor)
 			: checkNow(writtenRow(input, emergency), fresh.rules, now);
 		if (!refusedBy.ok) {
 			const reasons = refusedBy.findings.map((f) => f.reason);
-			await audit(q, nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: 'rules', reasons, rulesVersion: fresh.rulesVersion } });
+			q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: 'rules', reasons, rulesVersion: fresh.rulesVersion } }));
 			return { error: new ApiError(409, 'rules_refused', `the channel rules stop this message: ${reasons.join('; ')}`, 'Change the text, or ask the office to approve it on the admin page.') };
 		}
-		const decision = await decideInTx(q, channel.id, fresh.rules.quota, now, emergency, ctx.ledger);
+		const quota = fresh.rules.quota;
+		const rulesWindow = weekWindow(now, quota);
+		const sameWindow = rulesWindow.start.getTime() === window.start.getTime() && rulesWindow.end.getTime() === window.end.getTime();
+		const decision = sameWindow ? verdictOn(view, quota, now, emergency) : await decideInTx(q, channel.id, quota, now, emergency, ctx.ledger);
 		if (!decision.allow) {
-			const note = refusalNote(decision.code, decision.until, fresh.rules.quota.perWeek);
-			await audit(q, nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: decision.code, retryAt: decision.until?.toISOString() ?? null, note } });
+			const note = refusalNote(decision.code, decision.until, quota.perWeek);
+			q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: decision.code, retryAt: decision.until?.toISOString() ?? null, note } }));
 			return { refused: decision };
 		}
 		const note = t('scheduler.slotReserved', { date: localDate(expires) });
 		const set = { claimed_at: nowMs, counted: decision.counts ? 1 : 0, lease_until: expires, via: 'slot', emergency: emergency ? 1 : 0, justification };
+		// The writes go with the COMMIT: what they change was read under this lock.
 		let messageId: string;
 		if (existing) {
 			messageId = existing.id;
-			await changeState(q, existing, nowMs, RESERVABLE, { state: 'sending', note, set: { ...set, attempts: existing.attempts + 1 } });
+			deferChange(q, existing, nowMs, RESERVABLE, { state: 'sending', note, set: { ...set, attempts: existing.attempts + 1 } });
 		} else {
 			messageId = newId();
-			await q.run(
-				`INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
+			q.defer({
+				sql: `INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
 				earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, via, claimed_at, counted, lease_until)
 				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, 1, NULL, 'slot', ?, ?, ?)`,
-				[messageId, channel.id, input.dedupeKey, input.text ?? '', input.category ?? null, input.priority ?? 50, emergency ? 1 : 0, justification,
+				params: [messageId, channel.id, input.dedupeKey, input.text ?? '', input.category ?? null, input.priority ?? 50, emergency ? 1 : 0, justification,
 					nowMs, nowMs, nowMs, JSON.stringify([]), nowMs, decision.counts ? 1 : 0, expires],
-			);
-			await addHistory(q, messageId, nowMs, 'sending', note);
+			});
+			q.defer(historyRow(messageId, nowMs, 'sending', note));
 		}
 		const slotId = newId();
-		await q.run("INSERT INTO slots (id, channel, message_id, state, expires_at, created_at) VALUES (?, ?, ?, 'active', ?, ?)", [slotId, channel.id, messageId, expires, nowMs]);
-		await audit(q, nowMs, { channel: channel.id, type: 'slot.reserved', messageId, actor, details: { slotId, dedupeKey: input.dedupeKey, expiresAt: new Date(expires).toISOString(), note } });
+		q.defer({ sql: "INSERT INTO slots (id, channel, message_id, state, expires_at, created_at) VALUES (?, ?, ?, 'active', ?, ?)", params: [slotId, channel.id, messageId, expires, nowMs] });
+		q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.reserved', messageId, actor, details: { slotId, dedupeKey: input.dedupeKey, expiresAt: new Date(expires).toISOString(), note } }));
 		if (emergency) {
 			const key = decision.counts ? 'scheduler.emergencyCounted' : 'scheduler.emergency';
-			await audit(q, nowMs, { channel: channel.id, type: 'emergency.override', messageId, actor, details: { justification, counted: decision.counts, note: t(key, { justification: justification ?? '' }) } });
+			q.defer(auditRow(nowMs, { channel: channel.id, type: 'emergency.override', messageId, actor, details: { justification, counted: decision.counts, note: t(key, { justification: justification ?? '' }) } }));
 		}
 		return { slot: { id: slotId, channel: channel.id, messageId, expiresAt: new Date(expires).toISOString() } };
 	}, { lockChannel: channel.id });

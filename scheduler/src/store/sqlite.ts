@@ -9,15 +9,15 @@ import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { FaultLog } from './faults';
 import { MIGRATIONS_TABLE, readMigrations } from './migrations';
-import type { Param, Queryable, Store } from './store';
+import type { Param, Row, Statement, Store, Tx } from './store';
 
-type Statement = Database.Statement<unknown[], unknown>;
+type Prepared = Database.Statement<unknown[], unknown>;
 
-class Connection implements Queryable {
-	private readonly statements = new Map<string, Statement>();
+class Connection implements Tx {
+	private readonly statements = new Map<string, Prepared>();
 	constructor(readonly db: Database.Database) {}
 
-	prepare(sql: string): Statement {
+	prepare(sql: string): Prepared {
 		let statement = this.statements.get(sql);
 		if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
 		return statement;
@@ -30,6 +30,15 @@ class Connection implements Queryable {
 	}
 	async run(sql: string, params: Param[] = []): Promise<number> {
 		return this.prepare(sql).run(...params).changes;
+	}
+	async batch(statements: Statement[]): Promise<Row[][]> {
+		return statements.map((s) => {
+			const statement = this.prepare(s.sql);
+			return statement.reader ? (statement.all(...s.params) as Row[]) : (statement.run(...s.params), []);
+		});
+	}
+	defer(s: Statement): void {
+		this.prepare(s.sql).run(...s.params);
 	}
 }
 
@@ -164,7 +173,7 @@ export const GROUP_COMMIT_MAX = 64;
 export const GROUP_COMMIT_MAX_MS = 4;
 
 interface Pending {
-	fn: (q: Queryable) => Promise<unknown>;
+	fn: (q: Tx) => Promise<unknown>;
 	resolve: (value: unknown) => void;
 	reject: (error: unknown) => void;
 }
@@ -260,6 +269,9 @@ export class SqliteStore implements Store {
 	run(sql: string, params?: Param[]): Promise<number> {
 		return this.tx((q) => q.run(sql, params));
 	}
+	batch(statements: Statement[]): Promise<Row[][]> {
+		return this.tx((q) => q.batch(statements));
+	}
 
 	/**
 	 * Transactions run one at a time on the writer, in arrival order; those waiting together are
@@ -268,7 +280,7 @@ export class SqliteStore implements Store {
 	 * the writes of those before it, exactly as if committed one by one, and each caller is answered
 	 * only after the shared COMMIT succeeded; if it fails, every transaction of the group fails.
 	 */
-	tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+	tx<T>(fn: (q: Tx) => Promise<T>): Promise<T> {
 		if (this.closed) return Promise.reject(new Error('the store is closed'));
 		return new Promise<T>((resolve, reject) => {
 			this.pending.push({ fn, resolve: resolve as (value: unknown) => void, reject });

@@ -5,11 +5,31 @@ import type { FaultLog } from './faults';
 export type Param = string | number | null;
 export type Row = Record<string, unknown>;
 
+export interface Statement {
+	sql: string;
+	params: Param[];
+}
+
 export interface Queryable {
 	all<T = Row>(sql: string, params?: Param[]): Promise<T[]>;
 	get<T = Row>(sql: string, params?: Param[]): Promise<T | undefined>;
 	/** Returns the number of rows changed. */
 	run(sql: string, params?: Param[]): Promise<number>;
+	/**
+	 * Several statements, in order, and the rows of each: on PostgreSQL sent together, one round trip.
+	 * Outside a transaction they are one transaction of their own.
+	 */
+	batch(statements: Statement[]): Promise<Row[][]>;
+}
+
+/** Inside a transaction. */
+export interface Tx extends Queryable {
+	/**
+	 * A write whose result nobody reads: PostgreSQL sends it with the transaction's next statement or
+	 * its COMMIT (a round trip saved under the channel lock); SQLite runs it at once. Its error fails the
+	 * transaction all the same.
+	 */
+	defer(statement: Statement): void;
 }
 
 export interface TxOptions {
@@ -27,6 +47,6 @@ export interface Store extends Queryable {
 	/** Applies the numbered migrations not applied yet; safe when several processes start at once. */
 	migrate(): Promise<number>;
 	/** One write transaction: committed when `fn` resolves, rolled back when it throws. */
-	tx<T>(fn: (q: Queryable) => Promise<T>, options?: TxOptions): Promise<T>;
+	tx<T>(fn: (q: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
 	close(): Promise<void>;
 }
