@@ -27,18 +27,22 @@ function toPg(sql: string): string {
 }
 
 /**
- * A statement with its values written in, for the simple query protocol, which takes several
- * statements in one message but no parameters. Each value is a quoted literal, escaped by pg, so it
- * reaches the server untyped exactly as a parameter does and takes the type of where it goes.
+ * A value written into a statement, for the simple query protocol, which takes several statements in
+ * one message but no parameters: a quoted literal, escaped by pg, so it reaches the server untyped
+ * exactly as a parameter does and takes the type of where it goes.
  */
+function literal(value: Param): string {
+	if (value === null) return 'NULL';
+	if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`not a number the database can store: ${value}`);
+	return pg.escapeLiteral(String(value));
+}
+
+/** A statement with its values written in. */
 export function inline(s: Statement): string {
 	let n = 0;
 	const text = s.sql.replace(/\?/g, () => {
 		if (n >= s.params.length) throw new Error(`too few values for the statement: ${s.sql}`);
-		const value = s.params[n++];
-		if (value === null) return 'NULL';
-		if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`not a number the database can store: ${value}`);
-		return pg.escapeLiteral(String(value));
+		return literal(s.params[n++]);
 	});
 	if (n !== s.params.length) throw new Error(`too many values for the statement: ${s.sql}`);
 	return text;
@@ -46,6 +50,59 @@ export function inline(s: Statement): string {
 
 /** The results of a simple query, one per statement (pg answers one result alone, not in a list). */
 const resultsOf = (answer: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] => (Array.isArray(answer) ? answer : [answer]);
+
+/** Server-side names of our statements: the same text has the same name on every connection. */
+const names = new Map<string, string>();
+/** A connection keeps at most this many prepared: statements whose text varies (IN lists) go inline past it. */
+const PREPARED_MAX = 200;
+
+/**
+ * What each connection has prepared (PREPARE … AS, once per connection and text): a statement sent in
+ * a batch runs as EXECUTE with its values written in, so it is planned once per connection instead of
+ * at every call. Null: unknown (a batch failed midway, and PREPARE is not undone by a rollback); the
+ * next batch starts with DEALLOCATE ALL.
+ */
+const prepared = new WeakMap<pg.ClientBase, Set<string> | null>();
+
+function nameOf(sql: string): string {
+	let name = names.get(sql);
+	if (name === undefined) names.set(sql, (name = `banditore_${names.size + 1}`));
+	return name;
+}
+
+/** A text sent as it is (BEGIN, COMMIT), or a statement. */
+type Step = string | Statement;
+
+/**
+ * The steps before `statements` (BEGIN, deferred writes), then these, in one round trip on this
+ * connection, each statement prepared first where it is not yet; the results of `statements`.
+ */
+async function sendBatch(client: pg.ClientBase, before: Step[], statements: Statement[]): Promise<pg.QueryResult[]> {
+	let known = prepared.get(client);
+	const texts = known === null ? ['DEALLOCATE ALL'] : [];
+	if (!known) prepared.set(client, (known = new Set()));
+	const at: number[] = [];
+	for (const step of [...before, ...statements]) {
+		if (typeof step === 'string') {
+			texts.push(step);
+			continue;
+		}
+		const name = nameOf(step.sql);
+		if (!known.has(name) && known.size < PREPARED_MAX) {
+			texts.push(`PREPARE ${name} AS ${toPg(step.sql)}`);
+			known.add(name);
+		}
+		at.push(texts.length);
+		texts.push(!known.has(name) ? inline(step) : step.params.length ? `EXECUTE ${name}(${step.params.map(literal).join(', ')})` : `EXECUTE ${name}`);
+	}
+	try {
+		const results = resultsOf(await client.query(texts.join(';\n')));
+		return at.slice(at.length - statements.length).map((i) => results[i]);
+	} catch (error) {
+		prepared.set(client, null);
+		throw error;
+	}
+}
 
 class Direct implements Queryable {
 	constructor(private readonly pool: pg.Pool) {}
@@ -61,21 +118,30 @@ class Direct implements Queryable {
 	/** Without BEGIN, the statements of one simple query are one transaction. */
 	async batch(statements: Statement[]): Promise<Row[][]> {
 		if (statements.length === 0) return [];
-		return resultsOf(await this.pool.query(statements.map(inline).join(';\n'))).map((r) => r.rows as Row[]);
+		const client = await this.pool.connect();
+		let broken = false;
+		try {
+			return (await sendBatch(client, [], statements)).map((r) => r.rows as Row[]);
+		} catch (error) {
+			broken = faultOf(error) === 'connection';
+			throw error;
+		} finally {
+			client.release(broken || undefined);
+		}
 	}
 }
 
 /**
  * A transaction on one connection. BEGIN, the channel lock and deferred writes wait in `pending` and
- * go with the next statement, or with the COMMIT, in one simple query: a decision under the lock
- * costs two round trips (the reads, then the writes with the COMMIT) instead of one per statement.
+ * go with the next statement, or with the COMMIT, in one round trip: a decision under the lock costs
+ * two (its reads, then its writes with the COMMIT) instead of one per statement.
  */
 class Transaction implements Tx {
-	private pending: string[] = ['BEGIN'];
+	private pending: Step[] = ['BEGIN'];
 	constructor(private readonly client: pg.PoolClient) {}
 
 	defer(s: Statement): void {
-		this.pending.push(inline(s));
+		this.pending.push(s);
 	}
 	async batch(statements: Statement[]): Promise<Row[][]> {
 		return (await this.send(statements)).map((r) => r.rows as Row[]);
@@ -94,13 +160,10 @@ class Transaction implements Tx {
 		await this.send([]);
 	}
 
-	/** The pending statements and these, in one round trip; the results of these. */
 	private async send(statements: Statement[]): Promise<pg.QueryResult[]> {
-		if (this.pending.length === 0 && statements.length === 1) return [await this.client.query(toPg(statements[0].sql), statements[0].params)];
-		const texts = [...this.pending, ...statements.map(inline)];
+		const before = this.pending;
 		this.pending = [];
-		const results = resultsOf(await this.client.query(texts.join(';\n')));
-		return results.slice(results.length - statements.length);
+		return sendBatch(this.client, before, statements);
 	}
 }
 
@@ -145,7 +208,25 @@ export class PostgresStore implements Store {
 		return this.outside(() => this.direct.batch(statements));
 	}
 
-	async tx<T>(fn: (q: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+	/** The last transaction of this process waiting for each channel's lock, settled or not. */
+	private readonly lines = new Map<string, Promise<unknown>>();
+
+	/**
+	 * Transactions of this process that lock the same channel wait for each other here, holding no
+	 * connection, instead of on the row lock, each holding one: the rest of the pool stays free for
+	 * other channels and for enqueues, and they take the lock in arrival order.
+	 */
+	tx<T>(fn: (q: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
+		const channel = options.lockChannel;
+		if (channel === undefined) return this.transaction(fn, options);
+		const before = this.lines.get(channel) ?? Promise.resolve();
+		const mine = before.catch(() => undefined).then(() => this.transaction(fn, options));
+		this.lines.set(channel, mine);
+		void mine.catch(() => undefined).finally(() => this.lines.get(channel) === mine && this.lines.delete(channel));
+		return mine;
+	}
+
+	private async transaction<T>(fn: (q: Tx) => Promise<T>, options: TxOptions): Promise<T> {
 		this.faults.gate();
 		const client = await this.pool.connect().catch((error: unknown) => {
 			throw this.faults.wrap(error);

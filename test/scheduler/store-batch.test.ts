@@ -1,0 +1,165 @@
+// Statements sent together (issue #17): `batch` and `defer` on a real SQLite file and a real
+// PostgreSQL, where a batch is one round trip of the simple query protocol with its values written in
+// and its statements prepared once per connection. Values come back exactly as written, whatever they
+// hold; a failure keeps nothing and leaves the connection usable; transactions locking one channel
+// take turns in the process without holding a connection each.
+import { PostgresStore } from '../../scheduler/src/store/postgres';
+import { openStore, type Param, type Store } from '../../scheduler/src/store';
+import { freshDatabase, skipPostgres, tempDir, type Kind, type TestDatabase } from './helpers';
+
+const HOSTILE: string[] = [
+	"l'Ordinanza n. 12 dell'8 marzo",
+	'C:\\Comune\\Avvisi\\',
+	"\\'; DROP TABLE messages; --",
+	'what? and ?? and $1 and $2',
+	'E\'\\x41\' $$dollar$$ $tag$ quoted $tag$',
+	'riga uno\nriga due\r\n\ttab',
+	'Allerta 🌧️ meteo — città',
+	'',
+	'   ',
+	'"{\\"json\\": [1, 2]}"',
+];
+const NUMBERS: number[] = [0, -1, 1796580625718, 2 ** 53 - 1];
+
+describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (kind) => {
+	let db: TestDatabase;
+	let store: Store;
+	let skip = false;
+
+	beforeAll(async () => {
+		skip = await skipPostgres(kind);
+		if (skip) return;
+		db = await freshDatabase(kind, tempDir());
+		store = openStore(db.database);
+		await store.migrate();
+		await store.run('CREATE TABLE probe (id INTEGER PRIMARY KEY, s TEXT, n BIGINT, r REAL)');
+		const now = Date.now();
+		await store.run('INSERT INTO channels (id, name, delivery, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', ['c', 'C', 'outbox', now, now]);
+	});
+	afterAll(async () => {
+		if (skip) return;
+		await store.close();
+		await db.drop();
+	});
+
+	test('a batch answers each statement with its rows, in order', async () => {
+		if (skip) return;
+		const [first, inserted, read] = await store.batch([
+			{ sql: 'SELECT ? AS a, ? AS b', params: ['x', 'y'] },
+			{ sql: 'INSERT INTO probe (id, s) VALUES (?, ?)', params: [1, 'uno'] },
+			{ sql: 'SELECT s FROM probe WHERE id = ?', params: [1] },
+		]);
+		expect(first).toEqual([{ a: 'x', b: 'y' }]);
+		expect(inserted).toEqual([]);
+		expect(read).toEqual([{ s: 'uno' }]);
+	});
+
+	test('every value comes back exactly as written, through a batch, a deferred write and a plain statement alike', async () => {
+		if (skip) return;
+		let id = 100;
+		const rows: Array<{ id: number; s: string; n: number }> = [];
+		for (const s of HOSTILE) rows.push({ id: id++, s, n: NUMBERS[id % NUMBERS.length] });
+		await store.batch(rows.slice(0, 4).map((r) => ({ sql: 'INSERT INTO probe (id, s, n) VALUES (?, ?, ?)', params: [r.id, r.s, r.n] })));
+		await store.tx(async (q) => {
+			for (const r of rows.slice(4, 8)) q.defer({ sql: 'INSERT INTO probe (id, s, n) VALUES (?, ?, ?)', params: [r.id, r.s, r.n] });
+		});
+		for (const r of rows.slice(8)) await store.run('INSERT INTO probe (id, s, n) VALUES (?, ?, ?)', [r.id, r.s, r.n]);
+		const back = await store.all<{ id: number; s: string; n: number }>('SELECT id, s, n FROM probe WHERE id >= 100 ORDER BY id');
+		expect(back.map((r) => ({ ...r, n: Number(r.n) }))).toEqual(rows);
+		// A value is compared as a value, never read as SQL: the hostile one finds only itself.
+		const [found] = await store.batch([{ sql: 'SELECT id FROM probe WHERE s = ?', params: [HOSTILE[2]] }]);
+		expect(found).toEqual([{ id: 102 }]);
+		const [, real] = await store.batch([{ sql: 'INSERT INTO probe (id, r) VALUES (?, ?)', params: [99, 0.5] }, { sql: 'SELECT r FROM probe WHERE id = ?', params: [99] }]);
+		expect(real).toEqual([{ r: 0.5 }]);
+	});
+
+	test('a deferred write is seen by the next statement of its transaction', async () => {
+		if (skip) return;
+		const seen = await store.tx(async (q) => {
+			q.defer({ sql: 'INSERT INTO probe (id, s) VALUES (?, ?)', params: [200, 'rinviato'] });
+			return q.get<{ s: string }>('SELECT s FROM probe WHERE id = ?', [200]);
+		});
+		expect(seen).toEqual({ s: 'rinviato' });
+	});
+
+	test('a failing statement keeps nothing of its batch or its transaction, and the store goes on', async () => {
+		if (skip) return;
+		await expect(
+			store.batch([
+				{ sql: 'INSERT INTO probe (id, s) VALUES (?, ?)', params: [300, 'prima'] },
+				{ sql: 'INSERT INTO probe (id, s) VALUES (?, ?)', params: [1, 'doppione'] },
+			]),
+		).rejects.toThrow();
+		await expect(
+			store.tx(async (q) => {
+				q.defer({ sql: 'INSERT INTO probe (id, s) VALUES (?, ?)', params: [301, 'prima'] });
+				q.defer({ sql: 'INSERT INTO probe (id, s) VALUES (?, ?)', params: [1, 'doppione'] });
+			}),
+		).rejects.toThrow();
+		expect(await store.all('SELECT id FROM probe WHERE id IN (300, 301)')).toEqual([]);
+		// Statements first prepared in the failed batches work on the same connections afterwards.
+		for (let i = 0; i < 12; i++) expect(await store.batch([{ sql: 'SELECT count(*) AS n FROM probe WHERE id = ?', params: [1] }])).toEqual([[{ n: 1 }]]);
+	});
+
+	test('statements whose text varies (IN lists) beyond what a connection keeps prepared still run', async () => {
+		if (skip) return;
+		for (let n = 1; n <= 260; n++) {
+			const ids: Param[] = Array.from({ length: n }, (_, i) => (i === 0 ? 1 : -i));
+			const [rows] = await store.batch([{ sql: `SELECT count(*) AS n FROM probe WHERE id IN (${ids.map(() => '?').join(', ')})`, params: ids }]);
+			expect(Number((rows[0] as { n: number }).n)).toBe(1);
+		}
+	});
+
+	test('transactions locking one channel take turns: none loses another one\'s write', async () => {
+		if (skip) return;
+		await store.run('INSERT INTO probe (id, n) VALUES (?, ?)', [400, 0]);
+		await Promise.all(
+			Array.from({ length: 30 }, () =>
+				store.tx(async (q) => {
+					const row = await q.get<{ n: number }>('SELECT n FROM probe WHERE id = ?', [400]);
+					await new Promise((next) => setTimeout(next, 1));
+					q.defer({ sql: 'UPDATE probe SET n = ? WHERE id = ?', params: [Number(row?.n) + 1, 400] });
+				}, { lockChannel: 'c' }),
+			),
+		);
+		expect(Number((await store.get<{ n: number }>('SELECT n FROM probe WHERE id = ?', [400]))?.n)).toBe(30);
+	});
+});
+
+describe('PostgreSQL: a channel\'s turn holds no connection', () => {
+	let db: TestDatabase;
+	let store: PostgresStore;
+	let skip = false;
+
+	beforeAll(async () => {
+		skip = await skipPostgres('postgres');
+		if (skip) return;
+		db = await freshDatabase('postgres', tempDir());
+		store = new PostgresStore((db.database as { url: string }).url, { max: 2 });
+		await store.migrate();
+		const now = Date.now();
+		await store.run('INSERT INTO channels (id, name, delivery, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', ['c', 'C', 'outbox', now, now]);
+	});
+	afterAll(async () => {
+		if (skip) return;
+		await store.close();
+		await db.drop();
+	});
+
+	test('while many transactions wait for one channel, a pool of two still serves everything else', async () => {
+		if (skip) return;
+		let release!: () => void;
+		const held = new Promise<void>((done) => (release = done));
+		const first = store.tx(async (q) => {
+			await q.get('SELECT 1');
+			await held;
+		}, { lockChannel: 'c' });
+		const waiting = Array.from({ length: 10 }, () => store.tx((q) => q.get('SELECT 1'), { lockChannel: 'c' }));
+		// One connection holds the channel; the other nine wait in the process, so the second connection is free.
+		const other = await Promise.race([store.tx((q) => q.get<{ v: number }>('SELECT 7 AS v')), new Promise((_, fail) => setTimeout(() => fail(new Error('starved')), 5000))]);
+		expect(other).toEqual({ v: 7 });
+		release();
+		await first;
+		await Promise.all(waiting);
+	});
+});
