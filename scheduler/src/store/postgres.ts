@@ -1,5 +1,8 @@
 // PostgreSQL (DATABASE_URL): several scheduler processes may share one database. Quota decisions lock
-// the channel row (FOR NO KEY UPDATE, which does not block inserts of messages that reference it).
+// the channel row (FOR NO KEY UPDATE, which does not block inserts of messages that reference it);
+// transactions of this process locking the same channel take turns in memory first. Round trips are
+// what a decision costs here: statements sent together go as one simple query, each prepared once per
+// connection, and a transaction's BEGIN, lock and deferred writes ride with its next statement.
 // A connection may drop at any moment (a failover, a network blip): every client has an error
 // listener for its whole life, a client that failed is destroyed instead of going back to the pool,
 // and the store waits a little before connecting again (faults.ts).
