@@ -13,7 +13,8 @@ import { channelOf, type Context } from './context';
 import { ApiError, invalidState, notFound } from './errors';
 import { localDate, PENDING, toMessage, type Message, type MessageRow, type State } from './model';
 import { audit, auditRow, changeState, historyRow, loadMessage, messageByKey, messageRow, withHistory } from './repo';
-import { duplicateDetails, duplicateView, settleCrossPost, storedAs } from './crosspost';
+import { duplicateDetails, duplicateView, settleCrossPost, storedAs, type Duplicate, type Replaced } from './crosspost';
+import type { Statement } from './store';
 import { linkKey } from '../../core/crosspost';
 
 export interface EnqueueInput {
@@ -123,22 +124,18 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	const verdict = state;
 	const pageKey = input.item ? linkKey(input.item) : null;
 	let duplicateOf: string | null = null;
-	const created = await ctx.store.tx(async (q) => {
-		// The same notice from another source (issue #14), decided under the channel lock so two copies arriving together are seen.
-		const cross = input.item && !(await messageByKey(q, channel.id, dedupeKey))
-			? await settleCrossPost(q, { channel: channel.id, id, item: input.item, dedupeKey, state, nowMs, actor, windowDays: channel.config.crosspost?.windowDays })
-			: null;
-		({ state, note, reasons, earliestAt, duplicateOf } = storedAs(cross, { state, note, reasons, earliestAt, duplicateOf }, nowMs));
-		const inserted = await q.run(
-			`INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
+	// The message, its history and its audit lines, made only if the message was stored (its key may
+	// be taken already): one batch, and one round trip on PostgreSQL for a written text.
+	const stored = (cross: Duplicate | Replaced | null): Statement[] => [
+		{
+			sql: `INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
 			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, counted, settled, link_key, duplicate_of)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?) ON CONFLICT (channel, dedupe_key) DO NOTHING`,
-			[id, channel.id, dedupeKey, state, text, category, priority, emergency ? 1 : 0, justification, image, earliestAt, expiresAt, nowMs, nowMs,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?) ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id`,
+			params: [id, channel.id, dedupeKey, state, text, category, priority, emergency ? 1 : 0, justification, image, earliestAt, expiresAt, nowMs, nowMs,
 				JSON.stringify(reasons), input.item ? JSON.stringify(input.item) : null, settledJson, pageKey, duplicateOf],
-		);
-		if (inserted === 0) return false;
-		q.defer(historyRow(id, nowMs, state, note));
-		q.defer(auditRow(nowMs, {
+		},
+		historyRow(id, nowMs, state, note, id),
+		auditRow(nowMs, {
 			channel: channel.id,
 			type: state === 'duplicate' ? 'message.duplicate' : state === 'rejected' ? 'message.rejected' : state === 'held' ? 'message.held' : 'message.enqueued',
 			messageId: id,
@@ -148,18 +145,28 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 				...(opinion?.kind === 'concern' ? { secondOpinion: settled.secondOpinion } : opinion?.kind === 'fine' ? { secondOpinion: { model: model?.model, concern: false } } : {}),
 				...(cross?.kind === 'duplicate' ? duplicateDetails(cross, verdict) : cross?.kind === 'replaced' ? { replaced: cross.original.id } : {}),
 			},
-		}));
-		if (opinion?.kind === 'unavailable') {
-			q.defer(auditRow(nowMs, {
+		}, id),
+		...(opinion?.kind === 'unavailable'
+			? [auditRow(nowMs, {
 				channel: channel.id,
 				type: 'opinion.unavailable',
 				messageId: id,
 				actor,
 				details: { model: model?.model, detail: opinion.detail, state, note: t('scheduler.opinion.unavailable', { model: model?.model ?? '', detail: opinion.detail }) },
-			}));
-		}
-		return true;
-	}, input.item ? { lockChannel: channel.id } : {});
+			}, id)]
+			: []),
+	];
+	const created = input.item
+		? await ctx.store.tx(async (q) => {
+			// The same notice from another source (issue #14), decided under the channel lock so two copies arriving together are seen.
+			const cross = (await messageByKey(q, channel.id, dedupeKey))
+				? null
+				: await settleCrossPost(q, { channel: channel.id, id, item: input.item as NewsItem, dedupeKey, state, nowMs, actor, windowDays: channel.config.crosspost?.windowDays });
+			({ state, note, reasons, earliestAt, duplicateOf } = storedAs(cross, { state, note, reasons, earliestAt, duplicateOf }, nowMs));
+			const [inserted] = await q.batch(stored(cross));
+			return inserted.length > 0;
+		}, { lockChannel: channel.id })
+		: (await ctx.store.batch(stored(null)))[0].length > 0;
 	ctx.metrics.decision(channel.id, created ? state : 'duplicate');
 	if (created) {
 		// The message as this transaction committed it: no second read.

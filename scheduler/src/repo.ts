@@ -12,11 +12,22 @@ export interface AuditEntry {
 	details: Record<string, unknown>;
 }
 
-export function auditRow(at: number, entry: AuditEntry): Statement {
-	return {
-		sql: 'INSERT INTO audit (at, channel, type, message_id, actor, details, comune) VALUES (?, ?, ?, ?, ?, ?, ?)',
-		params: [at, entry.channel, entry.type, entry.messageId ?? null, entry.actor, JSON.stringify(entry.details), entry.comune ?? null],
-	};
+/**
+ * An insert of one row; with `whenMessage`, made only if that message exists, for a batch whose
+ * message insert may have found the message already there.
+ */
+function insertRow(table: string, row: Record<string, Param>, whenMessage?: string): Statement {
+	const columns = Object.keys(row);
+	const marks = columns.map(() => '?').join(', ');
+	const into = `INSERT INTO ${table} (${columns.join(', ')})`;
+	return whenMessage === undefined
+		? { sql: `${into} VALUES (${marks})`, params: Object.values(row) }
+		: { sql: `${into} SELECT ${marks} WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)`, params: [...Object.values(row), whenMessage] };
+}
+
+export function auditRow(at: number, entry: AuditEntry, whenMessage?: string): Statement {
+	const row = { at, channel: entry.channel, type: entry.type, message_id: entry.messageId ?? null, actor: entry.actor, details: JSON.stringify(entry.details), comune: entry.comune ?? null };
+	return insertRow('audit', row, whenMessage);
 }
 
 export async function audit(q: Queryable, at: number, entry: AuditEntry): Promise<void> {
@@ -24,8 +35,8 @@ export async function audit(q: Queryable, at: number, entry: AuditEntry): Promis
 	await q.run(sql, params);
 }
 
-export function historyRow(messageId: string, at: number, state: State, note: string | null): Statement {
-	return { sql: 'INSERT INTO history (message_id, at, state, note) VALUES (?, ?, ?, ?)', params: [messageId, at, state, note] };
+export function historyRow(messageId: string, at: number, state: State, note: string | null, whenMessage?: string): Statement {
+	return insertRow('history', { message_id: messageId, at, state, note }, whenMessage);
 }
 
 export async function addHistory(q: Queryable, messageId: string, at: number, state: State, note: string | null): Promise<void> {
