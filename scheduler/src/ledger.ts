@@ -20,13 +20,20 @@ export interface LedgerCounts {
  * counted messages of the window (with those in flight and the oldest), the emergencies in flight
  * or sent, and the latest message that went out.
  */
-const COUNTS_SQL = `SELECT
-	(SELECT count(*) FROM messages WHERE channel = ? AND emergency = 1 AND counted = 0
+const countsSql = (channel: string): string => `SELECT
+	(SELECT count(*) FROM messages WHERE channel = ${channel} AND emergency = 1 AND counted = 0
 		AND state IN ('sending', 'sent') AND claimed_at >= ? AND claimed_at < ?) AS emergencies,
-	(SELECT max(claimed_at) FROM messages WHERE channel = ? AND claimed_at IS NOT NULL AND state IN ('sending', 'sent')) AS last_at,
+	(SELECT max(claimed_at) FROM messages WHERE channel = ${channel} AND claimed_at IS NOT NULL AND state IN ('sending', 'sent')) AS last_at,
 	c.n, c.in_flight, c.oldest
 FROM (SELECT count(*) AS n, sum(CASE WHEN state = 'sending' THEN 1 ELSE 0 END) AS in_flight, min(claimed_at) AS oldest
-	FROM messages WHERE channel = ? AND counted = 1 AND claimed_at >= ? AND claimed_at < ?) c`;
+	FROM messages WHERE channel = ${channel} AND counted = 1 AND claimed_at >= ? AND claimed_at < ?) c`;
+const COUNTS_SQL = countsSql('?');
+/**
+ * The same counts, unless the channel's ledger is still at the version the cache holds: then the
+ * channel compared is NULL and each index seek finds nothing at once (SQLite does not skip a scan for
+ * a false condition outside it, PostgreSQL does either).
+ */
+const COUNTS_UNLESS_SQL = countsSql('(SELECT ? WHERE NOT EXISTS (SELECT 1 FROM channels WHERE id = ? AND ledger_version = ?))');
 
 type CountsRow = { emergencies: number | null; last_at: number | null; n: number; in_flight: number | null; oldest: number | null };
 type HeadRow = { paused: number; ledger_version: number | string; rules_version: number };
@@ -34,10 +41,13 @@ type Window = { start: Date; end: Date };
 
 const HEAD_SQL = 'SELECT paused, ledger_version, rules_version FROM channels WHERE id = ?';
 
-function countsStatement(channel: string, w: Window): Statement {
+/** The counts of window `w`; with `unless`, nothing counted when the ledger is still at that version. */
+function countsStatement(channel: string, w: Window, unless?: number): Statement {
 	const start = w.start.getTime();
 	const end = w.end.getTime();
-	return { sql: COUNTS_SQL, params: [channel, start, end, channel, channel, start, end] };
+	if (unless === undefined) return { sql: COUNTS_SQL, params: [channel, start, end, channel, channel, start, end] };
+	const ch = [channel, channel, unless];
+	return { sql: COUNTS_UNLESS_SQL, params: [...ch, start, end, ...ch, ...ch, start, end] };
 }
 
 function countsOf(row: CountsRow | undefined): LedgerCounts {
@@ -91,24 +101,20 @@ export interface LedgerView {
 
 /**
  * The reads of a decision, to send in one batch with the caller's own: the channel's head, and the
- * counts of window `w`, which answer no row when the version the head shows is the one the cache
- * holds counts for (both read under the lock, so the cached counts are the counts).
+ * counts of window `w`, not counted again when the head shows the version the cache holds counts for
+ * (both read under the lock, so the cached counts are the counts).
  */
 export function ledgerRead(channel: string, w: Window, cache?: LedgerCache): { statements: Statement[]; view(rows: Row[][]): LedgerView } {
 	const cached = cache?.at(channel, w);
-	const counts = countsStatement(channel, w);
-	const statements = [
-		{ sql: HEAD_SQL, params: [channel] },
-		cached ? { sql: `${counts.sql} WHERE NOT EXISTS (SELECT 1 FROM channels WHERE id = ? AND ledger_version = ?)`, params: [...counts.params, channel, cached.version] } : counts,
-	];
 	return {
-		statements,
+		statements: [{ sql: HEAD_SQL, params: [channel] }, countsStatement(channel, w, cached?.version)],
 		view([headRows, countRows]) {
 			const head = headRows[0] as HeadRow | undefined;
 			if (!head) return { head: undefined, counts: countsOf(undefined) };
-			const row = countRows[0] as CountsRow | undefined;
-			const counts = row || !cached ? countsOf(row) : cached.counts;
-			if (row) cache?.keep(channel, Number(head.ledger_version), w, counts);
+			const version = Number(head.ledger_version);
+			const hit = cached?.version === version;
+			const counts = hit && cached ? cached.counts : countsOf(countRows[0] as CountsRow | undefined);
+			if (!hit) cache?.keep(channel, version, w, counts);
 			return { head: { paused: Number(head.paused) === 1, rulesVersion: Number(head.rules_version) }, counts };
 		},
 	};
