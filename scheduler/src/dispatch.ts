@@ -9,9 +9,26 @@ import { decideInTx } from './ledger';
 import { localDate, WAITING, type Message, type MessageRow } from './model';
 import { retryOutlets } from './outlets';
 import { applyAck } from './queue';
-import { digestInTx, returnPartsInTx } from './digest';
+import { DIGEST_CATEGORY, digestInTx, returnPartsInTx } from './digest';
 import { audit, changeState, messageRow, withHistory } from './repo';
 import { expiredAt, LINE_ORDER_SQL } from './waiting';
+import type { Queryable } from './store';
+
+/** A digest that ended within this long may still have parts to give back (returnPartsInTx). */
+const DIGEST_ENDED_MS = 7 * 86_400_000;
+
+/**
+ * The channels a pass has something to do for: a message waiting or held (to judge again, to send),
+ * or a digest ended lately. The literal states match the partial indexes of migration 0015.
+ */
+async function busyChannels(q: Queryable, nowMs: number): Promise<Set<string>> {
+	const rows = await q.all<{ channel: string }>(
+		`SELECT DISTINCT channel FROM messages WHERE state IN ('queued', 'scheduled', 'deferred', 'held')
+		UNION SELECT channel FROM messages WHERE category = '${DIGEST_CATEGORY}' AND state IN ('failed', 'cancelled', 'expired', 'rejected') AND updated_at >= ?`,
+		[nowMs - DIGEST_ENDED_MS],
+	);
+	return new Set(rows.map((r) => r.channel));
+}
 
 type Step = { kind: 'claimed'; message: Message } | { kind: 'again' } | { kind: 'idle' } | { kind: 'wait'; code: string; until: Date | null };
 
@@ -55,11 +72,13 @@ export class Dispatcher {
 		await this.running;
 	}
 
-	/** One pass: settle leases, expire, then drain every channel. Tests call it with a fixed clock. */
+	/** One pass: settle leases, expire, then drain every channel with something to do. Tests call it with a fixed clock. */
 	async tick(): Promise<void> {
 		await this.settleLeases();
 		await this.expireWaiting();
+		const busy = await busyChannels(this.ctx.store, this.ctx.clock().getTime());
 		for (const channel of this.ctx.channels.values()) {
+			if (!busy.has(channel.id)) continue;
 			await this.rejudge(channel);
 			await this.drain(channel);
 		}

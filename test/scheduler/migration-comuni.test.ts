@@ -78,7 +78,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('migration 0014 on %s', (kind) => {
 
 		const store = openStore(db.database);
 		try {
-			expect(await store.migrate()).toBe(1);
+			expect(await store.migrate()).toBe(readMigrations(kind).filter((m) => m.version > PREVIOUS).length);
 			const count = async (table: string) => Number((await store.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n);
 			expect({ messages: await count('messages'), rules: await count('rules_versions'), audit: await count('audit'), users: await count('admin_users'), sessions: await count('admin_sessions') }).toEqual({
 				messages: 3,
