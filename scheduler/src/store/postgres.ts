@@ -41,7 +41,7 @@ function literal(value: Param): string {
 }
 
 /** A statement with its values written in. */
-export function inline(s: Statement): string {
+function inline(s: Statement): string {
 	let n = 0;
 	const text = s.sql.replace(/\?/g, () => {
 		if (n >= s.params.length) throw new Error(`too few values for the statement: ${s.sql}`);
