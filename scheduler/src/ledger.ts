@@ -120,6 +120,21 @@ export function ledgerRead(channel: string, w: Window, cache?: LedgerCache): { s
 	};
 }
 
+/**
+ * What the counts become when a message never claimed before is claimed at `at`: what the next
+ * decision under the same hold of the lock would read (COUNTS_SQL, counted again, gives the same).
+ * A message claimed before may already be in them: after one of those, count again.
+ */
+export function afterClaim(c: LedgerCounts, at: Date, counted: boolean, emergency: boolean): LedgerCounts {
+	return {
+		counted: c.counted + (counted ? 1 : 0),
+		inFlight: c.inFlight + (counted ? 1 : 0),
+		emergencies: c.emergencies + (!counted && emergency ? 1 : 0),
+		oldestCountedAt: counted && (c.oldestCountedAt === null || at < c.oldestCountedAt) ? at : c.oldestCountedAt,
+		lastSentAt: c.lastSentAt === null || at > c.lastSentAt ? at : c.lastSentAt,
+	};
+}
+
 /** The verdict on what a decision read. An unknown channel is treated as paused: fail closed. */
 export function verdictOn(view: LedgerView, quota: QuotaSettings, now: Date, emergency: boolean): Verdict {
 	if (!view.head || view.head.paused) return mayGo(now, quota, emergency, { paused: true, counted: 0, oldestCountedAt: null, lastSentAt: null });

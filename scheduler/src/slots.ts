@@ -3,9 +3,12 @@
 // unknown outcome: it keeps counting (see dispatch.ts).
 import { newId } from './ids';
 import { t } from '../../core/messages';
-import { channelOf, type Context } from './context';
+import { channelOf, type Channel, type Context } from './context';
 import { ApiError, notFound } from './errors';
-import { decideInTx, ledgerRead, verdictOn } from './ledger';
+import { afterClaim, decideInTx, ledgerRead, verdictOn, type LedgerView } from './ledger';
+import { ChannelGroups } from './groups';
+import type { Verdict } from './waiting';
+import type { Tx } from './store';
 import { weekWindow } from '../../core/quota';
 import { localDate, type Message, type MessageRow, type State } from './model';
 import { requireJustification } from './queue';
@@ -33,85 +36,131 @@ export interface SlotInput {
 /** States a direct send may start from: never sent, not in flight, not refused by the rules. */
 const RESERVABLE: readonly State[] = ['queued', 'scheduled', 'deferred', 'cancelled', 'failed'];
 
+type Outcome = { slot: Slot } | { error: ApiError } | { refused: Extract<Verdict, { allow: false }> };
+
+/** A reservation waiting for its channel: what was asked, by whom, when. */
+interface Wanted {
+	input: SlotInput;
+	actor: string;
+	now: Date;
+}
+
+/** Each scheduler's reservations, grouped by channel (groups.ts). */
+const lines = new WeakMap<Context, ChannelGroups<Wanted, Outcome>>();
+
 export async function reserve(ctx: Context, channelId: string, input: SlotInput, actor: string): Promise<Slot> {
 	const channel = channelOf(ctx, channelId);
 	requireJustification(input.emergency, input.justification);
-	const now = ctx.clock();
-	const nowMs = now.getTime();
-	const expires = nowMs + Math.round(ctx.config.dispatch.slotMinutes * 60_000);
-	const outcome = await ctx.store.tx(async (q) => {
-		// One round trip for what the decision reads under the lock: the message, the channel's head and
-		// its counts (for the window of the rules in memory; read again below if newer rules change it).
-		const window = weekWindow(now, channel.rules.quota);
-		const ledger = ledgerRead(channel.id, window, ctx.ledger);
-		const [found, ...ledgerRows] = await q.batch([byKey(channel.id, input.dedupeKey), ...ledger.statements]);
-		const existing = found[0] as unknown as MessageRow | undefined;
-		const view = ledger.view(ledgerRows);
-		if (existing?.state === 'sending' && existing.via === 'slot') {
-			const slot = await q.get<{ id: string; expires_at: number }>("SELECT id, expires_at FROM slots WHERE message_id = ? AND state = 'active'", [existing.id]);
-			if (slot) return { slot: { id: slot.id, channel: channel.id, messageId: existing.id, expiresAt: new Date(Number(slot.expires_at)).toISOString() } };
-		}
-		if (existing && !RESERVABLE.includes(existing.state)) {
-			const code = existing.state === 'sent' ? 'already_sent' : 'invalid_state';
-			return { error: new ApiError(409, code, `message "${existing.id}" with dedupe key "${input.dedupeKey}" is ${existing.state}`) };
-		}
-		const emergency = existing ? existing.emergency === 1 || !!input.emergency : !!input.emergency;
-		const justification = input.justification?.trim() || existing?.justification || null;
-		if (emergency && !justification) return { error: new ApiError(422, 'justification_required', 'an emergency needs a justification') };
-		// The channel's rules, as they are now, judge a direct send as they judge the queue's.
-		const fresh = await channelAt(q, ctx, channel.id, view.head?.rulesVersion ?? null);
-		const refusedBy = existing
-			? await passesNow(q, fresh, existing, now, actor)
-			: checkNow(writtenRow(input, emergency), fresh.rules, now);
-		if (!refusedBy.ok) {
-			const reasons = refusedBy.findings.map((f) => f.reason);
-			q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: 'rules', reasons, rulesVersion: fresh.rulesVersion } }));
-			return { error: new ApiError(409, 'rules_refused', `the channel rules stop this message: ${reasons.join('; ')}`, 'Change the text, or ask the office to approve it on the admin page.') };
-		}
-		const quota = fresh.rules.quota;
-		const rulesWindow = weekWindow(now, quota);
-		const sameWindow = rulesWindow.start.getTime() === window.start.getTime() && rulesWindow.end.getTime() === window.end.getTime();
-		const decision = sameWindow ? verdictOn(view, quota, now, emergency) : await decideInTx(q, channel.id, quota, now, emergency, ctx.ledger);
-		if (!decision.allow) {
-			const note = refusalNote(decision.code, decision.until, quota.perWeek);
-			q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: decision.code, retryAt: decision.until?.toISOString() ?? null, note } }));
-			return { refused: decision };
-		}
-		const note = t('scheduler.slotReserved', { date: localDate(expires) });
-		const set = { claimed_at: nowMs, counted: decision.counts ? 1 : 0, lease_until: expires, via: 'slot', emergency: emergency ? 1 : 0, justification };
-		// The writes go with the COMMIT: what they change was read under this lock.
-		let messageId: string;
-		if (existing) {
-			messageId = existing.id;
-			deferChange(q, existing, nowMs, RESERVABLE, { state: 'sending', note, set: { ...set, attempts: existing.attempts + 1 } });
-		} else {
-			messageId = newId();
-			q.defer({
-				sql: `INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
-				earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, via, claimed_at, counted, lease_until)
-				VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, 1, NULL, 'slot', ?, ?, ?)`,
-				params: [messageId, channel.id, input.dedupeKey, input.text ?? '', input.category ?? null, input.priority ?? 50, emergency ? 1 : 0, justification,
-					nowMs, nowMs, nowMs, JSON.stringify([]), nowMs, decision.counts ? 1 : 0, expires],
-			});
-			q.defer(historyRow(messageId, nowMs, 'sending', note));
-		}
-		const slotId = newId();
-		q.defer({ sql: "INSERT INTO slots (id, channel, message_id, state, expires_at, created_at) VALUES (?, ?, ?, 'active', ?, ?)", params: [slotId, channel.id, messageId, expires, nowMs] });
-		q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.reserved', messageId, actor, details: { slotId, dedupeKey: input.dedupeKey, expiresAt: new Date(expires).toISOString(), note } }));
-		if (emergency) {
-			const key = decision.counts ? 'scheduler.emergencyCounted' : 'scheduler.emergency';
-			q.defer(auditRow(nowMs, { channel: channel.id, type: 'emergency.override', messageId, actor, details: { justification, counted: decision.counts, note: t(key, { justification: justification ?? '' }) } }));
-		}
-		return { slot: { id: slotId, channel: channel.id, messageId, expiresAt: new Date(expires).toISOString() } };
-	}, { lockChannel: channel.id });
-	if ('error' in outcome && outcome.error) throw outcome.error;
-	if ('refused' in outcome && outcome.refused) {
+	let line = lines.get(ctx);
+	if (!line) lines.set(ctx, (line = new ChannelGroups((id, wanted) => reserveTogether(ctx, id, wanted), (w) => w.input.dedupeKey)));
+	const outcome = await line.add(channel.id, { input, actor, now: ctx.clock() });
+	if ('error' in outcome) throw outcome.error;
+	if ('refused' in outcome) {
 		ctx.metrics.decision(channel.id, outcome.refused.code);
 		const { code, until } = outcome.refused;
 		throw new ApiError(409, code, `no slot: ${code.replace('_', ' ')}`, undefined, { retryAt: until?.toISOString() ?? null });
 	}
 	ctx.metrics.decision(channel.id, 'reserved');
-	return (outcome as { slot: Slot }).slot;
+	return outcome.slot;
+}
+
+/** What the decisions of a group know of the ledger: read under the lock, then carried from one claim to the next. */
+interface Carried {
+	view: LedgerView;
+	window: { start: Date; end: Date };
+}
+
+/**
+ * Reservations of one channel that waited together, decided in arrival order under one hold of its
+ * lock: one round trip for the messages, the head and the counts, one for all the writes with the
+ * COMMIT. Each decision sees the counts as the one before left them (afterClaim), exactly as if each
+ * had taken the lock alone.
+ */
+async function reserveTogether(ctx: Context, channelId: string, wanted: Wanted[]): Promise<Outcome[]> {
+	const channel = channelOf(ctx, channelId);
+	return ctx.store.tx(async (q) => {
+		// Counts for the window of the rules in memory; counted again below where newer rules change it.
+		const window = weekWindow(wanted[0].now, channel.rules.quota);
+		const ledger = ledgerRead(channel.id, window, ctx.ledger);
+		const rows = await q.batch([...wanted.map((w) => byKey(channel.id, w.input.dedupeKey)), ...ledger.statements]);
+		const view = ledger.view(rows.slice(wanted.length));
+		const fresh = await channelAt(q, ctx, channel.id, view.head?.rulesVersion ?? null);
+		let carried: Carried | null = { view, window };
+		const outcomes: Outcome[] = [];
+		for (const [i, w] of wanted.entries()) {
+			const existing = rows[i][0] as unknown as MessageRow | undefined;
+			const { outcome, claim } = await reserveOne(q, ctx, fresh, w, existing, carried);
+			outcomes.push(outcome);
+			if (claim && carried) {
+				// A message claimed before may be in the counts already: the next decision counts again.
+				carried = existing?.claimed_at != null ? null : { ...carried, view: { ...carried.view, counts: afterClaim(carried.view.counts, w.now, claim.counted, claim.emergency) } };
+			}
+		}
+		return outcomes;
+	}, { lockChannel: channel.id });
+}
+
+const sameWindow = (a: { start: Date; end: Date }, b: { start: Date; end: Date }): boolean => a.start.getTime() === b.start.getTime() && a.end.getTime() === b.end.getTime();
+
+/** One reservation under the channel lock; `claim`: what it put in flight. Its writes go with the COMMIT. */
+async function reserveOne(q: Tx, ctx: Context, channel: Channel, w: Wanted, existing: MessageRow | undefined, carried: Carried | null): Promise<{ outcome: Outcome; claim?: { counted: boolean; emergency: boolean } }> {
+	const { input, actor, now } = w;
+	const nowMs = now.getTime();
+	const expires = nowMs + Math.round(ctx.config.dispatch.slotMinutes * 60_000);
+	if (existing?.state === 'sending' && existing.via === 'slot') {
+		const slot = await q.get<{ id: string; expires_at: number }>("SELECT id, expires_at FROM slots WHERE message_id = ? AND state = 'active'", [existing.id]);
+		if (slot) return { outcome: { slot: { id: slot.id, channel: channel.id, messageId: existing.id, expiresAt: new Date(Number(slot.expires_at)).toISOString() } } };
+	}
+	if (existing && !RESERVABLE.includes(existing.state)) {
+		const code = existing.state === 'sent' ? 'already_sent' : 'invalid_state';
+		return { outcome: { error: new ApiError(409, code, `message "${existing.id}" with dedupe key "${input.dedupeKey}" is ${existing.state}`) } };
+	}
+	const emergency = existing ? existing.emergency === 1 || !!input.emergency : !!input.emergency;
+	const justification = input.justification?.trim() || existing?.justification || null;
+	if (emergency && !justification) return { outcome: { error: new ApiError(422, 'justification_required', 'an emergency needs a justification') } };
+	// The channel's rules, as they are now, judge a direct send as they judge the queue's.
+	const refusedBy = existing
+		? await passesNow(q, channel, existing, now, actor)
+		: checkNow(writtenRow(input, emergency), channel.rules, now);
+	if (!refusedBy.ok) {
+		const reasons = refusedBy.findings.map((f) => f.reason);
+		q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: 'rules', reasons, rulesVersion: channel.rulesVersion } }));
+		return { outcome: { error: new ApiError(409, 'rules_refused', `the channel rules stop this message: ${reasons.join('; ')}`, 'Change the text, or ask the office to approve it on the admin page.') } };
+	}
+	const quota = channel.rules.quota;
+	const window = weekWindow(now, quota);
+	const decision = carried && sameWindow(window, carried.window) ? verdictOn(carried.view, quota, now, emergency) : await decideInTx(q, channel.id, quota, now, emergency, ctx.ledger);
+	if (!decision.allow) {
+		const note = refusalNote(decision.code, decision.until, quota.perWeek);
+		q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.refused', messageId: existing?.id ?? null, actor, details: { dedupeKey: input.dedupeKey, code: decision.code, retryAt: decision.until?.toISOString() ?? null, note } }));
+		return { outcome: { refused: decision } };
+	}
+	const note = t('scheduler.slotReserved', { date: localDate(expires) });
+	const set = { claimed_at: nowMs, counted: decision.counts ? 1 : 0, lease_until: expires, via: 'slot', emergency: emergency ? 1 : 0, justification };
+	// The writes go with the COMMIT: what they change was read under this lock.
+	let messageId: string;
+	if (existing) {
+		messageId = existing.id;
+		deferChange(q, existing, nowMs, RESERVABLE, { state: 'sending', note, set: { ...set, attempts: existing.attempts + 1 } });
+	} else {
+		messageId = newId();
+		q.defer({
+			sql: `INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
+			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, via, claimed_at, counted, lease_until)
+			VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, 1, NULL, 'slot', ?, ?, ?)`,
+			params: [messageId, channel.id, input.dedupeKey, input.text ?? '', input.category ?? null, input.priority ?? 50, emergency ? 1 : 0, justification,
+				nowMs, nowMs, nowMs, JSON.stringify([]), nowMs, decision.counts ? 1 : 0, expires],
+		});
+		q.defer(historyRow(messageId, nowMs, 'sending', note));
+	}
+	const slotId = newId();
+	q.defer({ sql: "INSERT INTO slots (id, channel, message_id, state, expires_at, created_at) VALUES (?, ?, ?, 'active', ?, ?)", params: [slotId, channel.id, messageId, expires, nowMs] });
+	q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.reserved', messageId, actor, details: { slotId, dedupeKey: input.dedupeKey, expiresAt: new Date(expires).toISOString(), note } }));
+	if (emergency) {
+		const key = decision.counts ? 'scheduler.emergencyCounted' : 'scheduler.emergency';
+		q.defer(auditRow(nowMs, { channel: channel.id, type: 'emergency.override', messageId, actor, details: { justification, counted: decision.counts, note: t(key, { justification: justification ?? '' }) } }));
+	}
+	return { outcome: { slot: { id: slotId, channel: channel.id, messageId, expiresAt: new Date(expires).toISOString() } }, claim: { counted: decision.counts, emergency } };
 }
 
 async function slotOrThrow(ctx: Context, id: string) {
