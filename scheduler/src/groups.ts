@@ -20,7 +20,7 @@ export class ChannelGroups<I, O> {
 	constructor(
 		private readonly handle: (channel: string, items: I[]) => Promise<O[]>,
 		private readonly keyOf: (item: I) => string,
-		private readonly max = 32,
+		private readonly max = 64,
 	) {}
 
 	add(channel: string, item: I): Promise<O> {
