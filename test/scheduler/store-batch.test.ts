@@ -127,6 +127,21 @@ describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (k
 		expect(Number((await store.get<{ n: number }>('SELECT n FROM probe WHERE id = ?', [400]))?.n)).toBe(30);
 	});
 
+	// PREPARE outlives a rollback: on one connection, a statement first prepared in a failed batch runs afterwards.
+	if (kind === 'postgres') test('a statement first prepared in a failed batch runs on the same connection afterwards', async () => {
+		if (skip) return;
+		const one = new PostgresStore((db.database as { url: string }).url, { max: 1 });
+		const insert = (id: number) => ({ sql: 'INSERT INTO probe (id, s) VALUES (?, ?) /* one connection */', params: [id, 'solo'] });
+		const after = { sql: 'SELECT count(*) AS n FROM probe WHERE s = ? /* after a failure */', params: ['solo'] };
+		// The duplicate fails before `after` was prepared: its PREPARE never ran.
+		await expect(one.batch([insert(1), after])).rejects.toMatchObject({ message: DUPLICATE });
+		expect(await one.batch([after])).toEqual([[{ n: 0 }]]);
+		await expect(one.tx(async (q) => q.defer(insert(1)))).rejects.toMatchObject({ message: DUPLICATE });
+		expect(await one.batch([insert(501), { sql: 'SELECT s FROM probe WHERE id = ?', params: [501] }])).toEqual([[], [{ s: 'solo' }]]);
+		expect(await one.all('SELECT id FROM probe WHERE id IN (500, 501)')).toEqual([{ id: 501 }]);
+		await one.close();
+	});
+
 	// A pool only PostgreSQL has: SQLite writes on one connection in turn by design.
 	if (kind === 'postgres') test('while many transactions wait for one channel, a pool of two still serves everything else', async () => {
 		if (skip) return;

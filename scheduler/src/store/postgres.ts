@@ -56,8 +56,12 @@ const resultsOf = (answer: pg.QueryResult | pg.QueryResult[]): pg.QueryResult[] 
 
 /** Server-side names of our statements: the same text has the same name on every connection. */
 const names = new Map<string, string>();
-/** A connection keeps at most this many prepared: statements whose text varies (IN lists) go inline past it. */
+/**
+ * A connection keeps at most this many prepared, and the process names at most NAMES_MAX texts:
+ * statements whose text varies (IN lists) go inline past them, so neither grows without end.
+ */
 const PREPARED_MAX = 200;
+const NAMES_MAX = 1000;
 
 /**
  * What each connection has prepared (PREPARE … AS, once per connection and text): a statement sent in
@@ -67,10 +71,11 @@ const PREPARED_MAX = 200;
  */
 const prepared = new WeakMap<pg.ClientBase, Set<string> | null>();
 
-function nameOf(sql: string): string {
+/** The statement's name, or null when it goes inline. */
+function nameOf(sql: string): string | null {
 	let name = names.get(sql);
-	if (name === undefined) names.set(sql, (name = `banditore_${names.size + 1}`));
-	return name;
+	if (name === undefined && names.size < NAMES_MAX) names.set(sql, (name = `banditore_${names.size + 1}`));
+	return name ?? null;
 }
 
 /** A text sent as it is (BEGIN, COMMIT), or a statement. */
@@ -85,24 +90,27 @@ async function sendBatch(client: pg.ClientBase, before: Step[], statements: Stat
 	const texts = known === null ? ['DEALLOCATE ALL'] : [];
 	if (!known) prepared.set(client, (known = new Set()));
 	const at: number[] = [];
+	let preparing = false;
 	for (const step of [...before, ...statements]) {
 		if (typeof step === 'string') {
 			texts.push(step);
 			continue;
 		}
 		const name = nameOf(step.sql);
-		if (!known.has(name) && known.size < PREPARED_MAX) {
+		if (name !== null && !known.has(name) && known.size < PREPARED_MAX) {
 			texts.push(`PREPARE ${name} AS ${toPg(step.sql)}`);
 			known.add(name);
+			preparing = true;
 		}
 		at.push(texts.length);
-		texts.push(!known.has(name) ? inline(step) : step.params.length ? `EXECUTE ${name}(${step.params.map(literal).join(', ')})` : `EXECUTE ${name}`);
+		texts.push(name === null || !known.has(name) ? inline(step) : step.params.length ? `EXECUTE ${name}(${step.params.map(literal).join(', ')})` : `EXECUTE ${name}`);
 	}
 	try {
 		const results = resultsOf(await client.query(texts.join(';\n')));
 		return at.slice(at.length - statements.length).map((i) => results[i]);
 	} catch (error) {
-		prepared.set(client, null);
+		// Which of this batch's PREPAREs ran before the failure is unknown; without any, nothing changed.
+		if (preparing) prepared.set(client, null);
 		throw error;
 	}
 }
