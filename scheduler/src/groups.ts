@@ -1,7 +1,8 @@
-// Calls for one channel that arrive while an earlier group of them is being handled wait, and are then
-// handled together, in arrival order: a channel's lock is taken once for the group instead of once
-// each. A group that fails as a whole (its COMMIT, a lost connection) is tried again one call at a
-// time, so that one call's fault is its own and not its neighbours'.
+// Calls that arrive while earlier ones are being handled wait, and are then handled together, in
+// arrival order: one transaction, one COMMIT and a few round trips for the group instead of for each.
+// At most `flights` groups are in flight at once, and a channel is never in two of them, so a
+// channel's calls keep their order. A group that fails as a whole (its COMMIT, a lost connection) is
+// tried again one call at a time, so that one call's fault is its own and not its neighbours'.
 
 interface Waiting<I, O> {
 	item: I;
@@ -9,52 +10,95 @@ interface Waiting<I, O> {
 	reject(error: unknown): void;
 }
 
-export class ChannelGroups<I, O> {
-	private readonly waiting = new Map<string, Array<Waiting<I, O>>>();
+export interface GroupOptions<I> {
+	/** Groups handled at once. */
+	flights: number;
+	/** The largest group, in weight. */
+	max: number;
+	/** The item's weight (statements it sends, say); 1 when not given. */
+	weightOf?: (item: I) => number;
+	/** Items of one channel are handled in arrival order, never in two groups at once. */
+	channelOf?: (item: I) => string;
+	/** Items with the same key never share a group: the second sees what the first did. */
+	keyOf?: (item: I) => string;
+}
 
-	/**
-	 * @param handle  handles a group of one channel; answers one outcome per item, in order
-	 * @param keyOf   items with the same key never share a group (the second sees what the first did)
-	 * @param max     the largest group
-	 */
+export class Groups<I, O> {
+	private readonly line: Array<Waiting<I, O>> = [];
+	/** Channels of the groups in flight. */
+	private readonly busy = new Set<string>();
+	private flying = 0;
+
+	/** @param handle  handles a group; answers one outcome per item, in order */
 	constructor(
-		private readonly handle: (channel: string, items: I[]) => Promise<O[]>,
-		private readonly keyOf: (item: I) => string,
-		private readonly max = 64,
+		private readonly handle: (items: I[]) => Promise<O[]>,
+		private readonly options: GroupOptions<I>,
 	) {}
 
-	add(channel: string, item: I): Promise<O> {
+	add(item: I): Promise<O> {
 		return new Promise<O>((resolve, reject) => {
-			const line = this.waiting.get(channel);
-			if (line) {
-				line.push({ item, resolve, reject });
-				return;
-			}
-			this.waiting.set(channel, [{ item, resolve, reject }]);
-			void this.drain(channel);
+			this.line.push({ item, resolve, reject });
+			this.pump();
 		});
 	}
 
-	private async drain(channel: string): Promise<void> {
-		const line = this.waiting.get(channel) as Array<Waiting<I, O>>;
-		while (line.length > 0) {
-			const group = this.take(line);
-			try {
-				const outcomes = await this.handle(channel, group.map((w) => w.item));
-				group.forEach((w, i) => w.resolve(outcomes[i]));
-			} catch (error) {
-				if (group.length === 1) group[0].reject(error);
-				else for (const w of group) await this.handle(channel, [w.item]).then(([outcome]) => w.resolve(outcome), w.reject);
-			}
+	private pump(): void {
+		while (this.flying < this.options.flights) {
+			const group = this.take();
+			if (group.length === 0) return;
+			const channels = new Set(group.map((w) => this.channelOf(w.item)).filter((c): c is string => c !== undefined));
+			for (const c of channels) this.busy.add(c);
+			this.flying++;
+			void this.fly(group).finally(() => {
+				this.flying--;
+				for (const c of channels) this.busy.delete(c);
+				this.pump();
+			});
 		}
-		this.waiting.delete(channel);
 	}
 
-	/** The next group: the first in line, up to `max` or to a key already in it; the rest stay in line. */
-	private take(line: Array<Waiting<I, O>>): Array<Waiting<I, O>> {
+	private channelOf(item: I): string | undefined {
+		return this.options.channelOf?.(item);
+	}
+
+	/**
+	 * The next group, in arrival order: items of channels in flight wait, and so does the rest of a
+	 * channel after an item whose key is in the group already; at least one item, up to `max` in weight.
+	 * O(line) a group, and the line is at most the callers waiting.
+	 */
+	private take(): Array<Waiting<I, O>> {
+		const { max, weightOf, keyOf } = this.options;
 		const keys = new Set<string>();
-		let n = 0;
-		while (n < line.length && n < this.max && !keys.has(this.keyOf(line[n].item))) keys.add(this.keyOf(line[n++].item));
-		return line.splice(0, n);
+		const stopped = new Set<string | undefined>();
+		const group: Array<Waiting<I, O>> = [];
+		let weight = 0;
+		for (let i = 0; i < this.line.length; ) {
+			const w = this.line[i];
+			const channel = this.channelOf(w.item);
+			const key = keyOf?.(w.item);
+			const waits = (channel !== undefined && this.busy.has(channel)) || stopped.has(channel);
+			if (!waits && key !== undefined && keys.has(key)) stopped.add(channel);
+			const itemWeight = weightOf?.(w.item) ?? 1;
+			if (group.length > 0 && weight + itemWeight > max) break;
+			if (waits || stopped.has(channel)) {
+				i++;
+				continue;
+			}
+			if (key !== undefined) keys.add(key);
+			group.push(w);
+			weight += itemWeight;
+			this.line.splice(i, 1);
+		}
+		return group;
+	}
+
+	private async fly(group: Array<Waiting<I, O>>): Promise<void> {
+		try {
+			const outcomes = await this.handle(group.map((w) => w.item));
+			group.forEach((w, i) => w.resolve(outcomes[i]));
+		} catch (error) {
+			if (group.length === 1) group[0].reject(error);
+			else for (const w of group) await this.handle([w.item]).then(([outcome]) => w.resolve(outcome), w.reject);
+		}
 	}
 }

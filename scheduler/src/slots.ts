@@ -6,7 +6,7 @@ import { t } from '../../core/messages';
 import { channelOf, type Channel, type Context } from './context';
 import { ApiError, notFound } from './errors';
 import { afterClaim, decideInTx, ledgerRead, verdictOn, type LedgerView } from './ledger';
-import { ChannelGroups } from './groups';
+import { Groups } from './groups';
 import type { Verdict } from './waiting';
 import type { Tx } from './store';
 import { weekWindow } from '../../core/quota';
@@ -38,22 +38,31 @@ const RESERVABLE: readonly State[] = ['queued', 'scheduled', 'deferred', 'cancel
 
 type Outcome = { slot: Slot } | { error: ApiError } | { refused: Extract<Verdict, { allow: false }> };
 
-/** A reservation waiting for its channel: what was asked, by whom, when. */
+/** A reservation waiting its turn: where, what was asked, by whom, when. */
 interface Wanted {
+	channel: string;
 	input: SlotInput;
 	actor: string;
 	now: Date;
 }
 
-/** Each scheduler's reservations, grouped by channel (groups.ts). */
-const lines = new WeakMap<Context, ChannelGroups<Wanted, Outcome>>();
+/** Each scheduler's reservations waiting to be decided together (groups.ts). */
+const lines = new WeakMap<Context, Groups<Wanted, Outcome>>();
 
 export async function reserve(ctx: Context, channelId: string, input: SlotInput, actor: string): Promise<Slot> {
 	const channel = channelOf(ctx, channelId);
 	requireJustification(input.emergency, input.justification);
 	let line = lines.get(ctx);
-	if (!line) lines.set(ctx, (line = new ChannelGroups((id, wanted) => reserveTogether(ctx, id, wanted), (w) => w.input.dedupeKey)));
-	const outcome = await line.add(channel.id, { input, actor, now: ctx.clock() });
+	if (!line) {
+		line = new Groups((wanted) => reserveTogether(ctx, wanted), {
+			flights: 2,
+			max: 64,
+			channelOf: (w) => w.channel,
+			keyOf: (w) => `${w.channel}\n${w.input.dedupeKey}`,
+		});
+		lines.set(ctx, line);
+	}
+	const outcome = await line.add({ channel: channel.id, input, actor, now: ctx.clock() });
 	if ('error' in outcome) throw outcome.error;
 	if ('refused' in outcome) {
 		ctx.metrics.decision(channel.id, outcome.refused.code);
@@ -71,33 +80,41 @@ interface Carried {
 }
 
 /**
- * Reservations of one channel that waited together, decided in arrival order under one hold of its
- * lock: one round trip for the messages, the head and the counts, one for all the writes with the
- * COMMIT. Each decision sees the counts as the one before left them (afterClaim), exactly as if each
- * had taken the lock alone.
+ * Reservations that waited together, for one channel or several, decided under one hold of their
+ * channels' locks: one round trip for the messages, the heads and the counts, one for all the writes
+ * with the COMMIT. Each channel's decisions run in arrival order, each seeing the counts as the one
+ * before left them (afterClaim), exactly as if each had taken the lock alone.
  */
-async function reserveTogether(ctx: Context, channelId: string, wanted: Wanted[]): Promise<Outcome[]> {
-	const channel = channelOf(ctx, channelId);
-	return ctx.store.tx(async (q) => {
+async function reserveTogether(ctx: Context, wanted: Wanted[]): Promise<Outcome[]> {
+	const byChannel = new Map<string, Wanted[]>();
+	for (const w of wanted) byChannel.set(w.channel, [...(byChannel.get(w.channel) ?? []), w]);
+	const outcomes = new Map<Wanted, Outcome>();
+	await ctx.store.tx(async (q) => {
 		// Counts for the window of the rules in memory; counted again below where newer rules change it.
-		const window = weekWindow(wanted[0].now, channel.rules.quota);
-		const ledger = ledgerRead(channel.id, window, ctx.ledger);
-		const rows = await q.batch([...wanted.map((w) => byKey(channel.id, w.input.dedupeKey)), ...ledger.statements]);
-		const view = ledger.view(rows.slice(wanted.length));
-		const fresh = await channelAt(q, ctx, channel.id, view.head?.rulesVersion ?? null);
-		let carried: Carried | null = { view, window };
-		const outcomes: Outcome[] = [];
-		for (const [i, w] of wanted.entries()) {
-			const existing = rows[i][0] as unknown as MessageRow | undefined;
-			const { outcome, claim } = await reserveOne(q, ctx, fresh, w, existing, carried);
-			outcomes.push(outcome);
-			if (claim && carried) {
-				// A message claimed before may be in the counts already: the next decision counts again.
-				carried = existing?.claimed_at != null ? null : { ...carried, view: { ...carried.view, counts: afterClaim(carried.view.counts, w.now, claim.counted, claim.emergency) } };
+		const parts = [...byChannel.values()].map((mine) => {
+			const channel = channelOf(ctx, mine[0].channel);
+			const window = weekWindow(mine[0].now, channel.rules.quota);
+			return { channel, mine, window, ledger: ledgerRead(channel.id, window, ctx.ledger) };
+		});
+		const rows = await q.batch(parts.flatMap((p) => [...p.mine.map((w) => byKey(p.channel.id, w.input.dedupeKey)), ...p.ledger.statements]));
+		let at = 0;
+		for (const { channel, mine, window, ledger } of parts) {
+			const messages = rows.slice(at, (at += mine.length));
+			const view = ledger.view(rows.slice(at, (at += ledger.statements.length)));
+			const fresh = await channelAt(q, ctx, channel.id, view.head?.rulesVersion ?? null);
+			let carried: Carried | null = { view, window };
+			for (const [i, w] of mine.entries()) {
+				const existing = messages[i][0] as unknown as MessageRow | undefined;
+				const { outcome, claim } = await reserveOne(q, ctx, fresh, w, existing, carried);
+				outcomes.set(w, outcome);
+				if (claim && carried) {
+					// A message claimed before may be in the counts already: the next decision counts again.
+					carried = existing?.claimed_at != null ? null : { ...carried, view: { ...carried.view, counts: afterClaim(carried.view.counts, w.now, claim.counted, claim.emergency) } };
+				}
 			}
 		}
-		return outcomes;
-	}, { lockChannel: channel.id });
+	}, { lockChannels: [...byChannel.keys()] });
+	return wanted.map((w) => outcomes.get(w) as Outcome);
 }
 
 const sameWindow = (a: { start: Date; end: Date }, b: { start: Date; end: Date }): boolean => a.start.getTime() === b.start.getTime() && a.end.getTime() === b.end.getTime();

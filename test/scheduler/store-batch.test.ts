@@ -127,6 +127,52 @@ describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (k
 		expect(Number((await store.get<{ n: number }>('SELECT n FROM probe WHERE id = ?', [400]))?.n)).toBe(30);
 	});
 
+	test('batches arriving together: a failing one fails alone, the others keep their writes', async () => {
+		if (skip) return;
+		const insert = (id: number) => ({ sql: 'INSERT INTO probe (id, s) VALUES (?, ?)', params: [id, `insieme ${id}`] });
+		const outcomes = await Promise.allSettled(
+			Array.from({ length: 20 }, (_, i) => store.batch(i === 7 ? [insert(600 + i), insert(1)] : [insert(600 + i), { sql: 'SELECT s FROM probe WHERE id = ?', params: [600 + i] }])),
+		);
+		outcomes.forEach((o, i) => {
+			if (i === 7) expect(o).toMatchObject({ status: 'rejected', reason: { message: DUPLICATE } });
+			else expect(o).toEqual({ status: 'fulfilled', value: [[], [{ s: `insieme ${600 + i}` }]] });
+		});
+		const kept = await store.all<{ id: number }>('SELECT id FROM probe WHERE id BETWEEN 600 AND 619 ORDER BY id');
+		expect(kept.map((r) => Number(r.id))).toEqual(Array.from({ length: 20 }, (_, i) => 600 + i).filter((id) => id !== 607));
+	});
+
+	test('transactions locking several channels, from two processes in opposite orders, never wait for each other in a circle', async () => {
+		if (skip) return;
+		const now = Date.now();
+		await store.run('INSERT INTO channels (id, name, delivery, created_at, updated_at) VALUES (?, ?, ?, ?, ?)', ['d', 'D', 'outbox', now, now]);
+		await store.batch([{ sql: 'INSERT INTO probe (id, n) VALUES (?, ?)', params: [401, 0] }, { sql: 'INSERT INTO probe (id, n) VALUES (?, ?)', params: [402, 0] }]);
+		// Two stores are two processes on PostgreSQL; SQLite has one writer process, whose transactions take turns.
+		const other = kind === 'postgres' ? openStore(db.database) : store;
+		const bump = (s: Store, channels: string[], single?: string) =>
+			s.tx(async (q) => {
+				const rows = await q.all<{ id: number; n: number }>('SELECT id, n FROM probe WHERE id IN (401, 402)');
+				await new Promise((next) => setTimeout(next, 1));
+				for (const r of rows) if (!single || (single === 'c') === (Number(r.id) === 401)) q.defer({ sql: 'UPDATE probe SET n = ? WHERE id = ?', params: [Number(r.n) + 1, r.id] });
+			}, single ? { lockChannel: single } : { lockChannels: channels });
+		try {
+			await Promise.all(
+				Array.from({ length: 15 }, (_, i) => [bump(store, ['c', 'd']), bump(other, ['d', 'c']), bump(i % 2 ? store : other, [], i % 2 ? 'c' : 'd')]).flat(),
+			);
+		} finally {
+			if (other !== store) await other.close();
+		}
+		const counts = await store.all<{ id: number; n: number }>('SELECT id, n FROM probe WHERE id IN (401, 402) ORDER BY id');
+		expect(counts.map((r) => Number(r.n))).toEqual([30 + 7, 30 + 8]);
+	});
+
+	if (kind === 'postgres') test('batches arriving together share transactions, each still its own answer', async () => {
+		if (skip) return;
+		const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => store.batch([{ sql: 'SELECT txid_current() AS x, ? AS i', params: [i] }])));
+		answers.forEach(([rows], i) => expect(rows).toEqual([{ x: expect.anything(), i: String(i) }]));
+		const transactions = new Set(answers.map(([rows]) => String(rows[0].x)));
+		expect(transactions.size).toBeLessThanOrEqual(10);
+	});
+
 	// PREPARE outlives a rollback: on one connection, a statement first prepared in a failed batch runs afterwards.
 	if (kind === 'postgres') test('a statement first prepared in a failed batch runs on the same connection afterwards', async () => {
 		if (skip) return;

@@ -3,6 +3,7 @@ import { SqliteStore } from './sqlite';
 import type { Store } from './store';
 
 export type { Store, Queryable, Tx, Statement, Param, Row, TxOptions } from './store';
+export { channelsToLock } from './store';
 export { SqliteStore, SQLITE_DURABLE_PRAGMAS, SQLITE_WRITER_PRAGMAS } from './sqlite';
 export { PostgresStore } from './postgres';
 export { FAULT_KINDS, FaultLog, StoreFault, faultOf, type FaultKind } from './faults';

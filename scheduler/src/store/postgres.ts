@@ -7,9 +7,10 @@
 // listener for its whole life, a client that failed is destroyed instead of going back to the pool,
 // and the store waits a little before connecting again (faults.ts).
 import pg from 'pg';
+import { Groups } from '../groups';
 import { FaultLog, faultOf } from './faults';
 import { MIGRATIONS_TABLE, readMigrations } from './migrations';
-import type { Param, Queryable, Row, Statement, Store, Tx, TxOptions } from './store';
+import { channelsToLock, type Param, type Queryable, type Row, type Statement, type Store, type Tx, type TxOptions } from './store';
 
 // BIGINT (epoch ms, counts) as numbers: every value we store fits in 2^53.
 const types = {
@@ -76,6 +77,15 @@ function nameOf(sql: string): string | null {
 	let name = names.get(sql);
 	if (name === undefined && names.size < NAMES_MAX) names.set(sql, (name = `banditore_${names.size + 1}`));
 	return name ?? null;
+}
+
+/**
+ * The channels' rows locked against other decisions (FOR NO KEY UPDATE does not block inserts of
+ * messages that reference them); several in the order of their ids, as the rows come out of the sort.
+ */
+function lockStatement(channels: string[]): Statement {
+	if (channels.length === 1) return { sql: 'SELECT id FROM channels WHERE id = ? FOR NO KEY UPDATE', params: channels };
+	return { sql: `SELECT id FROM channels WHERE id IN (${channels.map(() => '?').join(', ')}) ORDER BY id FOR NO KEY UPDATE`, params: channels };
 }
 
 /** A text sent as it is (BEGIN, COMMIT), or a statement. */
@@ -215,8 +225,22 @@ export class PostgresStore implements Store {
 	run(sql: string, params?: Param[]): Promise<number> {
 		return this.outside(() => this.direct.run(sql, params));
 	}
+	/**
+	 * Batches that arrive while others are in flight go together, as one transaction: one COMMIT for
+	 * the group (groups.ts), each batch still all or nothing, since a group that fails is tried again
+	 * one batch at a time.
+	 */
+	private readonly together = new Groups<Statement[], Row[][]>(
+		async (batches) => {
+			const rows = await this.outside(() => this.direct.batch(batches.flat()));
+			let at = 0;
+			return batches.map((b) => rows.slice(at, (at += b.length)));
+		},
+		{ flights: 2, max: 256, weightOf: (b) => b.length },
+	);
+
 	batch(statements: Statement[]): Promise<Row[][]> {
-		return this.outside(() => this.direct.batch(statements));
+		return statements.length === 0 ? Promise.resolve([]) : this.together.add(statements);
 	}
 
 	/** The last transaction of this process waiting for each channel's lock, settled or not. */
@@ -228,16 +252,18 @@ export class PostgresStore implements Store {
 	 * other channels and for enqueues, and they take the lock in arrival order.
 	 */
 	tx<T>(fn: (q: Tx) => Promise<T>, options: TxOptions = {}): Promise<T> {
-		const channel = options.lockChannel;
-		if (channel === undefined) return this.transaction(fn, options);
-		const before = this.lines.get(channel) ?? Promise.resolve();
-		const mine = before.catch(() => undefined).then(() => this.transaction(fn, options));
-		this.lines.set(channel, mine);
-		void mine.catch(() => undefined).finally(() => this.lines.get(channel) === mine && this.lines.delete(channel));
+		const channels = channelsToLock(options);
+		if (channels.length === 0) return this.transaction(fn, channels);
+		const before = Promise.all(channels.map((c) => (this.lines.get(c) ?? Promise.resolve()).catch(() => undefined)));
+		const mine = before.then(() => this.transaction(fn, channels));
+		for (const c of channels) this.lines.set(c, mine);
+		void mine.catch(() => undefined).finally(() => {
+			for (const c of channels) if (this.lines.get(c) === mine) this.lines.delete(c);
+		});
 		return mine;
 	}
 
-	private async transaction<T>(fn: (q: Tx) => Promise<T>, options: TxOptions): Promise<T> {
+	private async transaction<T>(fn: (q: Tx) => Promise<T>, channels: string[]): Promise<T> {
 		this.faults.gate();
 		const client = await this.pool.connect().catch((error: unknown) => {
 			throw this.faults.wrap(error);
@@ -245,7 +271,7 @@ export class PostgresStore implements Store {
 		let broken = false;
 		try {
 			const tx = new Transaction(client);
-			if (options.lockChannel !== undefined) tx.defer({ sql: 'SELECT id FROM channels WHERE id = ? FOR NO KEY UPDATE', params: [options.lockChannel] });
+			if (channels.length > 0) tx.defer(lockStatement(channels));
 			const result = await fn(tx);
 			await tx.commit();
 			this.faults.ok();

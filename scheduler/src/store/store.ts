@@ -38,7 +38,13 @@ export interface TxOptions {
 	 * any other sharing the database: quota decisions are made under this lock.
 	 */
 	lockChannel?: string;
+	/** Several channels at once, locked in the order of their ids, so no two transactions wait for each other in a circle. */
+	lockChannels?: readonly string[];
 }
+
+/** The channels a transaction locks, in the one order every transaction takes them. */
+export const channelsToLock = (options: TxOptions): string[] =>
+	[...new Set([...(options.lockChannels ?? []), ...(options.lockChannel === undefined ? [] : [options.lockChannel])])].sort();
 
 export interface Store extends Queryable {
 	readonly kind: 'sqlite' | 'postgres';
