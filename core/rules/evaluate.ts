@@ -239,6 +239,8 @@ class ItemText {
 }
 
 function urlPath(link: string): string {
+	// A written text has no link: no URL to parse, and no exception to throw and catch on every message.
+	if (!link) return '';
 	try {
 		return decodeURIComponent(new URL(link).pathname).toLowerCase();
 	} catch {

@@ -1,7 +1,9 @@
 // Calls that arrive while earlier ones are being handled wait, and are then handled together, in
 // arrival order: one transaction, one COMMIT and a few round trips for the group instead of for each.
-// At most `flights` groups are in flight at once, and a channel is never in two of them, so a
-// channel's calls keep their order. A group that fails as a whole (its COMMIT, a lost connection) is
+// A channel is never in two groups in flight at once, so its calls keep their order. A further group
+// starts while others are in flight only once the latest has flown `overlapMs` (up to `flights` in
+// all): big groups while the database answers quickly, and one slow group (a lock held elsewhere)
+// does not hold up every other channel. A group that fails as a whole (its COMMIT, a lost connection) is
 // tried again one call at a time, so that one call's fault is its own and not its neighbours'.
 
 interface Waiting<I, O> {
@@ -11,8 +13,10 @@ interface Waiting<I, O> {
 }
 
 export interface GroupOptions<I> {
-	/** Groups handled at once. */
+	/** Groups handled at once, at most. */
 	flights: number;
+	/** A further group starts while others are in flight only after the latest has flown this long (ms). */
+	overlapMs?: number;
 	/** The largest group, in weight. */
 	max: number;
 	/** The item's weight (statements it sends, say); 1 when not given. */
@@ -23,11 +27,21 @@ export interface GroupOptions<I> {
 	keyOf?: (item: I) => string;
 }
 
+/**
+ * One group in flight normally, a second only after 200 ms. Measured on the province bench (1,000
+ * channels, 2 processes): two groups at once took more CPU for smaller groups, and gave fewer
+ * decisions a second with a longer tail than one.
+ */
+export const ONE_GROUP_AT_A_TIME = { flights: 2, overlapMs: 200 } as const;
+
 export class Groups<I, O> {
 	private readonly line: Array<Waiting<I, O>> = [];
 	/** Channels of the groups in flight. */
 	private readonly busy = new Set<string>();
 	private flying = 0;
+	/** When the latest group started (performance.now()). */
+	private lastStart = 0;
+	private timer: NodeJS.Timeout | null = null;
 
 	/** @param handle  handles a group; answers one outcome per item, in order */
 	constructor(
@@ -43,9 +57,18 @@ export class Groups<I, O> {
 	}
 
 	private pump(): void {
-		while (this.flying < this.options.flights) {
+		while (this.flying < this.options.flights && this.line.length > 0) {
+			const wait = this.flying > 0 ? this.lastStart + (this.options.overlapMs ?? 0) - performance.now() : 0;
+			if (wait > 0) {
+				this.timer ??= setTimeout(() => {
+					this.timer = null;
+					this.pump();
+				}, Math.ceil(wait));
+				return;
+			}
 			const group = this.take();
 			if (group.length === 0) return;
+			this.lastStart = performance.now();
 			const channels = new Set(group.map((w) => this.channelOf(w.item)).filter((c): c is string => c !== undefined));
 			for (const c of channels) this.busy.add(c);
 			this.flying++;

@@ -6,7 +6,7 @@ import { t } from '../../core/messages';
 import { channelOf, type Channel, type Context } from './context';
 import { ApiError, notFound } from './errors';
 import { afterClaim, decideInTx, ledgerRead, verdictOn, type LedgerView } from './ledger';
-import { Groups } from './groups';
+import { Groups, ONE_GROUP_AT_A_TIME } from './groups';
 import type { Verdict } from './waiting';
 import type { Tx } from './store';
 import { weekWindow } from '../../core/quota';
@@ -55,7 +55,7 @@ export async function reserve(ctx: Context, channelId: string, input: SlotInput,
 	let line = lines.get(ctx);
 	if (!line) {
 		line = new Groups((wanted) => reserveTogether(ctx, wanted), {
-			flights: 2,
+			...ONE_GROUP_AT_A_TIME,
 			max: 64,
 			channelOf: (w) => w.channel,
 			keyOf: (w) => `${w.channel}\n${w.input.dedupeKey}`,

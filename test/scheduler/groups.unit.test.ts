@@ -123,11 +123,28 @@ describe('Groups', () => {
 		expect(r.groups).toEqual([['meda:a'], ['meda:b', 'magenta:c', 'meda:d'], ['meda:b'], ['magenta:c'], ['meda:d']]);
 	});
 
+	test('a further group starts while one is in flight only after it has flown overlapMs', async () => {
+		const r = recorder();
+		r.hold();
+		const line = new Groups<Item, string>(r.handle, byChannel({ flights: 2, overlapMs: 60 }));
+		const started = performance.now();
+		const first = line.add({ channel: 'meda', key: 'a' });
+		const others = [line.add({ channel: 'magenta', key: 'a' }), line.add({ channel: 'seregno', key: 'a' })];
+		expect(r.groups).toEqual([['meda:a']]);
+		const second = await new Promise<number>((done) => {
+			const poll = setInterval(() => r.groups.length > 1 && (clearInterval(poll), done(performance.now() - started)), 5);
+		});
+		expect(second).toBeGreaterThanOrEqual(55);
+		expect(r.groups).toEqual([['meda:a'], ['magenta:a', 'seregno:a']]);
+		r.open();
+		await Promise.all([first, ...others]);
+	});
+
 	test('a group that never ends holds only its own channels', async () => {
 		const r = recorder();
 		const line = new Groups<Item, string>(
 			async (items) => (items.some((i) => i.channel === 'meda') ? new Promise<string[]>(() => undefined) : r.handle(items)),
-			byChannel({ flights: 2 }),
+			byChannel({ flights: 2, overlapMs: 20 }),
 		);
 		void line.add({ channel: 'meda', key: 'a' });
 		void line.add({ channel: 'meda', key: 'b' });

@@ -7,7 +7,7 @@
 // listener for its whole life, a client that failed is destroyed instead of going back to the pool,
 // and the store waits a little before connecting again (faults.ts).
 import pg from 'pg';
-import { Groups } from '../groups';
+import { Groups, ONE_GROUP_AT_A_TIME } from '../groups';
 import { FaultLog, faultOf } from './faults';
 import { MIGRATIONS_TABLE, readMigrations } from './migrations';
 import { channelsToLock, type Param, type Queryable, type Row, type Statement, type Store, type Tx, type TxOptions } from './store';
@@ -236,7 +236,7 @@ export class PostgresStore implements Store {
 			let at = 0;
 			return batches.map((b) => rows.slice(at, (at += b.length)));
 		},
-		{ flights: 2, max: 256, weightOf: (b) => b.length },
+		{ ...ONE_GROUP_AT_A_TIME, max: 256, weightOf: (b) => b.length },
 	);
 
 	batch(statements: Statement[]): Promise<Row[][]> {
