@@ -15,7 +15,7 @@
 // many connections as the processes have together; then one dispatcher pass over those channels, all
 // idle, next to the pass interval. BENCH_SCALE_CHANNELS=0 leaves it out.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -198,6 +198,29 @@ function cpuSeconds(pid) {
 	}
 }
 
+/** CPU seconds used so far by this machine's PostgreSQL processes (null when there are none to read: a remote server, not Linux). */
+function postgresCpuSeconds() {
+	let total = null;
+	for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+		try {
+			if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total = (total ?? 0) + cpuSeconds(pid);
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return total;
+}
+
+/** Busy core-seconds of the whole machine so far (Linux /proc/stat: all but idle and iowait; null elsewhere). */
+function busySeconds() {
+	try {
+		const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+		return (ticks.slice(0, 8).reduce((a, b) => a + b, 0) - ticks[3] - ticks[4]) / 100;
+	} catch {
+		return null;
+	}
+}
+
 const f = (x, w = 9) => x.toFixed(0).padStart(w);
 const ms = (x, w = 7) => x.toFixed(2).padStart(w);
 const percent = (x) => `${(x * 100).toFixed(1)}%`.padStart(7);
@@ -291,15 +314,27 @@ async function province() {
 		for (let p = 0; p < processes; p++) running.push(await startService({ kind: 'postgres', url: s.url }, channels));
 		const ready = (performance.now() - started) / 1000;
 		const cpu0 = running.map((r) => cpuSeconds(r.pid));
+		const [db0, busy0] = [postgresCpuSeconds(), busySeconds()];
 		const t0 = performance.now();
 		const svc = await load(running.map((r) => r.url).join(','), clients, 'decisions', channels);
 		const seconds = (performance.now() - t0) / 1000;
 		const cpu = running.map((r, i) => (cpu0[i] === null ? null : (cpuSeconds(r.pid) - cpu0[i]) / seconds));
+		const [db1, busy1] = [postgresCpuSeconds(), busySeconds()];
 		const vsRaw = svc.rate / raw.rate;
 		console.log(
 			`${String(processes).padStart(9)} ${String(channels).padStart(9)} ${String(clients).padStart(8)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(raw.rate, 11)}  ${percent(vsRaw)}  ${cpu.includes(null) ? '    n/a' : cpu.reduce((a, b) => a + b, 0).toFixed(2).padStart(7)}  ${svc.cpu.toFixed(2).padStart(8)}`,
 		);
 		console.log(`(the processes took ${ready.toFixed(1)} s to start with ${channels} channels; svc cpu is theirs together)`);
+		if (busy0 !== null && db0 !== null) {
+			const cores = require('node:os').cpus().length;
+			const per = (x) => `${((x / svc.rate) * 1000).toFixed(2)} ms`;
+			const db = (db1 - db0) / seconds;
+			const services = cpu.reduce((a, b) => a + b, 0);
+			console.log(
+				`cores busy during the run: ${((busy1 - busy0) / seconds).toFixed(2)} of ${cores} (PostgreSQL ${db.toFixed(2)}, services ${services.toFixed(2)}, clients ${svc.cpu.toFixed(2)}); ` +
+					`CPU per decision: PostgreSQL ${per(db)}, services ${per(services)}, clients ${per(svc.cpu)}`,
+			);
+		}
 		console.log(`a dispatcher pass over the ${channels} channels, all idle: ${(await idlePass(channels)).toFixed(1)} ms (the pass interval: ${configFor(null).dispatch.intervalMs} ms)`);
 		if (vsRaw < PG_TARGET.ratio) misses.push(`postgres ${channels} channels, ${processes} processes: ${(vsRaw * 100).toFixed(1)}% of the raw rate, target ≥ ${PG_TARGET.ratio * 100}%`);
 		if (svc.p99 >= PG_TARGET.p99) misses.push(`postgres ${channels} channels, ${processes} processes: p99 ${svc.p99.toFixed(1)} ms, target < ${PG_TARGET.p99} ms`);
