@@ -188,6 +188,26 @@ describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (k
 		await one.close();
 	});
 
+	// A rolling upgrade: the new version's migration adds a column while the old version still serves.
+	if (kind === 'postgres') test('statements prepared before another process changed their table run after it', async () => {
+		if (skip) return;
+		const one = new PostgresStore((db.database as { url: string }).url, { max: 1 });
+		const read = { sql: 'SELECT * FROM probe WHERE id = ? /* before a migration */', params: [1] };
+		try {
+			expect(await one.batch([read])).toEqual([[expect.objectContaining({ id: 1 })]]);
+			expect(await one.tx((q) => q.batch([read]))).toEqual([[expect.objectContaining({ id: 1 })]]);
+			await store.run('ALTER TABLE probe ADD COLUMN added_later TEXT');
+			// A batch of its own is tried again at once; a transaction fails once, and the next one works.
+			expect(await one.batch([read])).toEqual([[expect.objectContaining({ id: 1, added_later: null })]]);
+			await store.run('ALTER TABLE probe ADD COLUMN added_again TEXT');
+			await expect(one.tx((q) => q.batch([read]))).rejects.toMatchObject({ message: /cached plan must not change result type/ });
+			expect(await one.tx((q) => q.batch([read]))).toEqual([[expect.objectContaining({ id: 1, added_again: null })]]);
+			expect(await one.batch([read])).toEqual([[expect.objectContaining({ added_again: null })]]);
+		} finally {
+			await one.close();
+		}
+	});
+
 	// A pool only PostgreSQL has: SQLite writes on one connection in turn by design.
 	if (kind === 'postgres') test('while many transactions wait for one channel, a pool of two still serves everything else', async () => {
 		if (skip) return;

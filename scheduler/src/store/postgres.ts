@@ -119,11 +119,19 @@ async function sendBatch(client: pg.ClientBase, before: Step[], statements: Stat
 		const results = resultsOf(await client.query(texts.join(';\n')));
 		return at.slice(at.length - statements.length).map((i) => results[i]);
 	} catch (error) {
-		// Which of this batch's PREPAREs ran before the failure is unknown; without any, nothing changed.
-		if (preparing) prepared.set(client, null);
+		// Which of this batch's PREPAREs ran before the failure is unknown; without any, nothing changed,
+		// unless a table changed under what was prepared (another process migrated the schema).
+		if (preparing || isStalePlan(error)) prepared.set(client, null);
 		throw error;
 	}
 }
+
+/**
+ * A statement prepared before its table changed (a column added by another process's migration, in
+ * a rolling upgrade) fails at every EXECUTE until it is prepared again.
+ */
+const isStalePlan = (error: unknown): boolean =>
+	(error as { code?: unknown })?.code === '0A000' && /cached plan must not change result type/.test(String((error as Error)?.message));
 
 class Direct implements Queryable {
 	constructor(private readonly pool: pg.Pool) {}
@@ -142,7 +150,12 @@ class Direct implements Queryable {
 		const client = await this.pool.connect();
 		let broken = false;
 		try {
-			return (await sendBatch(client, [], statements)).map((r) => r.rows as Row[]);
+			// A batch is its own transaction, so one that failed on a stale plan changed nothing: once more, prepared afresh.
+			const results = await sendBatch(client, [], statements).catch((error: unknown) => {
+				if (isStalePlan(error)) return sendBatch(client, [], statements);
+				throw error;
+			});
+			return results.map((r) => r.rows as Row[]);
 		} catch (error) {
 			broken = faultOf(error) === 'connection';
 			throw error;
