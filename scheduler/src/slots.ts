@@ -87,7 +87,11 @@ interface Carried {
  */
 async function reserveTogether(ctx: Context, wanted: Wanted[]): Promise<Outcome[]> {
 	const byChannel = new Map<string, Wanted[]>();
-	for (const w of wanted) byChannel.set(w.channel, [...(byChannel.get(w.channel) ?? []), w]);
+	for (const w of wanted) {
+		const mine = byChannel.get(w.channel);
+		if (mine) mine.push(w);
+		else byChannel.set(w.channel, [w]);
+	}
 	const outcomes = new Map<Wanted, Outcome>();
 	await ctx.store.tx(async (q) => {
 		// Counts for the window of the rules in memory; counted again below where newer rules change it.

@@ -282,11 +282,20 @@ export class PostgresStore implements Store {
 			throw this.faults.wrap(error);
 		});
 		let broken = false;
-		try {
+		const attempt = async (): Promise<T> => {
 			const tx = new Transaction(client);
 			if (channels.length > 0) tx.defer(lockStatement(channels));
 			const result = await fn(tx);
 			await tx.commit();
+			return result;
+		};
+		try {
+			// A stale plan rolled everything back, and the connection prepares afresh: once more (Store.tx).
+			const result = await attempt().catch(async (error: unknown) => {
+				if (!isStalePlan(error)) throw error;
+				await client.query('ROLLBACK');
+				return attempt();
+			});
 			this.faults.ok();
 			return result;
 		} catch (error) {

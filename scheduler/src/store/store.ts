@@ -52,7 +52,11 @@ export interface Store extends Queryable {
 	readonly faults: FaultLog;
 	/** Applies the numbered migrations not applied yet; safe when several processes start at once. */
 	migrate(): Promise<number>;
-	/** One write transaction: committed when `fn` resolves, rolled back when it throws. */
+	/**
+	 * One write transaction: committed when `fn` resolves, rolled back when it throws. `fn` may run
+	 * again after a failure that changed nothing (a stale prepared statement, a group tried again one
+	 * at a time), so it touches only `q` and memory: no message is sent from inside a transaction.
+	 */
 	tx<T>(fn: (q: Tx) => Promise<T>, options?: TxOptions): Promise<T>;
 	close(): Promise<void>;
 }
