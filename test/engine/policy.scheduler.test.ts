@@ -6,6 +6,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import { DateTime } from 'luxon';
 import { parse, stringify } from 'yaml';
 import { saveRules } from '../../scheduler/src/channels';
 import { call, messages, sharedDatabase, startHarness, TOKEN, type Harness, type Msg } from '../scheduler/helpers';
@@ -46,7 +47,10 @@ function news(id: string, title: string, path: string, categories: string[] = []
 const ordinanza = news('ordinanza', 'Ordinanza: chiusura del parco di via Roma per potatura', '/ordinanze/parco', ['Ordinanze']);
 const vota = news('vota', 'Vota la lista civica per il futuro di Meda', '/novita/appello');
 const biblioteca = news('biblioteca', 'Nuovi arrivi nella biblioteca civica', '/novita/arrivi-biblioteca', ['Notizie']);
-const concerto = news('concerto', 'Concerto di primavera in piazza', '/eventi/concerto', ['Eventi']);
+// The concert names its day, two days ahead: an event without one counts as held on its publication
+// day, and "an hour ago" is yesterday in Rome just after midnight (CI failed at 00:20 once).
+const concertDay = DateTime.now().setZone('Europe/Rome').plus({ days: 2 }).setLocale('it').toFormat('d LLLL');
+const concerto = news('concerto', `Concerto in piazza il ${concertDay}`, '/eventi/concerto', ['Eventi']);
 const MORNING = [ordinanza, vota, biblioteca, concerto];
 
 /** Records what the node asks the scheduler and what it answers, passing everything through. */
