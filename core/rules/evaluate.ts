@@ -19,6 +19,8 @@ export interface EvaluateOptions {
 	 * set by hand (an *Allerta* or an API caller), and findings the office approved or overrode.
 	 */
 	settled?: Settled;
+	/** False when the caller will not read `Decision.text` (a text written by hand): it stays '' and costs nothing. */
+	compose?: boolean;
 }
 
 export interface Settled {
@@ -36,7 +38,7 @@ export function evaluate(item: NewsItem, rules: Rules, options: EvaluateOptions)
 	const nowMs = options?.now instanceof Date ? options.now.getTime() : NaN;
 	if (!Number.isFinite(nowMs)) return failClosed('now.invalid', t('reason.nowInvalid'));
 	try {
-		return decide(cleanItem(item), rules, nowMs, options.settled ?? {});
+		return decide(cleanItem(item), rules, nowMs, options.settled ?? {}, options.compose !== false);
 	} catch (error) {
 		return failClosed('internal', t('reason.internal', { detail: error instanceof Error ? error.message : String(error) }));
 	}
@@ -48,12 +50,29 @@ export function electionPeriodAt(rules: Rules, instant: Date): Rules['election']
 	return rules.election.periods.find((p) => ms >= p.startMs && ms < p.endMs) ?? null;
 }
 
+/**
+ * Until when the decision made at `nowMs` stays the decision for the same item, rules and settled
+ * choices (exclusive): time enters a decision only through the item's expiry and the election
+ * periods, so it holds up to the next of their boundaries. Infinity when none lies ahead.
+ */
+export function decisionStableUntil(rules: Rules, decision: Pick<Decision, 'expiresAt'>, nowMs: number): number {
+	const expires = decision.expiresAt === null ? NaN : Date.parse(decision.expiresAt);
+	let until = expires > nowMs ? expires : Infinity;
+	for (const p of rules.election.periods) {
+		if (p.startMs > nowMs && p.startMs < until) until = p.startMs;
+		if (p.endMs > nowMs && p.endMs < until) until = p.endMs;
+	}
+	return until;
+}
+
 /** A message written by hand (an emergency from the *Allerta* form, an API text): judged as an item. */
 export function textItem(text: string): NewsItem {
 	return { id: '', title: text, summary: '', link: '', publishedAt: null, updatedAt: null, categories: [], image: null, source: { name: '', url: '', kind: 'html' } };
 }
 
-function decide(item: NewsItem, rules: Rules, nowMs: number, settled: Settled): Decision {
+// `nowMs` is read in two places only, the expiry and the election period: decisionStableUntil
+// knows both, and must learn any other.
+function decide(item: NewsItem, rules: Rules, nowMs: number, settled: Settled, compose: boolean): Decision {
 	const text = new ItemText(item);
 	const findings: Finding[] = [];
 	const waived = new Set(settled.waived ?? []);
@@ -138,7 +157,7 @@ function decide(item: NewsItem, rules: Rules, nowMs: number, settled: Settled): 
 		emergency,
 		expiresAt: expiry ? new Date(expiry.ms).toISOString() : null,
 		dropImage,
-		text: formatMessage({ item, category, comune: rules.comune, timezone: rules.timezone, message: rules.message }),
+		text: compose ? formatMessage({ item, category, comune: rules.comune, timezone: rules.timezone, message: rules.message }) : '',
 	};
 }
 

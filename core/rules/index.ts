@@ -1,7 +1,7 @@
 // The rules of a channel: load and check a rules file, evaluate an item, format its WhatsApp text.
 export { loadRules, rulesFromObject, formatProblems, MAX_ALIASES } from './load';
 export { readRulesFile } from './read';
-export { evaluate, electionPeriodAt, textItem, type EvaluateOptions, type Settled } from './evaluate';
+export { evaluate, decisionStableUntil, electionPeriodAt, textItem, type EvaluateOptions, type Settled } from './evaluate';
 export { isRules } from './compile';
 export { describePeriods, periodsAt, type PeriodsAt } from './periods';
 export { escapeMarkup, PLACEHOLDERS } from '../whatsapp/compose';

@@ -2,7 +2,6 @@
 import { newId } from './ids';
 import type { NewsItem } from '../../core/item';
 import { t } from '../../core/messages';
-import { evaluate, textItem } from '../../core/rules';
 import { composeWritten } from '../../core/whatsapp/compose';
 import { LIMITS } from '../../core/whatsapp/limits';
 import { judge, settledOf, type StoredSettled } from './recheck';
@@ -48,6 +47,9 @@ function written(text: string, footer: string): string {
 	return composed;
 }
 
+/** `messages.settled` as stored: null when nothing was settled. */
+const settledText = (settled: StoredSettled): string | null => (Object.keys(settled).length ? JSON.stringify(settled) : null);
+
 function instant(value: string | undefined, name: string): number | null {
 	if (value === undefined) return null;
 	const ms = Date.parse(value);
@@ -77,17 +79,21 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	let expiresAt = instant(input.expiresAt, 'expiresAt');
 	let image = input.image === undefined ? null : input.image;
 	// What the caller set by hand stays set when the rules judge the message again at send time.
-	const settled: StoredSettled = {
-		...(input.category !== undefined ? { category: input.category } : {}),
-		...(input.emergency !== undefined ? { emergency: input.emergency } : {}),
-		...(input.item && input.text !== undefined ? { ownText: true } : {}),
-	};
+	const settled: StoredSettled = input.item
+		? {
+			...(input.category !== undefined ? { category: input.category } : {}),
+			...(input.emergency !== undefined ? { emergency: input.emergency } : {}),
+			...(input.text !== undefined ? { ownText: true } : {}),
+		}
+		: { category: input.category ?? null, emergency };
 	if (!input.item && !input.text?.trim()) throw new ApiError(400, 'invalid_request', 'text is required for a message without an item');
 	// A written message is judged too: blocked words and election periods apply to it as to an item.
-	const judged = input.item ?? textItem(input.text as string);
-	const decision = evaluate(judged, channel.rules, { now, settled: input.item ? settled : { category: input.category ?? null, emergency } });
+	// Judged as it is stored, as the send-time check judges it (which then finds this decision made).
+	const ownText = input.text === undefined ? null : written(input.text, channel.rules.message.footer);
+	const itemJson = input.item ? JSON.stringify(input.item) : null;
+	const decision = judge({ item: itemJson, text: ownText ?? '', settled: settledText(settled) }, channel.rules, now, ownText === null);
+	const text = ownText ?? decision.text;
 	let state: State = decision.verdict === 'accept' ? 'queued' : decision.verdict === 'hold' ? 'held' : 'rejected';
-	const text = input.text === undefined ? decision.text : written(input.text, channel.rules.message.footer);
 	let reasons = input.item ? [...decision.reasons] : [t('scheduler.manual'), ...decision.findings.filter((f) => f.verdict !== 'accept').map((f) => f.reason)];
 	if (input.item) {
 		category = decision.category;
@@ -97,9 +103,6 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 		if (emergency && !justification) justification = decision.reasons.join('; ');
 		if (expiresAt === null && decision.expiresAt) expiresAt = Date.parse(decision.expiresAt);
 		if (input.image === undefined) image = decision.dropImage ? null : input.item.image;
-	} else {
-		settled.category = input.category ?? null;
-		settled.emergency = emergency;
 	}
 	// The channel's language model, when it has one, on an item the rules accept (never an emergency:
 	// it must not wait for a model). It can only hold what the rules let through; no answer changes nothing.
@@ -120,7 +123,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 		note = t('scheduler.scheduled', { date: localDate(earliestAt) });
 	}
 	const id = newId();
-	const settledJson = Object.keys(settled).length ? JSON.stringify(settled) : null;
+	const settledJson = settledText(settled);
 	const verdict = state;
 	const pageKey = input.item ? linkKey(input.item) : null;
 	let duplicateOf: string | null = null;
@@ -132,7 +135,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, counted, settled, link_key, duplicate_of)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?) ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id`,
 			params: [id, channel.id, dedupeKey, state, text, category, priority, emergency ? 1 : 0, justification, image, earliestAt, expiresAt, nowMs, nowMs,
-				JSON.stringify(reasons), input.item ? JSON.stringify(input.item) : null, settledJson, pageKey, duplicateOf],
+				JSON.stringify(reasons), itemJson, settledJson, pageKey, duplicateOf],
 		},
 		historyRow(id, nowMs, state, note, id),
 		auditRow(nowMs, {
@@ -173,7 +176,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 		const row: MessageRow = {
 			id, channel: channel.id, dedupe_key: dedupeKey, state, text, category, priority, emergency: emergency ? 1 : 0, justification, image,
 			earliest_at: earliestAt, expires_at: expiresAt, created_at: nowMs, updated_at: nowMs, sent_at: null, provider_message_id: null,
-			reasons: JSON.stringify(reasons), attempts: 0, item: input.item ? JSON.stringify(input.item) : null, via: null, claimed_at: null, counted: 0, lease_until: null,
+			reasons: JSON.stringify(reasons), attempts: 0, item: itemJson, via: null, claimed_at: null, counted: 0, lease_until: null,
 			settled: settledJson, link_key: pageKey, duplicate_of: duplicateOf,
 		};
 		const message = toMessage(row, [{ at: new Date(nowMs).toISOString(), state, note }]);

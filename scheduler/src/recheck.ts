@@ -8,6 +8,7 @@ import { evaluate, textItem, type Decision, type Finding, type Rules, type Settl
 import { DIGEST_KEY, isDigestRow } from './digest-key';
 import type { MessageRow, State } from './model';
 import { heldByOpinion, type StoredOpinion } from './opinion';
+import { judgedKey, recall, remember } from './judged';
 import { audit, changeState } from './repo';
 import type { Queryable } from './store';
 
@@ -29,11 +30,20 @@ export function settledOf(row: Pick<MessageRow, 'settled'>): StoredSettled {
 	}
 }
 
-/** The rules' decision on a stored message now: its item when it has one, else its text. */
-export function judge(row: Pick<MessageRow, 'item' | 'text' | 'settled'>, rules: Rules, now: Date, extra: Settled = {}): Decision {
+/**
+ * The rules' decision on a stored message now: its item when it has one, else its text; made once
+ * for the same input while it cannot change (judged.ts). `compose`: its text is wanted (else '').
+ */
+export function judge(row: Pick<MessageRow, 'item' | 'text' | 'settled'>, rules: Rules, now: Date, compose = false): Decision {
+	const key = judgedKey(row.item, row.text, row.settled);
+	const nowMs = now.getTime();
+	const known = recall(key, rules, nowMs, compose);
+	if (known) return known;
 	const item = row.item ? (JSON.parse(row.item) as NewsItem) : textItem(row.text);
 	const settled = settledOf(row);
-	return evaluate(item, rules, { now, settled: { ...settled, ...extra, waived: [...(settled.waived ?? []), ...(extra.waived ?? [])] } });
+	const decision = evaluate(item, rules, { now, settled: { ...settled, waived: settled.waived ?? [] }, compose });
+	remember(key, rules, decision, nowMs, compose);
+	return decision;
 }
 
 /** The rules a channel judges with now, and their version for the audit log. */
@@ -47,9 +57,9 @@ export type Check = { ok: true; text: string; image: string | null } | { ok: fal
 /** The rules' answer for a message about to leave; its text and image as the current rules compose them. */
 export function checkNow(row: MessageRow, rules: Rules, now: Date): Check {
 	if (isDigestRow(row)) return { ok: true, text: row.text, image: row.image };
-	const decision = judge(row, rules, now);
-	if (decision.verdict !== 'accept') return { ok: false, findings: decision.findings.filter((f) => f.verdict !== 'accept') };
 	const composed = row.item !== null && !settledOf(row).ownText;
+	const decision = judge(row, rules, now, composed);
+	if (decision.verdict !== 'accept') return { ok: false, findings: decision.findings.filter((f) => f.verdict !== 'accept') };
 	return { ok: true, text: composed ? decision.text : row.text, image: decision.dropImage ? null : row.image };
 }
 

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import { saveRules } from '../../scheduler/src/channels';
 import { override } from '../../scheduler/src/queue';
+import { judgedKey, recall } from '../../scheduler/src/judged';
+import type { MessageRow } from '../../scheduler/src/model';
 import { messages, outboxIds, skipPostgres, startHarness, type Harness, type Kind, type Msg, type QuotaPatch } from './helpers';
 
 type Full = Msg & { text: string; category: string | null };
@@ -118,6 +120,29 @@ describe.each<Kind>(['sqlite', 'postgres'])('send-time rules on %s', (kind) => {
 		await h.tick();
 		expect((await byKey(news.dedupeKey)).state).toBe('sent');
 		expect((await audit()).some((a) => a.messageId === news.id && a.type === 'message.released')).toBe(true);
+	});
+
+	test('a text queued a millisecond before a period starts is refused a slot at its first millisecond', async () => {
+		if (skip) return;
+		await start();
+		await changeRules((data) => {
+			data.election.periods = [{ name: 'Referendum locale', start: '2026-06-15 14:00', end: '2026-06-16 23:00' }];
+		});
+		// The decision made at enqueue is reused by the send-time check only while no boundary lies between.
+		h.set('2026-06-15T11:59:59.998Z');
+		for (const key of ['avviso-prima', 'avviso-soglia']) expect((await enqueue({ dedupeKey: key, text: 'Avviso: sportello anagrafe chiuso domani' })).state).toBe('queued');
+		h.set('2026-06-15T11:59:59.999Z');
+		// The stored row finds the enqueue's decision (the same key) until the boundary, and not at it.
+		const row = (await h.scheduler.ctx.store.get<MessageRow>("SELECT * FROM messages WHERE dedupe_key = 'avviso-prima'"))!;
+		const rules = h.scheduler.ctx.channels.get('meda')!.rules;
+		expect(recall(judgedKey(row.item, row.text, row.settled), rules, h.now().getTime(), false)).not.toBeNull();
+		expect(recall(judgedKey(row.item, row.text, row.settled), rules, Date.parse('2026-06-15T12:00:00.000Z'), false)).toBeNull();
+		expect((await h.api('POST', '/v1/channels/meda/slots', { dedupeKey: 'avviso-prima' })).status).toBe(201);
+		h.set('2026-06-15T12:00:00.000Z');
+		const refused = await h.api<{ error: string; message: string }>('POST', '/v1/channels/meda/slots', { dedupeKey: 'avviso-soglia' });
+		expect(refused).toMatchObject({ status: 409, body: { error: 'rules_refused' } });
+		expect(refused.body.message).toContain('Referendum locale');
+		expect((await byKey('avviso-soglia')).state).toBe('held');
 	});
 
 	test('a lower weekly limit holds from the next send', async () => {
