@@ -21,7 +21,7 @@ function insertRow(table: string, row: Record<string, Param>, whenMessage?: stri
 	const marks = columns.map(() => '?').join(', ');
 	const into = `INSERT INTO ${table} (${columns.join(', ')})`;
 	return whenMessage === undefined
-		? { sql: `${into} VALUES (${marks})`, params: Object.values(row) }
+		? { sql: `${into} VALUES (${marks})`, params: Object.values(row), into }
 		: { sql: `${into} SELECT ${marks} WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)`, params: [...Object.values(row), whenMessage] };
 }
 
@@ -33,6 +33,10 @@ export function auditRow(at: number, entry: AuditEntry, whenMessage?: string): S
 export async function audit(q: Queryable, at: number, entry: AuditEntry): Promise<void> {
 	const { sql, params } = auditRow(at, entry);
 	await q.run(sql, params);
+}
+
+export function slotRow(row: { id: string; channel: string; message_id: string; expires_at: number; created_at: number }): Statement {
+	return insertRow('slots', { ...row, state: 'active' });
 }
 
 export function historyRow(messageId: string, at: number, state: State, note: string | null, whenMessage?: string): Statement {

@@ -12,7 +12,7 @@ import type { Tx } from './store';
 import { weekWindow } from '../../core/quota';
 import { localDate, type Message, type MessageRow, type State } from './model';
 import { requireJustification } from './queue';
-import { audit, auditRow, byKey, changeState, deferChange, getSlot, historyRow, loadMessage, messageRow } from './repo';
+import { audit, auditRow, byKey, changeState, deferChange, getSlot, historyRow, loadMessage, messageRow, slotRow } from './repo';
 import { refusalNote } from './refusal';
 import { channelAt } from './channels';
 import { checkNow, passesNow } from './recheck';
@@ -175,7 +175,7 @@ async function reserveOne(q: Tx, ctx: Context, channel: Channel, w: Wanted, exis
 		q.defer(historyRow(messageId, nowMs, 'sending', note));
 	}
 	const slotId = newId();
-	q.defer({ sql: "INSERT INTO slots (id, channel, message_id, state, expires_at, created_at) VALUES (?, ?, ?, 'active', ?, ?)", params: [slotId, channel.id, messageId, expires, nowMs] });
+	q.defer(slotRow({ id: slotId, channel: channel.id, message_id: messageId, expires_at: expires, created_at: nowMs }));
 	q.defer(auditRow(nowMs, { channel: channel.id, type: 'slot.reserved', messageId, actor, details: { slotId, dedupeKey: input.dedupeKey, expiresAt: new Date(expires).toISOString(), note } }));
 	if (emergency) {
 		const key = decision.counts ? 'scheduler.emergencyCounted' : 'scheduler.emergency';

@@ -84,6 +84,34 @@ describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (k
 		expect(seen).toEqual({ s: 'rinviato' });
 	});
 
+	test('deferred one-row inserts of a table go together, each row exactly as written, in order, after the other deferred writes', async () => {
+		if (skip) return;
+		await store.run('CREATE TABLE rows_a (seq INTEGER PRIMARY KEY, s TEXT, n BIGINT)');
+		await store.run('CREATE TABLE rows_b (seq INTEGER PRIMARY KEY, s TEXT)');
+		const row = (table: string, values: Record<string, Param>) => ({ sql: `INSERT INTO ${table} (${Object.keys(values).join(', ')}) VALUES (${Object.keys(values).map(() => '?').join(', ')})`, params: Object.values(values), into: `INSERT INTO ${table} (${Object.keys(values).join(', ')})` });
+		// 77 rows: past the largest INSERT (64) and through every smaller size; hostile values among them.
+		const values = Array.from({ length: 77 }, (_, i) => HOSTILE[i % HOSTILE.length] + i);
+		const seen = await store.tx(async (q) => {
+			values.forEach((v, i) => {
+				q.defer(row('rows_a', { seq: i, s: v, n: NUMBERS[i % NUMBERS.length] }));
+				if (i % 10 === 0) q.defer(row('rows_b', { seq: i, s: v }));
+				q.defer({ sql: 'UPDATE probe SET s = ? WHERE id = ?', params: [v, 1] });
+			});
+			return q.all<{ n: number }>('SELECT count(*) AS n FROM rows_a');
+		});
+		expect(seen).toEqual([{ n: 77 }]);
+		expect(await store.all('SELECT seq, s, n FROM rows_a ORDER BY seq')).toEqual(values.map((s, seq) => ({ seq, s, n: NUMBERS[seq % NUMBERS.length] })));
+		expect(await store.all('SELECT seq, s FROM rows_b ORDER BY seq')).toEqual(values.map((s, seq) => ({ seq, s })).filter((r) => r.seq % 10 === 0));
+		expect(await store.get('SELECT s FROM probe WHERE id = 1')).toEqual({ s: values[76] });
+		// One row that cannot be written fails the whole transaction, its other rows included.
+		await expect(
+			store.tx(async (q) => {
+				for (const seq of [100, 101, 5, 102]) q.defer(row('rows_a', { seq, s: 'nuova', n: 0 }));
+			}),
+		).rejects.toMatchObject({ message: /UNIQUE constraint failed|duplicate key value/ });
+		expect(await store.all('SELECT seq FROM rows_a WHERE seq >= 100')).toEqual([]);
+	});
+
 	test('a failing statement keeps nothing of its batch or its transaction, and the store goes on', async () => {
 		if (skip) return;
 		await expect(

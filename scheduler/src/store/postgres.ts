@@ -88,6 +88,25 @@ function lockStatement(channels: string[]): Statement {
 	return { sql: `SELECT id FROM channels WHERE id IN (${channels.map(() => '?').join(', ')}) ORDER BY id FOR NO KEY UPDATE`, params: channels };
 }
 
+/** The most rows one INSERT takes; sizes are powers of two, so a table has a few statement texts to prepare. */
+const MAX_ROWS = 64;
+
+/**
+ * Rows of one table and columns as few INSERTs as their number in binary (13 rows: 8, 4 and 1): one
+ * statement per row costs PostgreSQL a statement's whole overhead, and a reservation writes three.
+ */
+function multiRow(into: string, rows: Param[][]): Statement[] {
+	const out: Statement[] = [];
+	for (let at = 0; at < rows.length; ) {
+		let size = MAX_ROWS;
+		while (size > rows.length - at) size /= 2;
+		const marks = `(${rows[at].map(() => '?').join(', ')})`;
+		out.push({ sql: `${into} VALUES ${Array.from({ length: size }, () => marks).join(', ')}`, params: rows.slice(at, at + size).flat() });
+		at += size;
+	}
+	return out;
+}
+
 /** A text sent as it is (BEGIN, COMMIT), or a statement. */
 type Step = string | Statement;
 
@@ -168,14 +187,22 @@ class Direct implements Queryable {
 /**
  * A transaction on one connection. BEGIN, the channel lock and deferred writes wait in `pending` and
  * go with the next statement, or with the COMMIT, in one round trip: a decision under the lock costs
- * two (its reads, then its writes with the COMMIT) instead of one per statement.
+ * two (its reads, then its writes with the COMMIT) instead of one per statement. Deferred one-row
+ * inserts into one table go together, as multi-row INSERTs after the other writes.
  */
 class Transaction implements Tx {
 	private pending: Step[] = ['BEGIN'];
+	/** Deferred one-row inserts by table and columns (Statement.into): their values, in order. */
+	private rows = new Map<string, Param[][]>();
 	constructor(private readonly client: pg.PoolClient) {}
 
 	defer(s: Statement): void {
-		this.pending.push(s);
+		if (s.into === undefined) this.pending.push(s);
+		else {
+			const list = this.rows.get(s.into);
+			if (list) list.push(s.params);
+			else this.rows.set(s.into, [s.params]);
+		}
 	}
 	async batch(statements: Statement[]): Promise<Row[][]> {
 		return (await this.send(statements)).map((r) => r.rows as Row[]);
@@ -190,14 +217,19 @@ class Transaction implements Tx {
 		return (await this.send([{ sql, params }]))[0].rowCount ?? 0;
 	}
 	async commit(): Promise<void> {
-		this.pending.push('COMMIT');
-		await this.send([]);
+		await sendBatch(this.client, [...this.deferred(), 'COMMIT'], []);
 	}
 
 	private async send(statements: Statement[]): Promise<pg.QueryResult[]> {
-		const before = this.pending;
+		return sendBatch(this.client, this.deferred(), statements);
+	}
+
+	/** What waits to go with the next round trip, taken out: the steps, then the rows. */
+	private deferred(): Step[] {
+		const steps = [...this.pending, ...[...this.rows].flatMap(([into, rows]) => multiRow(into, rows))];
 		this.pending = [];
-		return sendBatch(this.client, before, statements);
+		this.rows.clear();
+		return steps;
 	}
 }
 

@@ -8,6 +8,12 @@ export type Row = Record<string, unknown>;
 export interface Statement {
 	sql: string;
 	params: Param[];
+	/**
+	 * Set on a plain one-row insert, `INSERT INTO t (columns)` (the SQL then adds `VALUES (…)`): when
+	 * deferred, a store may write the rows of the same table and columns together, after the other
+	 * deferred writes. Only for tables no other row of the transaction refers to (history, audit, slots).
+	 */
+	into?: string;
 }
 
 export interface Queryable {
