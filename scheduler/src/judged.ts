@@ -14,8 +14,8 @@ interface Judged {
 	composed: boolean;
 }
 
-/** Enough for every message in flight in a province; the oldest go first. */
-const MAX = 10_000;
+/** Enough for the messages between enqueue and send in a busy province; the oldest go first (a few KB each). */
+const MAX = 4096;
 const judged = new Map<string, Judged>();
 
 /** What a stored message is judged on: its item (JSON) or else its text, and its settled choices (JSON). */
