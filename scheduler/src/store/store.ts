@@ -11,7 +11,8 @@ export interface Statement {
 	/**
 	 * Set on a plain one-row insert, `INSERT INTO t (columns)` (the SQL then adds `VALUES (…)`): when
 	 * deferred, a store may write the rows of the same table and columns together, after the other
-	 * deferred writes. Only for tables no other row of the transaction refers to (history, audit, slots).
+	 * deferred writes. Only for tables no other row of the transaction refers to and no later deferred
+	 * write of it changes (history, audit, slots): `insertRow` in repo.ts sets it.
 	 */
 	into?: string;
 }
