@@ -185,6 +185,9 @@ describe.each(VERSIONS)('one workflow for many comuni in a real n8n %s in queue 
 		expect(done.length).toBeGreaterThan(0);
 		expect(executions.filter((e) => ['error', 'crashed'].includes(e.status))).toEqual([]);
 		for (const e of done) expect(e.mode).toBe('trigger');
+		// n8n records an execution's success before the worker logs that it finished: wait for the line.
+		const finished = (log: string) => done.every((e) => new RegExp(`Worker finished execution ${e.id} \\(job \\d+\\)`).test(log));
+		for (const deadline = Date.now() + 20_000; !finished(readFileSync(ready.logs.worker, 'utf8')) && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 250));
 		const workerLog = readFileSync(ready.logs.worker, 'utf8');
 		const mainLog = readFileSync(ready.logs.main, 'utf8');
 		for (const e of done) {
