@@ -8,11 +8,14 @@
 //   core    the same enqueue + reserve called in-process (the ledger path without HTTP);
 //   http    an empty keep-alive round trip (GET /healthz) on the same server with the same clients.
 // The service runs in its own process (bench/scheduler/server.mjs), the clients in another (bench/scheduler/load.mjs)
-// over keep-alive connections. BENCH_SECONDS (default 3) per run.
+// over keep-alive connections. BENCH_SECONDS (default 3) per run. Each row is BENCH_ROUNDS (default 3)
+// decision runs on the same service, each just after a raw run of its own, and shows their medians: on
+// a shared 2-core machine the speed drifts by a quarter within a minute, and a fresh process is slower
+// for its first seconds (JIT, each connection preparing its statements), so one run says little.
 // Then, on PostgreSQL, a province: BENCH_SCALE_CHANNELS (default 1000) channels served by
 // BENCH_SCALE_PROCESSES (default 2) scheduler processes sharing the database, BENCH_SCALE_CLIENTS
-// (default 64) clients spread over the processes and the channels; its raw ceiling is measured with as
-// many connections as the processes have together; then one dispatcher pass over those channels, all
+// (default 64) clients spread over the processes and the channels, in rounds as above, its raw ceiling
+// measured with as many connections as the processes have together; then one dispatcher pass over those channels, all
 // idle, next to the pass interval. BENCH_SCALE_CHANNELS=0 leaves it out.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -40,7 +43,13 @@ const CLIENTS = (process.env.BENCH_CLIENTS ?? '1,16,64').split(',').map(Number);
 const KINDS = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
 const TOKEN = 'bench-token';
 const TARGET = { clients: 64, ratio: 0.5, p99: 25 };
-const SCALE = { channels: Number(process.env.BENCH_SCALE_CHANNELS ?? 1000), processes: Number(process.env.BENCH_SCALE_PROCESSES ?? 2), clients: Number(process.env.BENCH_SCALE_CLIENTS ?? 64) };
+const SCALE = {
+	channels: Number(process.env.BENCH_SCALE_CHANNELS ?? 1000),
+	processes: Number(process.env.BENCH_SCALE_PROCESSES ?? 2),
+	clients: Number(process.env.BENCH_SCALE_CLIENTS ?? 64),
+};
+/** Decision runs per row on the same service(s), each next to its own raw run; a row shows their medians. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** PostgreSQL: one channel at 64 clients under PG_TARGET.p99; the province at PG_TARGET.ratio of raw or more, p99 under PG_TARGET.p99. */
 const PG_TARGET = { ratio: 0.3, p99: 100 };
 const POOL = 10; // the service's pool size (scheduler/src/store/postgres.ts)
@@ -52,6 +61,13 @@ const rulesPath = join(dir, 'bench.yaml');
 writeFileSync(rulesPath, YAML.stringify(rules));
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
 
 async function runClients(n, op) {
 	const latencies = [];
@@ -70,8 +86,9 @@ async function runClients(n, op) {
 	return { rate: latencies.length / SECONDS, p50: pct(latencies, 50), p99: pct(latencies, 99) };
 }
 
+let rawFiles = 0;
 async function rawSqlite(n) {
-	const db = new Database(join(dir, `raw-${n}.sqlite`));
+	const db = new Database(join(dir, `raw-${n}-${rawFiles++}.sqlite`));
 	for (const pragma of SQLITE_DURABLE_PRAGMAS) db.pragma(pragma);
 	db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
 	const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
@@ -249,7 +266,6 @@ for (const kind of KINDS) {
 				break;
 			}
 		}
-		const raw = kind === 'sqlite' ? await rawSqlite(n) : await rawPostgres(n);
 		let coreResult;
 		if (kind === 'sqlite') coreResult = await core({ kind: 'sqlite', file: join(dir, `core-${n}.sqlite`) }, n);
 		else {
@@ -258,24 +274,32 @@ for (const kind of KINDS) {
 			await dropSchema(s.schema);
 		}
 		const service = await startService(database);
-		let svc;
+		// Rounds on the same service, each next to a raw rate measured just before it (see province()).
+		const rounds = [];
 		let http;
 		try {
-			const cpu0 = cpuSeconds(service.pid);
-			const t0 = performance.now();
-			svc = await load(service.url, n, 'decisions');
-			const cpu1 = cpuSeconds(service.pid);
-			svc.serviceCpu = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / ((performance.now() - t0) / 1000);
+			for (let round = 0; round < ROUNDS; round++) {
+				const raw = kind === 'sqlite' ? await rawSqlite(n) : await rawPostgres(n);
+				const cpu0 = cpuSeconds(service.pid);
+				const t0 = performance.now();
+				const run = await load(service.url, n, 'decisions');
+				const cpu1 = cpuSeconds(service.pid);
+				run.serviceCpu = cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / ((performance.now() - t0) / 1000);
+				rounds.push({ ...run, raw: raw.rate, vsRaw: run.rate / raw.rate });
+			}
 			http = await load(service.url, n, 'healthz');
 		} finally {
 			await service.stop();
 		}
 		if (schema) await dropSchema(schema);
-		const vsRaw = svc.rate / raw.rate;
+		const mid = (key) => median(rounds.map((r) => r[key]));
+		const svc = { rate: mid('rate'), p50: mid('p50'), p99: mid('p99'), requestP99: mid('requestP99'), cpu: mid('cpu'), serviceCpu: rounds.some((r) => r.serviceCpu === null) ? null : mid('serviceCpu') };
+		const vsRaw = mid('vsRaw');
 		const vsHttp = svc.rate / (http.rate / 2);
 		console.log(
-			`${kind.padEnd(10)} ${String(n).padStart(7)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(raw.rate, 11)}  ${percent(vsRaw)} ${f(coreResult.rate, 8)} ${f(http.rate, 12)}  ${ms(http.p99, 8)}  ${percent(vsHttp)}  ${svc.serviceCpu === null ? '    n/a' : svc.serviceCpu.toFixed(2).padStart(7)}  ${svc.cpu.toFixed(2).padStart(8)}`,
+			`${kind.padEnd(10)} ${String(n).padStart(7)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(mid('raw'), 11)}  ${percent(vsRaw)} ${f(coreResult.rate, 8)} ${f(http.rate, 12)}  ${ms(http.p99, 8)}  ${percent(vsHttp)}  ${svc.serviceCpu === null ? '    n/a' : svc.serviceCpu.toFixed(2).padStart(7)}  ${svc.cpu.toFixed(2).padStart(8)}`,
 		);
+		if (ROUNDS > 1) console.log(`${''.padEnd(19)}rounds: ${rounds.map((r) => `${r.rate.toFixed(0)}/s p99 ${r.p99.toFixed(1)} ms ${(r.vsRaw * 100).toFixed(1)}%`).join(' · ')}`);
 		if (kind === 'postgres' && n === TARGET.clients && svc.p99 >= PG_TARGET.p99) misses.push(`postgres ${n} clients, one channel: p99 ${svc.p99.toFixed(1)} ms, target < ${PG_TARGET.p99} ms`);
 		if (kind === 'sqlite' && n === TARGET.clients) {
 			if (vsRaw < TARGET.ratio) misses.push(`sqlite ${n} clients: ${(vsRaw * 100).toFixed(1)}% of the raw rate, target ≥ ${TARGET.ratio * 100}%`);
@@ -300,48 +324,56 @@ async function idlePass(channels) {
 	}
 }
 
-/** Many channels, several processes sharing one PostgreSQL database, the clients spread over both. */
+/**
+ * Many channels, several processes sharing one PostgreSQL database, the clients spread over both.
+ * In rounds on the same processes, each round's raw rate measured just before its decisions: on a
+ * shared 2-core machine the speed drifts by a quarter within a minute, so a raw rate taken a minute
+ * apart says little, and one round says little. The targets are judged on the median of the rounds.
+ */
 async function province() {
 	const { channels, processes, clients } = SCALE;
-	console.log(`\npostgres, ${channels} channels, ${processes} scheduler processes sharing the database, ${clients} clients spread over both (load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
-	console.log('processes  channels  clients  decisions/s  p50 ms   p99 ms  req p99    raw tx/s   vs raw  svc cpu  load cpu');
-	const raw = await rawPostgres(clients, POOL * processes);
+	const rounds = ROUNDS;
+	console.log(`\npostgres, ${channels} channels, ${processes} scheduler processes sharing the database, ${clients} clients spread over both, ${rounds} rounds (load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
 	const s = await pgSchema();
 	const started = performance.now();
 	// One after the other: the first creates the channels and their rules, the next finds them.
 	const running = [];
+	const results = [];
 	try {
 		for (let p = 0; p < processes; p++) running.push(await startService({ kind: 'postgres', url: s.url }, channels));
-		const ready = (performance.now() - started) / 1000;
-		const cpu0 = running.map((r) => cpuSeconds(r.pid));
-		const [db0, busy0] = [postgresCpuSeconds(), busySeconds()];
-		const t0 = performance.now();
-		const svc = await load(running.map((r) => r.url).join(','), clients, 'decisions', channels);
-		const seconds = (performance.now() - t0) / 1000;
-		const cpu = running.map((r, i) => (cpu0[i] === null ? null : (cpuSeconds(r.pid) - cpu0[i]) / seconds));
-		const [db1, busy1] = [postgresCpuSeconds(), busySeconds()];
-		const vsRaw = svc.rate / raw.rate;
-		console.log(
-			`${String(processes).padStart(9)} ${String(channels).padStart(9)} ${String(clients).padStart(8)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(raw.rate, 11)}  ${percent(vsRaw)}  ${cpu.includes(null) ? '    n/a' : cpu.reduce((a, b) => a + b, 0).toFixed(2).padStart(7)}  ${svc.cpu.toFixed(2).padStart(8)}`,
-		);
-		console.log(`(the processes took ${ready.toFixed(1)} s to start with ${channels} channels; svc cpu is theirs together)`);
-		if (busy0 !== null && db0 !== null) {
-			const cores = require('node:os').cpus().length;
-			const per = (x) => `${((x / svc.rate) * 1000).toFixed(2)} ms`;
-			const db = (db1 - db0) / seconds;
-			const services = cpu.reduce((a, b) => a + b, 0);
+		console.log(`(the processes took ${((performance.now() - started) / 1000).toFixed(1)} s to start with ${channels} channels; svc cpu is theirs together)`);
+		console.log('round  decisions/s  p50 ms   p99 ms  req p99    raw tx/s   vs raw  svc cpu  load cpu  cores busy: PostgreSQL, services, clients  CPU ms per decision: same');
+		for (let round = 1; round <= rounds; round++) {
+			const raw = await rawPostgres(clients, POOL * processes);
+			const cpu0 = running.map((r) => cpuSeconds(r.pid));
+			const [db0, busy0] = [postgresCpuSeconds(), busySeconds()];
+			const t0 = performance.now();
+			const svc = await load(running.map((r) => r.url).join(','), clients, 'decisions', channels);
+			const seconds = (performance.now() - t0) / 1000;
+			const cpu = running.map((r, i) => (cpu0[i] === null ? null : (cpuSeconds(r.pid) - cpu0[i]) / seconds));
+			const [db1, busy1] = [postgresCpuSeconds(), busySeconds()];
+			const services = cpu.includes(null) ? null : cpu.reduce((a, b) => a + b, 0);
+			const vsRaw = svc.rate / raw.rate;
+			results.push({ rate: svc.rate, p99: svc.p99, vsRaw });
+			let cores = '';
+			if (busy0 !== null && db0 !== null && services !== null) {
+				const db = (db1 - db0) / seconds;
+				const per = (x) => ((x / svc.rate) * 1000).toFixed(2);
+				cores = `  ${((busy1 - busy0) / seconds).toFixed(2)}: ${db.toFixed(2)}, ${services.toFixed(2)}, ${svc.cpu.toFixed(2)}  ${per(db)}, ${per(services)}, ${per(svc.cpu)}`;
+			}
 			console.log(
-				`cores busy during the run: ${((busy1 - busy0) / seconds).toFixed(2)} of ${cores} (PostgreSQL ${db.toFixed(2)}, services ${services.toFixed(2)}, clients ${svc.cpu.toFixed(2)}); ` +
-					`CPU per decision: PostgreSQL ${per(db)}, services ${per(services)}, clients ${per(svc.cpu)}`,
+				`${String(round).padStart(5)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(raw.rate, 11)}  ${percent(vsRaw)}  ${services === null ? '    n/a' : services.toFixed(2).padStart(7)}  ${svc.cpu.toFixed(2).padStart(8)}${cores}`,
 			);
 		}
-		console.log(`a dispatcher pass over the ${channels} channels, all idle: ${(await idlePass(channels)).toFixed(1)} ms (the pass interval: ${configFor(null).dispatch.intervalMs} ms)`);
-		if (vsRaw < PG_TARGET.ratio) misses.push(`postgres ${channels} channels, ${processes} processes: ${(vsRaw * 100).toFixed(1)}% of the raw rate, target ≥ ${PG_TARGET.ratio * 100}%`);
-		if (svc.p99 >= PG_TARGET.p99) misses.push(`postgres ${channels} channels, ${processes} processes: p99 ${svc.p99.toFixed(1)} ms, target < ${PG_TARGET.p99} ms`);
 	} finally {
 		for (const r of running) await r.stop();
 		await dropSchema(s.schema);
 	}
+	const [rate, p99, vsRaw] = ['rate', 'p99', 'vsRaw'].map((k) => median(results.map((r) => r[k])));
+	console.log(`median ${f(rate, 11)}           ${ms(p99)}                      ${percent(vsRaw)}`);
+	console.log(`a dispatcher pass over the ${channels} channels, all idle: ${(await idlePass(channels)).toFixed(1)} ms (the pass interval: ${configFor(null).dispatch.intervalMs} ms)`);
+	if (vsRaw < PG_TARGET.ratio) misses.push(`postgres ${channels} channels, ${processes} processes: ${(vsRaw * 100).toFixed(1)}% of the raw rate (median of ${rounds}), target ≥ ${PG_TARGET.ratio * 100}%`);
+	if (p99 >= PG_TARGET.p99) misses.push(`postgres ${channels} channels, ${processes} processes: p99 ${p99.toFixed(1)} ms (median of ${rounds}), target < ${PG_TARGET.p99} ms`);
 }
 
 console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
