@@ -215,17 +215,43 @@ function cpuSeconds(pid) {
 	}
 }
 
-/** CPU seconds used so far by this machine's PostgreSQL processes (null when there are none to read: a remote server, not Linux). */
-function postgresCpuSeconds() {
-	let total = null;
+/** CPU seconds of each of this machine's PostgreSQL processes now, by pid (empty: none to read, a remote server, not Linux). */
+function postgresCpu() {
+	const byPid = new Map();
 	for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
 		try {
-			if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total = (total ?? 0) + cpuSeconds(pid);
+			if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') byPid.set(pid, cpuSeconds(pid));
 		} catch {
 			// gone meanwhile
 		}
 	}
-	return total;
+	return byPid;
+}
+
+/**
+ * CPU seconds PostgreSQL uses from now until `stop()`. Read every 200 ms: a backend or an autovacuum
+ * worker that exits takes its CPU time with it, so two readings alone would miss what it used.
+ */
+function postgresCpuMeter() {
+	const first = postgresCpu();
+	const last = new Map(first);
+	const read = () => {
+		for (const [pid, seconds] of postgresCpu()) {
+			if (!first.has(pid)) first.set(pid, 0); // started during the run: all of its time is in it
+			last.set(pid, seconds);
+		}
+	};
+	const timer = setInterval(read, 200);
+	return {
+		stop() {
+			clearInterval(timer);
+			read();
+			if (first.size === 0) return null;
+			let total = 0;
+			for (const [pid, seconds] of last) total += seconds - first.get(pid);
+			return total;
+		},
+	};
 }
 
 /** Busy core-seconds of the whole machine so far (Linux /proc/stat: all but idle and iowait; null elsewhere). */
@@ -346,20 +372,20 @@ async function province() {
 		for (let round = 1; round <= rounds; round++) {
 			const raw = await rawPostgres(clients, POOL * processes);
 			const cpu0 = running.map((r) => cpuSeconds(r.pid));
-			const [db0, busy0] = [postgresCpuSeconds(), busySeconds()];
+			const [db, busy0] = [postgresCpuMeter(), busySeconds()];
 			const t0 = performance.now();
 			const svc = await load(running.map((r) => r.url).join(','), clients, 'decisions', channels);
 			const seconds = (performance.now() - t0) / 1000;
 			const cpu = running.map((r, i) => (cpu0[i] === null ? null : (cpuSeconds(r.pid) - cpu0[i]) / seconds));
-			const [db1, busy1] = [postgresCpuSeconds(), busySeconds()];
+			const [dbSeconds, busy1] = [db.stop(), busySeconds()];
 			const services = cpu.includes(null) ? null : cpu.reduce((a, b) => a + b, 0);
 			const vsRaw = svc.rate / raw.rate;
 			results.push({ rate: svc.rate, p99: svc.p99, vsRaw });
 			let cores = '';
-			if (busy0 !== null && db0 !== null && services !== null) {
-				const db = (db1 - db0) / seconds;
+			if (busy0 !== null && dbSeconds !== null && services !== null) {
+				const pgCores = dbSeconds / seconds;
 				const per = (x) => ((x / svc.rate) * 1000).toFixed(2);
-				cores = `  ${((busy1 - busy0) / seconds).toFixed(2)}: ${db.toFixed(2)}, ${services.toFixed(2)}, ${svc.cpu.toFixed(2)}  ${per(db)}, ${per(services)}, ${per(svc.cpu)}`;
+				cores = `  ${((busy1 - busy0) / seconds).toFixed(2)}: ${pgCores.toFixed(2)}, ${services.toFixed(2)}, ${svc.cpu.toFixed(2)}  ${per(pgCores)}, ${per(services)}, ${per(svc.cpu)}`;
 			}
 			console.log(
 				`${String(round).padStart(5)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(raw.rate, 11)}  ${percent(vsRaw)}  ${services === null ? '    n/a' : services.toFixed(2).padStart(7)}  ${svc.cpu.toFixed(2).padStart(8)}${cores}`,
