@@ -1,10 +1,11 @@
 // The clients of `npm run bench:scheduler`, in their own process (as real clients are): N concurrent
 // clients over keep-alive connections (one socket each), for SECONDS after a short warm-up.
-//   node load.mjs <url>[,<url>…] <clients> <seconds> decisions|healthz <token> [channels]
+//   node load.mjs <url>[,<url>…] <clients> <seconds> decisions|healthz <token> [channels|channel]
 // decisions: POST /v1/channels/bench/messages then POST /v1/channels/bench/slots (a decision: a 201
 // slot or a 409 refusal); healthz: GET /healthz, the empty round trip on the same server.
 // With several URLs (scheduler processes sharing one database) client i talks to URL i mod their
-// number; with [channels], decision j goes to channel bench-(j mod channels) instead of bench.
+// number; with [channels], decision j goes to channel bench-(j mod channels) instead of bench; with a
+// channel's id, every decision goes there.
 // Prints one JSON line: { count, rate, p50, p99, requestP50, requestP99, cpu } (latency of one decision /
 // one round trip, and of each HTTP request on its own, ms; cpu: cores this process used while measuring).
 import http from 'node:http';
@@ -12,7 +13,8 @@ import http from 'node:http';
 const [urls, clientsArg, secondsArg, mode, token, channelsArg] = process.argv.slice(2);
 const clients = Number(clientsArg);
 const seconds = Number(secondsArg);
-const channels = channelsArg ? Number(channelsArg) : 0;
+const channels = /^\d+$/.test(channelsArg ?? '') ? Number(channelsArg) : 0;
+const fixedChannel = channelsArg && !channels ? channelsArg : 'bench';
 const targets = urls.split(',').map((url) => new URL(url));
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients, maxFreeSockets: clients });
 const auth = `Bearer ${token}`;
@@ -46,7 +48,7 @@ const op =
 		: async (target) => {
 				const j = i++;
 				const dedupeKey = `b-${tag}-${j}`;
-				const channel = channels ? `bench-${j % channels}` : 'bench';
+				const channel = channels ? `bench-${j % channels}` : fixedChannel;
 				await request(target, 'POST', `/v1/channels/${channel}/messages`, { dedupeKey, text: `Messaggio ${j}` });
 				await request(target, 'POST', `/v1/channels/${channel}/slots`, { dedupeKey });
 			};
