@@ -50,6 +50,10 @@ const SCALE = {
 };
 /** Decision runs per row on the same service(s), each next to its own raw run; a row shows their medians. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+	console.error(`BENCH_ROUNDS must be a whole number of runs, 1 or more (got "${process.env.BENCH_ROUNDS}")`);
+	process.exit(2);
+}
 /** PostgreSQL: one channel at 64 clients under PG_TARGET.p99; the province at PG_TARGET.ratio of raw or more, p99 under PG_TARGET.p99. */
 const PG_TARGET = { ratio: 0.3, p99: 100 };
 const POOL = 10; // the service's pool size (scheduler/src/store/postgres.ts)
@@ -241,7 +245,7 @@ function postgresCpuMeter() {
 			last.set(pid, seconds);
 		}
 	};
-	const timer = setInterval(read, 200);
+	const timer = setInterval(read, 200).unref();
 	return {
 		stop() {
 			clearInterval(timer);
@@ -322,7 +326,7 @@ for (const kind of KINDS) {
 		if (schema) await dropSchema(schema);
 		const mid = (key) => median(rounds.map((r) => r[key]));
 		const svc = { rate: mid('rate'), p50: mid('p50'), p99: mid('p99'), requestP99: mid('requestP99'), cpu: mid('cpu'), serviceCpu: rounds.some((r) => r.serviceCpu === null) ? null : mid('serviceCpu') };
-		const vsRaw = mid('vsRaw');
+		const vsRaw = mid('vsRaw'); // the median of each round's own ratio, not median rate ÷ median raw
 		const vsHttp = svc.rate / (http.rate / 2);
 		console.log(
 			`${kind.padEnd(10)} ${String(n).padStart(7)} ${f(svc.rate, 12)}  ${ms(svc.p50, 6)}  ${ms(svc.p99)}  ${ms(svc.requestP99)} ${f(mid('raw'), 11)}  ${percent(vsRaw)} ${f(coreResult.rate, 8)} ${f(http.rate, 12)}  ${ms(http.p99, 8)}  ${percent(vsHttp)}  ${svc.serviceCpu === null ? '    n/a' : svc.serviceCpu.toFixed(2).padStart(7)}  ${svc.cpu.toFixed(2).padStart(8)}`,
@@ -360,8 +364,7 @@ async function idlePass(channels) {
  */
 async function province() {
 	const { channels, processes, clients } = SCALE;
-	const rounds = ROUNDS;
-	console.log(`\npostgres, ${channels} channels, ${processes} scheduler processes sharing the database, ${clients} clients spread over both, ${rounds} rounds (load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+	console.log(`\npostgres, ${channels} channels, ${processes} scheduler processes sharing the database, ${clients} clients spread over both, ${ROUNDS} rounds (load average now ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
 	const s = await pgSchema();
 	const started = performance.now();
 	// One after the other: the first creates the channels and their rules, the next finds them.
@@ -371,7 +374,7 @@ async function province() {
 		for (let p = 0; p < processes; p++) running.push(await startService({ kind: 'postgres', url: s.url }, channels));
 		console.log(`(the processes took ${((performance.now() - started) / 1000).toFixed(1)} s to start with ${channels} channels; svc cpu is theirs together)`);
 		console.log('round  decisions/s  p50 ms   p99 ms  req p99    raw tx/s   vs raw  svc cpu  load cpu  cores busy: PostgreSQL, services, clients  CPU ms per decision: same');
-		for (let round = 1; round <= rounds; round++) {
+		for (let round = 1; round <= ROUNDS; round++) {
 			const raw = await rawPostgres(clients, POOL * processes);
 			const cpu0 = running.map((r) => cpuSeconds(r.pid));
 			const [db, busy0] = [postgresCpuMeter(), busySeconds()];
@@ -400,8 +403,8 @@ async function province() {
 	const [rate, p99, vsRaw] = ['rate', 'p99', 'vsRaw'].map((k) => median(results.map((r) => r[k])));
 	console.log(`median ${f(rate, 11)}           ${ms(p99)}                      ${percent(vsRaw)}`);
 	console.log(`a dispatcher pass over the ${channels} channels, all idle: ${(await idlePass(channels)).toFixed(1)} ms (the pass interval: ${configFor(null).dispatch.intervalMs} ms)`);
-	if (vsRaw < PG_TARGET.ratio) misses.push(`postgres ${channels} channels, ${processes} processes: ${(vsRaw * 100).toFixed(1)}% of the raw rate (median of ${rounds}), target ≥ ${PG_TARGET.ratio * 100}%`);
-	if (p99 >= PG_TARGET.p99) misses.push(`postgres ${channels} channels, ${processes} processes: p99 ${p99.toFixed(1)} ms (median of ${rounds}), target < ${PG_TARGET.p99} ms`);
+	if (vsRaw < PG_TARGET.ratio) misses.push(`postgres ${channels} channels, ${processes} processes: ${(vsRaw * 100).toFixed(1)}% of the raw rate (median of ${ROUNDS}), target ≥ ${PG_TARGET.ratio * 100}%`);
+	if (p99 >= PG_TARGET.p99) misses.push(`postgres ${channels} channels, ${processes} processes: p99 ${p99.toFixed(1)} ms (median of ${ROUNDS}), target < ${PG_TARGET.p99} ms`);
 }
 
 console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
