@@ -39,8 +39,6 @@ type CountsRow = { emergencies: number | null; last_at: number | null; n: number
 type HeadRow = { paused: number; ledger_version: number | string; rules_version: number };
 type Window = { start: Date; end: Date };
 
-const HEAD_SQL = 'SELECT paused, ledger_version, rules_version FROM channels WHERE id = ?';
-
 /** The counts of window `w`; with `unless`, nothing counted when the ledger is still at that version. */
 function countsStatement(channel: string, w: Window, unless?: number): Statement {
 	const start = w.start.getTime();
@@ -48,6 +46,15 @@ function countsStatement(channel: string, w: Window, unless?: number): Statement
 	if (unless === undefined) return { sql: COUNTS_SQL, params: [channel, start, end, channel, channel, start, end] };
 	const ch = [channel, channel, unless];
 	return { sql: COUNTS_UNLESS_SQL, params: [...ch, start, end, ...ch, ...ch, start, end] };
+}
+
+/**
+ * The channel's head and those counts in one row (none: the channel is gone): one statement, where
+ * two would cost PostgreSQL a statement's whole overhead each.
+ */
+function headStatement(channel: string, w: Window, unless?: number): Statement {
+	const counts = countsStatement(channel, w, unless);
+	return { sql: `SELECT h.paused, h.ledger_version, h.rules_version, k.* FROM channels h, (${counts.sql}) k WHERE h.id = ?`, params: [...counts.params, channel] };
 }
 
 function countsOf(row: CountsRow | undefined): LedgerCounts {
@@ -58,11 +65,6 @@ function countsOf(row: CountsRow | undefined): LedgerCounts {
 		oldestCountedAt: row?.oldest != null ? new Date(Number(row.oldest)) : null,
 		lastSentAt: row?.last_at != null ? new Date(Number(row.last_at)) : null,
 	};
-}
-
-async function readCounts(q: Queryable, channel: string, w: Window): Promise<LedgerCounts> {
-	const { sql, params } = countsStatement(channel, w);
-	return countsOf(await q.get<CountsRow>(sql, params));
 }
 
 interface Cached {
@@ -107,13 +109,13 @@ export interface LedgerView {
 export function ledgerRead(channel: string, w: Window, cache?: LedgerCache): { statements: Statement[]; view(rows: Row[][]): LedgerView } {
 	const cached = cache?.at(channel, w);
 	return {
-		statements: [{ sql: HEAD_SQL, params: [channel] }, countsStatement(channel, w, cached?.version)],
-		view([headRows, countRows]) {
-			const head = headRows[0] as HeadRow | undefined;
+		statements: [headStatement(channel, w, cached?.version)],
+		view([[row]]) {
+			const head = row as (HeadRow & CountsRow) | undefined;
 			if (!head) return { head: undefined, counts: countsOf(undefined) };
 			const version = Number(head.ledger_version);
 			const hit = cached?.version === version;
-			const counts = hit && cached ? cached.counts : countsOf(countRows[0] as CountsRow | undefined);
+			const counts = hit && cached ? cached.counts : countsOf(head);
 			if (!hit) cache?.keep(channel, version, w, counts);
 			return { head: { paused: Number(head.paused) === 1, rulesVersion: Number(head.rules_version) }, counts };
 		},
@@ -162,9 +164,9 @@ export interface QuotaStatus {
 }
 
 export async function quotaStatus(q: Queryable, channel: string, quota: QuotaSettings, at: Date): Promise<QuotaStatus> {
-	const head = await q.get<HeadRow>(HEAD_SQL, [channel]);
 	const w = weekWindow(at, quota);
-	const counts = await readCounts(q, channel, w);
+	const read = ledgerRead(channel, w);
+	const { head, counts } = read.view(await q.batch(read.statements));
 	return {
 		channel,
 		week: quota.week,
@@ -177,6 +179,6 @@ export async function quotaStatus(q: Queryable, channel: string, quota: QuotaSet
 		windowEnd: w.end.toISOString(),
 		nextReset: nextReset(at, quota, counts.oldestCountedAt).toISOString(),
 		// An unknown channel is treated as paused: fail closed.
-		paused: !head || Number(head.paused) === 1,
+		paused: !head || head.paused,
 	};
 }
