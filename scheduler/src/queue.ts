@@ -137,7 +137,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 			params: [id, channel.id, dedupeKey, state, text, category, priority, emergency ? 1 : 0, justification, image, earliestAt, expiresAt, nowMs, nowMs,
 				JSON.stringify(reasons), itemJson, settledJson, pageKey, duplicateOf],
 		},
-		historyRow(id, nowMs, state, note, id),
+		historyRow(id, nowMs, state, note, true),
 		auditRow(nowMs, {
 			channel: channel.id,
 			type: state === 'duplicate' ? 'message.duplicate' : state === 'rejected' ? 'message.rejected' : state === 'held' ? 'message.held' : 'message.enqueued',
@@ -148,7 +148,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 				...(opinion?.kind === 'concern' ? { secondOpinion: settled.secondOpinion } : opinion?.kind === 'fine' ? { secondOpinion: { model: model?.model, concern: false } } : {}),
 				...(cross?.kind === 'duplicate' ? duplicateDetails(cross, verdict) : cross?.kind === 'replaced' ? { replaced: cross.original.id } : {}),
 			},
-		}, id),
+		}, true),
 		...(opinion?.kind === 'unavailable'
 			? [auditRow(nowMs, {
 				channel: channel.id,
@@ -156,7 +156,7 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 				messageId: id,
 				actor,
 				details: { model: model?.model, detail: opinion.detail, state, note: t('scheduler.opinion.unavailable', { model: model?.model ?? '', detail: opinion.detail }) },
-			}, id)]
+			}, true)]
 			: []),
 	];
 	const created = input.item

@@ -13,21 +13,22 @@ export interface AuditEntry {
 }
 
 /**
- * An insert of one row; with `whenMessage`, made only if that message exists, for a batch whose
- * message insert may have found the message already there.
+ * An insert of one row; with `ifMessageExists`, made only if the message the row names exists, for a
+ * batch whose message insert may have found the message's key taken.
  */
-function insertRow(table: string, row: Record<string, Param>, whenMessage?: string): Statement {
-	const columns = Object.keys(row);
+function insertRow(table: string, values: Record<string, Param>, ifMessageExists = false): Statement {
+	const columns = Object.keys(values);
 	const marks = columns.map(() => '?').join(', ');
 	const into = `INSERT INTO ${table} (${columns.join(', ')})`;
-	return whenMessage === undefined
-		? { sql: `${into} VALUES (${marks})`, params: Object.values(row), into }
-		: { sql: `${into} SELECT ${marks} WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)`, params: [...Object.values(row), whenMessage] };
+	const row = { table, columns, ifMessageExists };
+	return ifMessageExists
+		? { sql: `${into} SELECT ${marks} WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)`, params: [...Object.values(values), values.message_id], row }
+		: { sql: `${into} VALUES (${marks})`, params: Object.values(values), row };
 }
 
-export function auditRow(at: number, entry: AuditEntry, whenMessage?: string): Statement {
+export function auditRow(at: number, entry: AuditEntry, ifMessageExists = false): Statement {
 	const row = { at, channel: entry.channel, type: entry.type, message_id: entry.messageId ?? null, actor: entry.actor, details: JSON.stringify(entry.details), comune: entry.comune ?? null };
-	return insertRow('audit', row, whenMessage);
+	return insertRow('audit', row, ifMessageExists);
 }
 
 export async function audit(q: Queryable, at: number, entry: AuditEntry): Promise<void> {
@@ -39,8 +40,8 @@ export function slotRow(row: { id: string; channel: string; message_id: string; 
 	return insertRow('slots', { ...row, state: 'active' });
 }
 
-export function historyRow(messageId: string, at: number, state: State, note: string | null, whenMessage?: string): Statement {
-	return insertRow('history', { message_id: messageId, at, state, note }, whenMessage);
+export function historyRow(messageId: string, at: number, state: State, note: string | null, ifMessageExists = false): Statement {
+	return insertRow('history', { message_id: messageId, at, state, note }, ifMessageExists);
 }
 
 export async function addHistory(q: Queryable, messageId: string, at: number, state: State, note: string | null): Promise<void> {

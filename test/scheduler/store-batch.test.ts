@@ -3,8 +3,10 @@
 // and its statements prepared once per connection. Values come back exactly as written, whatever they
 // hold; a failure keeps nothing and leaves the connection usable; transactions locking one channel
 // take turns in the process without holding a connection each.
-import { PostgresStore } from '../../scheduler/src/store/postgres';
+import { PostgresStore, together } from '../../scheduler/src/store/postgres';
+import pgModule from 'pg';
 import { openStore, type Param, type Store } from '../../scheduler/src/store';
+import { auditRow, historyRow } from '../../scheduler/src/repo';
 import { freshDatabase, skipPostgres, tempDir, type Kind, type TestDatabase } from './helpers';
 
 const HOSTILE: string[] = [
@@ -88,14 +90,14 @@ describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (k
 		if (skip) return;
 		await store.run('CREATE TABLE rows_a (seq INTEGER PRIMARY KEY, s TEXT, n BIGINT)');
 		await store.run('CREATE TABLE rows_b (seq INTEGER PRIMARY KEY, s TEXT)');
-		const row = (table: string, values: Record<string, Param>) => ({ sql: `INSERT INTO ${table} (${Object.keys(values).join(', ')}) VALUES (${Object.keys(values).map(() => '?').join(', ')})`, params: Object.values(values), into: `INSERT INTO ${table} (${Object.keys(values).join(', ')})` });
+		const row = (table: string, values: Record<string, Param>) => ({ sql: `INSERT INTO ${table} (${Object.keys(values).join(', ')}) VALUES (${Object.keys(values).map(() => '?').join(', ')})`, params: Object.values(values), row: { table, columns: Object.keys(values), ifMessageExists: false } });
 		if (kind === 'postgres') {
 			// A statement-level trigger counts the INSERT statements that reach the table.
 			await store.run('CREATE TABLE rows_a_statements (n INTEGER NOT NULL)');
 			await store.run("CREATE FUNCTION count_rows_a() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO rows_a_statements VALUES (1); RETURN NULL; END $$");
 			await store.run('CREATE TRIGGER rows_a_statement AFTER INSERT ON rows_a FOR EACH STATEMENT EXECUTE FUNCTION count_rows_a()');
 		}
-		// 77 rows: past the largest INSERT (64), then 8, 4 and 1; hostile values among them.
+		// 77 rows, hostile values among them, interleaved with other writes.
 		const values = Array.from({ length: 77 }, (_, i) => HOSTILE[i % HOSTILE.length] + i);
 		const seen = await store.tx(async (q) => {
 			values.forEach((v, i) => {
@@ -109,7 +111,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (k
 		expect(await store.all('SELECT seq, s, n FROM rows_a ORDER BY seq')).toEqual(values.map((s, seq) => ({ seq, s, n: NUMBERS[seq % NUMBERS.length] })));
 		expect(await store.all('SELECT seq, s FROM rows_b ORDER BY seq')).toEqual(values.map((s, seq) => ({ seq, s })).filter((r) => r.seq % 10 === 0));
 		expect(await store.get('SELECT s FROM probe WHERE id = 1')).toEqual({ s: values[76] });
-		if (kind === 'postgres') expect(await store.get('SELECT count(*) AS n FROM rows_a_statements')).toEqual({ n: 4 });
+		if (kind === 'postgres') expect(await store.get('SELECT count(*) AS n FROM rows_a_statements')).toEqual({ n: 1 });
 		// One row that cannot be written fails the whole transaction, its other rows included.
 		await expect(
 			store.tx(async (q) => {
@@ -117,6 +119,59 @@ describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (k
 			}),
 		).rejects.toMatchObject({ message: /UNIQUE constraint failed|duplicate key value/ });
 		expect(await store.all('SELECT seq FROM rows_a WHERE seq >= 100')).toEqual([]);
+	});
+
+	test('a message\'s history and audit rows sent with it are written only where the message was, in batches arriving together', async () => {
+		if (skip) return;
+		const at = Date.now();
+		const message = (id: string, key: string) => ({
+			sql: `INSERT INTO messages (id, channel, dedupe_key, state, text, priority, emergency, earliest_at, created_at, updated_at, reasons)
+			VALUES (?, 'c', ?, 'queued', 'testo', 50, 0, ?, ?, ?, '[]') ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id`,
+			params: [id, key, at, at, at],
+		});
+		// Ten messages and ten more with the same keys and other ids (the key is taken: nothing of theirs is written).
+		const batches = Array.from({ length: 20 }, (_, i) => {
+			const id = `m-${i}`;
+			const note = HOSTILE[i % HOSTILE.length];
+			return [
+				message(id, `k-${i % 10}`),
+				historyRow(id, at, 'queued', note, true),
+				auditRow(at, { channel: 'c', type: 'message.enqueued', messageId: id, actor: 'test', details: { note } }, true),
+				{ sql: 'SELECT count(*) AS n FROM messages WHERE id = ?', params: [id] },
+			];
+		});
+		const first = await store.batch(batches[0]);
+		const answers = [first, ...(await Promise.all(batches.slice(1).map((b) => store.batch(b))))];
+		answers.forEach(([inserted, history, auditRows, count], i) => {
+			expect(inserted).toEqual(i < 10 ? [{ id: `m-${i}` }] : []);
+			expect(history).toEqual([]);
+			expect(auditRows).toEqual([]);
+			expect(count).toEqual([{ n: i < 10 ? 1 : 0 }]);
+		});
+		const expected = Array.from({ length: 10 }, (_, i) => ({ message_id: `m-${i}`, note: HOSTILE[i % HOSTILE.length] }));
+		expect(await store.all("SELECT message_id, note FROM history WHERE message_id LIKE 'm-%' ORDER BY id")).toEqual(expected);
+		const audits = await store.all<{ message_id: string; details: string }>("SELECT message_id, details FROM audit WHERE message_id LIKE 'm-%' ORDER BY id");
+		expect(audits.map((a) => ({ message_id: a.message_id, note: JSON.parse(a.details).note }))).toEqual(expected);
+	});
+
+	test('the rows written only where their message is look each message up by its key, whatever the size of the table', async () => {
+		if (skip || kind !== 'postgres') return;
+		// A join would do as well on an empty table; the plan kept for the connection must still seek at 20,000 messages.
+		const at = Date.now();
+		await store.run(`INSERT INTO messages (id, channel, dedupe_key, state, text, priority, emergency, earliest_at, created_at, updated_at, reasons)
+			SELECT 'big-' || g, 'c', 'big-' || g, 'sent', 't', 50, 0, ?, ?, ?, '[]' FROM generate_series(1, 20000) g`, [at, at, at]);
+		await store.run('ANALYZE messages');
+		const [insert] = together([historyRow('big-1', at, 'sent', 'nota', true)]);
+		const client = await (store as PostgresStore).pool.connect();
+		const plan = await (async () => {
+			await client.query('SET plan_cache_mode = force_generic_plan');
+			await client.query(`PREPARE probe_insert AS ${insert.sql.replace('?', '$1')}`);
+			const { rows } = await client.query(`EXPLAIN EXECUTE probe_insert(${pgModule.escapeLiteral(String(insert.params[0]))})`);
+			await client.query('DEALLOCATE probe_insert; RESET plan_cache_mode');
+			return rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+		})().finally(() => client.release());
+		expect(plan).toMatch(/Index Only Scan using messages_pkey/);
+		expect(plan).not.toMatch(/Seq Scan on messages|Hash Join/);
 	});
 
 	test('a failing statement keeps nothing of its batch or its transaction, and the store goes on', async () => {

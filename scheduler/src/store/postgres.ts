@@ -36,9 +36,12 @@ function toPg(sql: string): string {
  * exactly as a parameter does and takes the type of where it goes.
  */
 function literal(value: Param): string {
-	if (value === null) return 'NULL';
+	return value === null ? 'NULL' : pg.escapeLiteral(String(finite(value)));
+}
+
+function finite(value: Param): Param {
 	if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`not a number the database can store: ${value}`);
-	return pg.escapeLiteral(String(value));
+	return value;
 }
 
 /** A statement with its values written in. */
@@ -88,39 +91,52 @@ function lockStatement(channels: string[]): Statement {
 	return { sql: `SELECT id FROM channels WHERE id IN (${channels.map(() => '?').join(', ')}) ORDER BY id FOR NO KEY UPDATE`, params: channels };
 }
 
-/** The most rows one INSERT takes; sizes are powers of two, so a table has a few statement texts to prepare. */
-const MAX_ROWS = 64;
-
 /**
- * Rows of one table and columns as few INSERTs as their number in binary (13 rows: 8, 4 and 1): one
- * statement per row costs PostgreSQL a statement's whole overhead, and a reservation writes three.
+ * One-row inserts (Statement.row) as one INSERT per table, columns and condition, in their order: one
+ * statement per row costs PostgreSQL a statement's whole overhead, and a decision writes several. The
+ * rows go as one JSON value, so the statement's text is the same for any number of them (prepared
+ * once), and each value takes the type of its column as a parameter does.
  */
-function multiRow(into: string, rows: Param[][]): Statement[] {
-	const out: Statement[] = [];
-	for (let at = 0; at < rows.length; ) {
-		let size = MAX_ROWS;
-		while (size > rows.length - at) size /= 2;
-		const marks = `(${rows[at].map(() => '?').join(', ')})`;
-		out.push({ sql: `${into} VALUES ${Array.from({ length: size }, () => marks).join(', ')}`, params: rows.slice(at, at + size).flat() });
-		at += size;
+/**
+ * A lookup of each row's message by key, not a join: the planner, which takes the JSON for 100 rows,
+ * would hash the whole messages table.
+ */
+const IF_MESSAGE_EXISTS = ' WHERE (SELECT 1 FROM messages m WHERE m.id = r.message_id) IS NOT NULL';
+
+export function together(inserts: Statement[]): Statement[] {
+	const byKind = new Map<string, { row: NonNullable<Statement['row']>; values: Array<Record<string, Param>> }>();
+	for (const s of inserts) {
+		const row = s.row as NonNullable<Statement['row']>;
+		const kind = `${row.table}(${row.columns.join(',')})${row.ifMessageExists ? '?' : ''}`;
+		let entry = byKind.get(kind);
+		if (!entry) byKind.set(kind, (entry = { row, values: [] }));
+		entry.values.push(Object.fromEntries(row.columns.map((c, i) => [c, finite(s.params[i])])));
 	}
-	return out;
+	return [...byKind.values()].map(({ row: { table, columns, ifMessageExists }, values }) => ({
+		sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.map((c) => `r.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?) r${ifMessageExists ? IF_MESSAGE_EXISTS : ''}`,
+		params: [JSON.stringify(values)],
+	}));
 }
 
 /** A text sent as it is (BEGIN, COMMIT), or a statement. */
 type Step = string | Statement;
 
+/** What a one-row insert answers: no rows. */
+const NOTHING = { rows: [], rowCount: 0 } as unknown as pg.QueryResult;
+
 /**
  * The steps before `statements` (BEGIN, deferred writes), then these, in one round trip on this
- * connection, each statement prepared first where it is not yet; the results of `statements`.
+ * connection, each statement prepared first where it is not yet; the results of `statements`. Their
+ * one-row inserts go together, after the others (Statement.row).
  */
 async function sendBatch(client: pg.ClientBase, before: Step[], statements: Statement[]): Promise<pg.QueryResult[]> {
 	let known = prepared.get(client);
 	const texts = known === null ? ['DEALLOCATE ALL'] : [];
 	if (!known) prepared.set(client, (known = new Set()));
+	const answering = statements.filter((s) => !s.row);
 	const at: number[] = [];
 	let preparing = false;
-	for (const step of [...before, ...statements]) {
+	for (const step of [...before, ...answering, ...together(statements.filter((s) => s.row))]) {
 		if (typeof step === 'string') {
 			texts.push(step);
 			continue;
@@ -136,7 +152,9 @@ async function sendBatch(client: pg.ClientBase, before: Step[], statements: Stat
 	}
 	try {
 		const results = resultsOf(await client.query(texts.join(';\n')));
-		return at.slice(at.length - statements.length).map((i) => results[i]);
+		const answers = at.slice(before.filter((step) => typeof step !== 'string').length).map((i) => results[i]);
+		let next = 0;
+		return statements.map((s) => (s.row ? NOTHING : answers[next++]));
 	} catch (error) {
 		// Which of this batch's PREPAREs ran before the failure is unknown; without any, nothing changed,
 		// unless a table changed under what was prepared (another process migrated the schema).
@@ -188,21 +206,17 @@ class Direct implements Queryable {
  * A transaction on one connection. BEGIN, the channel lock and deferred writes wait in `pending` and
  * go with the next statement, or with the COMMIT, in one round trip: a decision under the lock costs
  * two (its reads, then its writes with the COMMIT) instead of one per statement. Deferred one-row
- * inserts into one table go together, as multi-row INSERTs after the other writes.
+ * inserts into one table go together, as one INSERT after the other writes.
  */
 class Transaction implements Tx {
 	private pending: Step[] = ['BEGIN'];
-	/** Deferred one-row inserts by table and columns (Statement.into): their values, in order. */
-	private rows = new Map<string, Param[][]>();
+	/** Deferred one-row inserts (Statement.row), written together after the other deferred writes. */
+	private inserts: Statement[] = [];
 	constructor(private readonly client: pg.PoolClient) {}
 
 	defer(s: Statement): void {
-		if (s.into === undefined) this.pending.push(s);
-		else {
-			const list = this.rows.get(s.into);
-			if (list) list.push(s.params);
-			else this.rows.set(s.into, [s.params]);
-		}
+		if (s.row) this.inserts.push(s);
+		else this.pending.push(s);
 	}
 	async batch(statements: Statement[]): Promise<Row[][]> {
 		return (await this.send(statements)).map((r) => r.rows as Row[]);
@@ -226,9 +240,9 @@ class Transaction implements Tx {
 
 	/** What waits to go with the next round trip, taken out: the steps, then the rows. */
 	private deferred(): Step[] {
-		const steps = [...this.pending, ...[...this.rows].flatMap(([into, rows]) => multiRow(into, rows))];
+		const steps = [...this.pending, ...together(this.inserts)];
 		this.pending = [];
-		this.rows.clear();
+		this.inserts = [];
 		return steps;
 	}
 }

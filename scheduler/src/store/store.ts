@@ -9,12 +9,14 @@ export interface Statement {
 	sql: string;
 	params: Param[];
 	/**
-	 * Set on a plain one-row insert, `INSERT INTO t (columns)` (the SQL then adds `VALUES (…)`): when
-	 * deferred, a store may write the rows of the same table and columns together, after the other
-	 * deferred writes. Only for tables no other row of the transaction refers to and no later deferred
-	 * write of it changes (history, audit, slots): `insertRow` in repo.ts sets it.
+	 * Set on a one-row insert (`insertRow` in repo.ts): its table and columns, whose values are the
+	 * first `params`; with `ifMessageExists`, the row is written only if the message its `message_id`
+	 * names exists (the SQL's condition then takes that id as its last param). A store may write the rows
+	 * of the same table, columns and condition together, after the other statements of their batch or
+	 * the other deferred writes of their transaction: only for tables no other statement of the batch
+	 * or transaction reads or refers to, and no later write of it changes (history, audit, slots).
 	 */
-	into?: string;
+	row?: { table: string; columns: readonly string[]; ifMessageExists: boolean };
 }
 
 export interface Queryable {
