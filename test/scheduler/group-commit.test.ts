@@ -77,6 +77,11 @@ describe('SQLite group commit', () => {
 		db.close();
 	});
 
+	test('the writer keeps the savepoints\' statement journals in memory, not in temporary files', async () => {
+		// 2 = MEMORY; the default spills each group's savepoint journals past 64 KiB to a file.
+		expect(await store.tx((q) => q.get('PRAGMA temp_store'))).toEqual({ temp_store: 2 });
+	});
+
 	describe('durability: nobody is answered before the WAL is synced', () => {
 		const wal = () => `${file}-wal`;
 		/** Holds every fdatasync until released, and counts them. */

@@ -57,8 +57,12 @@ export const SQLITE_DURABLE_PRAGMAS: readonly string[] = ['busy_timeout = 10000'
  * through a crash or a power cut, SQLite guarantees that) and the store then syncs the WAL file in
  * libuv's thread pool before anyone is answered: durable as with FULL, while the event loop serves
  * requests and the next group runs during the sync. Without WAL (a file system that refuses it) FULL.
+ * Temporary storage in memory: each transaction of a group runs in a SAVEPOINT, which keeps the first
+ * copy of every page it changes in a statement journal, and past 64 KiB SQLite spills that journal to a
+ * temporary file. An enqueue changes a dozen pages (the message, its indexes, history, audit): on a
+ * file it cost twice the time of the enqueue's inserts (41 against 20 µs for the message, measured).
  */
-export const SQLITE_WRITER_PRAGMAS: readonly string[] = ['busy_timeout = 10000', 'journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON'];
+export const SQLITE_WRITER_PRAGMAS: readonly string[] = ['busy_timeout = 10000', 'journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'temp_store = MEMORY'];
 
 function open(file: string, readonly: boolean): Database.Database {
 	const db = new Database(file, { readonly, fileMustExist: readonly });
