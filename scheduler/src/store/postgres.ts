@@ -92,17 +92,17 @@ function lockStatement(channels: string[]): Statement {
 }
 
 /**
- * One-row inserts (Statement.row) as one INSERT per table, columns and condition, in their order: one
- * statement per row costs PostgreSQL a statement's whole overhead, and a decision writes several. The
- * rows go as one JSON value, so the statement's text is the same for any number of them (prepared
- * once), and each value takes the type of its column as a parameter does.
- */
-/**
- * A lookup of each row's message by key, not a join: the planner, which takes the JSON for 100 rows,
- * would hash the whole messages table.
+ * Each row's message looked up by its id, not joined: the planner, which guesses 100 rows for the
+ * JSON, kept a plan hashing the whole messages table on every enqueue.
  */
 const IF_MESSAGE_EXISTS = ' WHERE (SELECT 1 FROM messages m WHERE m.id = r.message_id) IS NOT NULL';
 
+/**
+ * One-row inserts (Statement.row) as one INSERT per table, columns and condition, in their order: one
+ * statement per row costs PostgreSQL a statement's whole overhead, and a decision writes several. The
+ * rows go as one JSON value, so the statement's text is the same for any number of them (prepared
+ * once), and each value takes the type of its column as a parameter does. Exported for its test.
+ */
 export function together(inserts: Statement[]): Statement[] {
 	const byKind = new Map<string, { row: NonNullable<Statement['row']>; values: Array<Record<string, Param>> }>();
 	for (const s of inserts) {
