@@ -4,7 +4,6 @@
 // hold; a failure keeps nothing and leaves the connection usable; transactions locking one channel
 // take turns in the process without holding a connection each.
 import { PostgresStore, together } from '../../scheduler/src/store/postgres';
-import pgModule from 'pg';
 import { openStore, type Param, type Store } from '../../scheduler/src/store';
 import { auditRow, historyRow } from '../../scheduler/src/repo';
 import { freshDatabase, skipPostgres, tempDir, type Kind, type TestDatabase } from './helpers';
@@ -166,7 +165,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (k
 		const plan = await (async () => {
 			await client.query('SET plan_cache_mode = force_generic_plan');
 			await client.query(`PREPARE probe_insert AS ${insert.sql.replace('?', '$1')}`);
-			const { rows } = await client.query(`EXPLAIN EXECUTE probe_insert(${pgModule.escapeLiteral(String(insert.params[0]))})`);
+			const { rows } = await client.query(`EXPLAIN EXECUTE probe_insert(${client.escapeLiteral(String(insert.params[0]))})`);
 			await client.query('DEALLOCATE probe_insert; RESET plan_cache_mode');
 			return rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
 		})().finally(() => client.release());
