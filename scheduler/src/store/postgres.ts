@@ -121,8 +121,8 @@ export function together(inserts: Statement[]): Statement[] {
 /** A text sent as it is (BEGIN, COMMIT), or a statement. */
 type Step = string | Statement;
 
-/** What a one-row insert answers: no rows. */
-const NOTHING = { rows: [], rowCount: 0 } as unknown as pg.QueryResult;
+/** What a one-row insert answers: no rows (a list of its own, as each answer has). */
+const nothing = (): pg.QueryResult => ({ rows: [], rowCount: 0 }) as unknown as pg.QueryResult;
 
 /**
  * The steps before `statements` (BEGIN, deferred writes), then these, in one round trip on this
@@ -154,7 +154,7 @@ async function sendBatch(client: pg.ClientBase, before: Step[], statements: Stat
 		const results = resultsOf(await client.query(texts.join(';\n')));
 		const answers = at.slice(before.filter((step) => typeof step !== 'string').length).map((i) => results[i]);
 		let next = 0;
-		return statements.map((s) => (s.row ? NOTHING : answers[next++]));
+		return statements.map((s) => (s.row ? nothing() : answers[next++]));
 	} catch (error) {
 		// Which of this batch's PREPAREs ran before the failure is unknown; without any, nothing changed,
 		// unless a table changed under what was prepared (another process migrated the schema).
