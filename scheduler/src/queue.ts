@@ -11,7 +11,7 @@ import { comuneOfChannel } from './comuni';
 import { channelOf, type Context } from './context';
 import { ApiError, invalidState, notFound } from './errors';
 import { localDate, PENDING, toMessage, type Message, type MessageRow, type State } from './model';
-import { audit, auditRow, changeState, historyRow, loadMessage, messageByKey, messageRow, newMessageRow, withHistory } from './repo';
+import { audit, auditRow, changeState, historyRow, loadMessage, messageByKey, messageRow, withHistory } from './repo';
 import { duplicateDetails, duplicateView, settleCrossPost, storedAs, type Duplicate, type Replaced } from './crosspost';
 import type { Statement } from './store';
 import { linkKey } from '../../core/crosspost';
@@ -127,17 +127,16 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 	const verdict = state;
 	const pageKey = input.item ? linkKey(input.item) : null;
 	let duplicateOf: string | null = null;
-	// The message as it is stored, and the answer, with no second read.
-	const rowOf = (): MessageRow => ({
-		id, channel: channel.id, dedupe_key: dedupeKey, state, text, category, priority, emergency: emergency ? 1 : 0, justification, image,
-		earliest_at: earliestAt, expires_at: expiresAt, created_at: nowMs, updated_at: nowMs, sent_at: null, provider_message_id: null,
-		reasons: JSON.stringify(reasons), attempts: 0, item: itemJson, via: null, claimed_at: null, counted: 0, lease_until: null,
-		settled: settledJson, link_key: pageKey, duplicate_of: duplicateOf,
-	});
 	// The message, its history and its audit lines, made only if the message was stored (its key may
 	// be taken already): one batch, and one round trip on PostgreSQL for a written text.
 	const stored = (cross: Duplicate | Replaced | null): Statement[] => [
-		newMessageRow(rowOf()),
+		{
+			sql: `INSERT INTO messages (id, channel, dedupe_key, state, text, category, priority, emergency, justification, image,
+			earliest_at, expires_at, created_at, updated_at, reasons, attempts, item, counted, settled, link_key, duplicate_of)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?, ?) ON CONFLICT (channel, dedupe_key) DO NOTHING RETURNING id`,
+			params: [id, channel.id, dedupeKey, state, text, category, priority, emergency ? 1 : 0, justification, image, earliestAt, expiresAt, nowMs, nowMs,
+				JSON.stringify(reasons), itemJson, settledJson, pageKey, duplicateOf],
+		},
 		historyRow(id, nowMs, state, note, true),
 		auditRow(nowMs, {
 			channel: channel.id,
@@ -173,7 +172,14 @@ export async function enqueue(ctx: Context, channelId: string, input: EnqueueInp
 		: (await ctx.store.batch(stored(null)))[0].length > 0;
 	ctx.metrics.decision(channel.id, created ? state : 'duplicate');
 	if (created) {
-		const message = toMessage(rowOf(), [{ at: new Date(nowMs).toISOString(), state, note }]);
+		// The message as this transaction committed it: no second read.
+		const row: MessageRow = {
+			id, channel: channel.id, dedupe_key: dedupeKey, state, text, category, priority, emergency: emergency ? 1 : 0, justification, image,
+			earliest_at: earliestAt, expires_at: expiresAt, created_at: nowMs, updated_at: nowMs, sent_at: null, provider_message_id: null,
+			reasons: JSON.stringify(reasons), attempts: 0, item: itemJson, via: null, claimed_at: null, counted: 0, lease_until: null,
+			settled: settledJson, link_key: pageKey, duplicate_of: duplicateOf,
+		};
+		const message = toMessage(row, [{ at: new Date(nowMs).toISOString(), state, note }]);
 		return { created, message, duplicate: duplicateView(message) };
 	}
 	const row = await messageByKey(ctx.store, channel.id, dedupeKey);

@@ -13,34 +13,22 @@ export interface AuditEntry {
 }
 
 /**
- * An insert of one row (Statement.row); with `ifMessageExists`, made only if the message the row names
- * exists, for a batch whose message insert may have found the message's key taken; with `unique`, not
- * made where its key is taken, answering with its id where it is.
+ * An insert of one row; with `ifMessageExists`, made only if the message the row names exists, for a
+ * batch whose message insert may have found the message's key taken.
  */
-function insertRow(table: string, values: Record<string, Param>, options: { ifMessageExists?: boolean; unique?: readonly string[] } = {}): Statement {
-	const { ifMessageExists = false, unique } = options;
+function insertRow(table: string, values: Record<string, Param>, ifMessageExists = false): Statement {
 	const columns = Object.keys(values);
 	const marks = columns.map(() => '?').join(', ');
 	const into = `INSERT INTO ${table} (${columns.join(', ')})`;
-	const row = { table, columns, ifMessageExists, ...(unique ? { unique } : {}) };
-	if (ifMessageExists) return { sql: `${into} SELECT ${marks} WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)`, params: [...Object.values(values), values.message_id], row };
-	const skip = unique ? ` ON CONFLICT (${unique.join(', ')}) DO NOTHING RETURNING id` : '';
-	return { sql: `${into} VALUES (${marks})${skip}`, params: Object.values(values), row };
-}
-
-/** What a new message is stored with; the rest (sent, claimed, leased) starts empty. */
-const NEW_MESSAGE = ['id', 'channel', 'dedupe_key', 'state', 'text', 'category', 'priority', 'emergency', 'justification', 'image', 'earliest_at',
-	'expires_at', 'created_at', 'updated_at', 'reasons', 'attempts', 'item', 'counted', 'settled', 'link_key', 'duplicate_of'] as const;
-
-/** A new message, not stored where its channel already has its dedupe key: answers `[{ id }]` where it is stored. */
-export function newMessageRow(message: MessageRow): Statement {
-	const values = Object.fromEntries(NEW_MESSAGE.map((c) => [c, message[c] ?? null]));
-	return insertRow('messages', values, { unique: ['channel', 'dedupe_key'] });
+	const row = { table, columns, ifMessageExists };
+	return ifMessageExists
+		? { sql: `${into} SELECT ${marks} WHERE EXISTS (SELECT 1 FROM messages WHERE id = ?)`, params: [...Object.values(values), values.message_id], row }
+		: { sql: `${into} VALUES (${marks})`, params: Object.values(values), row };
 }
 
 export function auditRow(at: number, entry: AuditEntry, ifMessageExists = false): Statement {
 	const row = { at, channel: entry.channel, type: entry.type, message_id: entry.messageId ?? null, actor: entry.actor, details: JSON.stringify(entry.details), comune: entry.comune ?? null };
-	return insertRow('audit', row, { ifMessageExists });
+	return insertRow('audit', row, ifMessageExists);
 }
 
 export async function audit(q: Queryable, at: number, entry: AuditEntry): Promise<void> {
@@ -53,7 +41,7 @@ export function slotRow(row: { id: string; channel: string; message_id: string; 
 }
 
 export function historyRow(messageId: string, at: number, state: State, note: string | null, ifMessageExists = false): Statement {
-	return insertRow('history', { message_id: messageId, at, state, note }, { ifMessageExists });
+	return insertRow('history', { message_id: messageId, at, state, note }, ifMessageExists);
 }
 
 export async function addHistory(q: Queryable, messageId: string, at: number, state: State, note: string | null): Promise<void> {

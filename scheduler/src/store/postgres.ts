@@ -97,111 +97,64 @@ function lockStatement(channels: string[]): Statement {
  */
 const IF_MESSAGE_EXISTS = ' WHERE (SELECT 1 FROM messages m WHERE m.id = r.message_id) IS NOT NULL';
 
-/** What a statement answers: its rows, and how many it changed. */
-interface Answer {
-	rows: Row[];
-	rowCount: number;
-}
-
-/** A statement as sent, and which of the caller's statements it answers for (several where rows go together). */
-interface Sent {
-	statement: Statement;
-	answers: number[];
-}
-
 /**
- * One-row inserts (Statement.row) as one INSERT per table, columns, condition and key, in their order:
- * one statement per row costs PostgreSQL a statement's whole overhead, and a decision writes several.
- * The rows go as one JSON value, so the statement's text is the same for any number of them (prepared
- * once), and each value takes the type of its column as a parameter does. `rows`: which of
- * `statements` go together. Exported for its test.
+ * One-row inserts (Statement.row) as one INSERT per table, columns and condition, in their order: one
+ * statement per row costs PostgreSQL a statement's whole overhead, and a decision writes several. The
+ * rows go as one JSON value, so the statement's text is the same for any number of them (prepared
+ * once), and each value takes the type of its column as a parameter does. Exported for its test.
  */
-export function together(statements: Statement[], rows: number[]): Sent[] {
-	const byKind = new Map<string, { row: NonNullable<Statement['row']>; values: Array<Record<string, Param>>; answers: number[] }>();
-	for (const i of rows) {
-		const s = statements[i];
+export function together(inserts: Statement[]): Statement[] {
+	const byKind = new Map<string, { row: NonNullable<Statement['row']>; values: Array<Record<string, Param>> }>();
+	for (const s of inserts) {
 		const row = s.row as NonNullable<Statement['row']>;
-		const kind = `${row.table}(${row.columns.join(',')})${row.ifMessageExists ? '?' : ''}${row.unique ? `!${row.unique.join(',')}` : ''}`;
+		const kind = `${row.table}(${row.columns.join(',')})${row.ifMessageExists ? '?' : ''}`;
 		let entry = byKind.get(kind);
-		if (!entry) byKind.set(kind, (entry = { row, values: [], answers: [] }));
+		if (!entry) byKind.set(kind, (entry = { row, values: [] }));
 		entry.values.push(Object.fromEntries(row.columns.map((c, i) => [c, finite(s.params[i])])));
-		entry.answers.push(i);
 	}
-	return [...byKind.values()].map(({ row: { table, columns, ifMessageExists, unique }, values, answers }) => ({
-		statement: {
-			sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.map((c) => `r.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?) r${
-				ifMessageExists ? IF_MESSAGE_EXISTS : ''}${unique ? ` ON CONFLICT (${unique.join(', ')}) DO NOTHING RETURNING id` : ''}`,
-			params: [JSON.stringify(values)],
-		},
-		answers,
+	return [...byKind.values()].map(({ row: { table, columns, ifMessageExists }, values }) => ({
+		sql: `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.map((c) => `r.${c}`).join(', ')} FROM jsonb_populate_recordset(NULL::${table}, ?) r${ifMessageExists ? IF_MESSAGE_EXISTS : ''}`,
+		params: [JSON.stringify(values)],
 	}));
 }
 
-/**
- * The statements in the order they are sent: rows with a key (an enqueue's message) together at the
- * place of the first of them, the other rows together after everything else (Statement.row).
- */
-function arranged(statements: Statement[], from: number, to: number): Sent[] {
-	const at = Array.from({ length: to - from }, (_, k) => from + k);
-	const keyed = at.filter((i) => statements[i].row?.unique);
-	const sent: Sent[] = [];
-	for (const i of at) {
-		if (!statements[i].row) sent.push({ statement: statements[i], answers: [i] });
-		else if (i === keyed[0]) sent.push(...together(statements, keyed));
-	}
-	return [...sent, ...together(statements, at.filter((i) => statements[i].row && !statements[i].row?.unique))];
-}
+/** A text sent as it is (BEGIN, COMMIT), or a statement. */
+type Step = string | Statement;
+
+/** What a one-row insert answers: no rows (a list of its own, as each answer has). */
+const nothing = (): pg.QueryResult => ({ rows: [], rowCount: 0 }) as unknown as pg.QueryResult;
 
 /**
- * What each statement a sent one answers for gets, a list of its own: its own result; a row written
- * together, its `id` where it has a key and was written, else nothing.
+ * The steps before `statements` (BEGIN, deferred writes), then these, in one round trip on this
+ * connection, each statement prepared first where it is not yet; the results of `statements`. Their
+ * one-row inserts go together, after the others (Statement.row).
  */
-function answersOf(statements: Statement[], { answers }: Sent, result: pg.QueryResult): Answer[] {
-	if (!statements[answers[0]].row) return [{ rows: result.rows as Row[], rowCount: result.rowCount ?? 0 }];
-	const written = new Set(result.rows.map((r: { id: unknown }) => r.id));
-	return answers.map((i) => {
-		const id = statements[i].params[0];
-		return statements[i].row?.unique && written.has(id) ? { rows: [{ id }], rowCount: 1 } : { rows: [], rowCount: 0 };
-	});
-}
-
-/** Around a batch: BEGIN before it, COMMIT after it; its first `deferred` statements arranged on their own. */
-interface Edges {
-	begin?: boolean;
-	commit?: boolean;
-	/** A transaction's deferred writes, which go before the statements asked, their rows included. */
-	deferred?: number;
-}
-
-/**
- * The statements in one round trip on this connection, each prepared first where it is not yet; what
- * answers each.
- */
-async function sendBatch(client: pg.ClientBase, statements: Statement[], edges: Edges = {}): Promise<Answer[]> {
+async function sendBatch(client: pg.ClientBase, before: Step[], statements: Statement[]): Promise<pg.QueryResult[]> {
 	let known = prepared.get(client);
 	const texts = known === null ? ['DEALLOCATE ALL'] : [];
 	if (!known) prepared.set(client, (known = new Set()));
-	if (edges.begin) texts.push('BEGIN');
-	const split = edges.deferred ?? 0;
-	const sent = [...arranged(statements, 0, split), ...arranged(statements, split, statements.length)];
+	const answering = statements.filter((s) => !s.row);
 	const at: number[] = [];
 	let preparing = false;
-	for (const { statement } of sent) {
-		const name = nameOf(statement.sql);
+	for (const step of [...before, ...answering, ...together(statements.filter((s) => s.row))]) {
+		if (typeof step === 'string') {
+			texts.push(step);
+			continue;
+		}
+		const name = nameOf(step.sql);
 		if (name !== null && !known.has(name) && known.size < PREPARED_MAX) {
-			texts.push(`PREPARE ${name} AS ${toPg(statement.sql)}`);
+			texts.push(`PREPARE ${name} AS ${toPg(step.sql)}`);
 			known.add(name);
 			preparing = true;
 		}
 		at.push(texts.length);
-		texts.push(name === null || !known.has(name) ? inline(statement) : statement.params.length ? `EXECUTE ${name}(${statement.params.map(literal).join(', ')})` : `EXECUTE ${name}`);
+		texts.push(name === null || !known.has(name) ? inline(step) : step.params.length ? `EXECUTE ${name}(${step.params.map(literal).join(', ')})` : `EXECUTE ${name}`);
 	}
-	if (edges.commit) texts.push('COMMIT');
 	try {
 		const results = resultsOf(await client.query(texts.join(';\n')));
-		const answers: Answer[] = [];
-		sent.forEach((s, k) => answersOf(statements, s, results[at[k]]).forEach((rows, j) => (answers[s.answers[j]] = rows)));
-		return answers;
+		const answers = at.slice(before.filter((step) => typeof step !== 'string').length).map((i) => results[i]);
+		let next = 0;
+		return statements.map((s) => (s.row ? nothing() : answers[next++]));
 	} catch (error) {
 		// Which of this batch's PREPAREs ran before the failure is unknown; without any, nothing changed,
 		// unless a table changed under what was prepared (another process migrated the schema).
@@ -235,11 +188,11 @@ class Direct implements Queryable {
 		let broken = false;
 		try {
 			// A batch is its own transaction, so one that failed on a stale plan changed nothing: once more, prepared afresh.
-			const answers = await sendBatch(client, statements).catch((error: unknown) => {
-				if (isStalePlan(error)) return sendBatch(client, statements);
+			const results = await sendBatch(client, [], statements).catch((error: unknown) => {
+				if (isStalePlan(error)) return sendBatch(client, [], statements);
 				throw error;
 			});
-			return answers.map((a) => a.rows);
+			return results.map((r) => r.rows as Row[]);
 		} catch (error) {
 			broken = faultOf(error) === 'connection';
 			throw error;
@@ -252,19 +205,21 @@ class Direct implements Queryable {
 /**
  * A transaction on one connection. BEGIN, the channel lock and deferred writes wait in `pending` and
  * go with the next statement, or with the COMMIT, in one round trip: a decision under the lock costs
- * two (its reads, then its writes with the COMMIT) instead of one per statement. One-row inserts go
- * together, as one INSERT per table after the other writes of the round trip (Statement.row).
+ * two (its reads, then its writes with the COMMIT) instead of one per statement. Deferred one-row
+ * inserts into one table go together, as one INSERT after the other writes.
  */
 class Transaction implements Tx {
-	private begun = false;
-	private pending: Statement[] = [];
+	private pending: Step[] = ['BEGIN'];
+	/** Deferred one-row inserts (Statement.row), written together after the other deferred writes. */
+	private inserts: Statement[] = [];
 	constructor(private readonly client: pg.PoolClient) {}
 
 	defer(s: Statement): void {
-		this.pending.push(s);
+		if (s.row) this.inserts.push(s);
+		else this.pending.push(s);
 	}
 	async batch(statements: Statement[]): Promise<Row[][]> {
-		return (await this.send(statements)).map((a) => a.rows);
+		return (await this.send(statements)).map((r) => r.rows as Row[]);
 	}
 	async all<T>(sql: string, params: Param[] = []): Promise<T[]> {
 		return (await this.send([{ sql, params }]))[0].rows as T[];
@@ -273,19 +228,22 @@ class Transaction implements Tx {
 		return (await this.send([{ sql, params }]))[0].rows[0] as T | undefined;
 	}
 	async run(sql: string, params: Param[] = []): Promise<number> {
-		return (await this.send([{ sql, params }]))[0].rowCount;
+		return (await this.send([{ sql, params }]))[0].rowCount ?? 0;
 	}
 	async commit(): Promise<void> {
-		await this.send([], true);
+		await sendBatch(this.client, [...this.deferred(), 'COMMIT'], []);
 	}
 
-	/** The deferred writes, then `statements`, in one round trip: the answers to `statements`. */
-	private async send(statements: Statement[], commit = false): Promise<Answer[]> {
-		const deferred = this.pending;
+	private async send(statements: Statement[]): Promise<pg.QueryResult[]> {
+		return sendBatch(this.client, this.deferred(), statements);
+	}
+
+	/** What waits to go with the next round trip, taken out: the steps, then the rows. */
+	private deferred(): Step[] {
+		const steps = [...this.pending, ...together(this.inserts)];
 		this.pending = [];
-		const begin = !this.begun;
-		this.begun = true;
-		return (await sendBatch(this.client, [...deferred, ...statements], { begin, commit, deferred: deferred.length })).slice(deferred.length);
+		this.inserts = [];
+		return steps;
 	}
 }
 

@@ -15,13 +15,8 @@ export interface Statement {
 	 * of the same table, columns and condition together, after the other statements of their batch or
 	 * the other deferred writes of their transaction: only for tables no other statement of the batch
 	 * or transaction reads or refers to, and no later write of it changes (history, audit, slots).
-	 *
-	 * With `unique`, the row is not written where its key (these columns) is taken, and the statement
-	 * answers with the row's `id` (its first column) where it was written, with no row where not. Such
-	 * rows (an enqueue's message) may be written together at the place of the first of them: only where
-	 * no statement between them reads or changes their table.
 	 */
-	row?: { table: string; columns: readonly string[]; ifMessageExists: boolean; unique?: readonly string[] };
+	row?: { table: string; columns: readonly string[]; ifMessageExists: boolean };
 }
 
 export interface Queryable {
