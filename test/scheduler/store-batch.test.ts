@@ -3,7 +3,8 @@
 // and its statements prepared once per connection. Values come back exactly as written, whatever they
 // hold; a failure keeps nothing and leaves the connection usable; transactions locking one channel
 // take turns in the process without holding a connection each.
-import { PostgresStore, together } from '../../scheduler/src/store/postgres';
+import pg from 'pg';
+import { PostgresStore, quoted, together } from '../../scheduler/src/store/postgres';
 import { openStore, type Param, type Store } from '../../scheduler/src/store';
 import { auditRow, historyRow } from '../../scheduler/src/repo';
 import { freshDatabase, skipPostgres, tempDir, type Kind, type TestDatabase } from './helpers';
@@ -23,6 +24,18 @@ const HOSTILE: string[] = [
 /** The duplicate key's error, as each database words it (matched on the message: better-sqlite3's errors may come from another realm than jest's Error). */
 const DUPLICATE = /UNIQUE constraint failed|duplicate key value/;
 const NUMBERS: number[] = [0, -1, 1796580625718, 2 ** 53 - 1];
+
+test('a value is quoted exactly as pg.escapeLiteral quotes it, whatever it holds', () => {
+	// Random texts over the characters that matter to a literal, and a long JSON like a group's rows.
+	const alphabet = ["'", '\\', '"', '$', '?', ';', '\n', '\r', '\t', ' ', 'a', 'Z', '0', 'è', 'à', '🌧️', '—', '{', '}', 'E'];
+	let seed = 17;
+	const next = () => Math.floor((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 65536) % alphabet.length;
+	const texts = [...HOSTILE, ...Array.from({ length: 2000 }, (_, n) => Array.from({ length: n % 40 }, () => alphabet[next()]).join(''))];
+	texts.push(JSON.stringify(texts.slice(0, 300).map((s, i) => ({ id: i, s }))));
+	for (const text of texts) expect(quoted(text)).toBe(pg.escapeLiteral(text));
+	expect(texts.filter((t) => t.includes('\\')).length).toBeGreaterThan(100);
+	expect(texts.filter((t) => t.includes("'") && !t.includes('\\')).length).toBeGreaterThan(100);
+});
 
 describe.each<Kind>(['sqlite', 'postgres'])('statements sent together on %s', (kind) => {
 	let db: TestDatabase;

@@ -32,11 +32,22 @@ function toPg(sql: string): string {
 
 /**
  * A value written into a statement, for the simple query protocol, which takes several statements in
- * one message but no parameters: a quoted literal, escaped by pg, so it reaches the server untyped
- * exactly as a parameter does and takes the type of where it goes.
+ * one message but no parameters: a quoted literal, so it reaches the server untyped exactly as a
+ * parameter does and takes the type of where it goes.
  */
 function literal(value: Param): string {
-	return value === null ? 'NULL' : pg.escapeLiteral(String(finite(value)));
+	return value === null ? 'NULL' : quoted(String(finite(value)));
+}
+
+/**
+ * What pg.escapeLiteral writes (quotes doubled; with a backslash, backslashes doubled in an E''
+ * string, safe whatever standard_conforming_strings says), built in one pass: pg's adds one character
+ * at a time, a string per character, and the JSON of a group's rows runs to kilobytes: it was a third
+ * of what a service allocated. Exported for its test, which compares the two.
+ */
+export function quoted(text: string): string {
+	const body = text.replaceAll("'", "''");
+	return text.includes('\\') ? ` E'${body.replaceAll('\\', '\\\\')}'` : `'${body}'`;
 }
 
 function finite(value: Param): Param {
