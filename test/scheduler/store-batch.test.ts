@@ -28,8 +28,9 @@ const NUMBERS: number[] = [0, -1, 1796580625718, 2 ** 53 - 1];
 test('a value is quoted exactly as pg.escapeLiteral quotes it, whatever it holds', () => {
 	// Random texts over the characters that matter to a literal, and a long JSON like a group's rows.
 	const alphabet = ["'", '\\', '"', '$', '?', ';', '\n', '\r', '\t', ' ', 'a', 'Z', '0', 'è', 'à', '🌧️', '—', '{', '}', 'E'];
+	// A 31-bit linear congruential generator in exact 32-bit arithmetic (Math.imul: no rounding past 2^53).
 	let seed = 17;
-	const next = () => Math.floor((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 65536) % alphabet.length;
+	const next = () => Math.floor((seed = ((Math.imul(seed, 1103515245) + 12345) >>> 0) % 2 ** 31) / 65536) % alphabet.length;
 	const texts = [...HOSTILE, ...Array.from({ length: 2000 }, (_, n) => Array.from({ length: n % 40 }, () => alphabet[next()]).join(''))];
 	texts.push(JSON.stringify(texts.slice(0, 300).map((s, i) => ({ id: i, s }))));
 	const client = new pg.Client(); // never connected: its escapeLiteral is pg's
