@@ -11,6 +11,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { startDemoSite } from './demo-site.mjs';
 import {
@@ -100,7 +101,8 @@ function startScheduler(secret) {
 		].join('\n'),
 	);
 	const url = `http://127.0.0.1:${schedulerPort}`;
-	const child = spawn(process.execPath, [join(ROOT, 'scheduler', 'dist', 'main.js')], {
+	const { NODE_FLAGS } = createRequire(import.meta.url)(join(ROOT, 'scheduler', 'dist', 'scheduler', 'src', 'heap.js'));
+	const child = spawn(process.execPath, [...NODE_FLAGS, join(ROOT, 'scheduler', 'dist', 'main.js')], {
 		cwd: dataDir,
 		stdio: ['ignore', 'inherit', 'inherit'],
 		env: cleanEnv({

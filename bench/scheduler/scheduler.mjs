@@ -33,6 +33,7 @@ const require = createRequire(join(root, 'scheduler', 'package.json'));
 const { startScheduler } = require('./dist/index.js');
 const { SQLITE_DURABLE_PRAGMAS } = require('./dist/scheduler/src/store/index.js');
 const { enqueue } = require('./dist/scheduler/src/queue.js');
+const { NODE_FLAGS } = require('./dist/scheduler/src/heap.js');
 const { reserve } = require('./dist/scheduler/src/slots.js');
 const Database = require('better-sqlite3');
 const pg = require('pg');
@@ -178,7 +179,8 @@ let services = 0;
 function startService(database, channels = 0) {
 	const configFile = join(dir, `service-${services++}.json`); // a thousand channels are too long for argv
 	writeFileSync(configFile, JSON.stringify(configFor(database, channels)));
-	const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean), join(here, 'server.mjs'), configFile], {
+	// The service's own flags, as its launchers pass them, then the bench's.
+	const child = spawn(process.execPath, [...NODE_FLAGS, ...(process.env.BENCH_SERVER_FLAGS ?? '').split(' ').filter(Boolean), join(here, 'server.mjs'), configFile], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 	});
 	return new Promise((resolve, reject) => {
