@@ -1,6 +1,6 @@
 // The V8 flags the service runs with: its launchers pass them (npm run scheduler, the scheduler's npm
 // start, the systemd unit in README.md, the demo's npm start and the bench), and a test checks each.
-// V8 has to have them at start: set later (v8.setFlagsFromString), they changed little. `banditore
+// V8 has to have them at start: set later (v8.setFlagsFromString), the heap still climbed. `banditore
 // scheduler` runs the service in the CLI's own process, without them: the n8n package may not start
 // processes.
 //
