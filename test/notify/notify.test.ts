@@ -1,9 +1,10 @@
 // Notifications to the office against a real SMTP server (smtp-server on 127.0.0.1), on a real SQLite
 // file and on PostgreSQL: each event that needs a person sends one e-mail, in Italian, to each user who
-// chose its kind and to nobody else, never with a phone number; nothing twice after a restart, nothing
-// lost across one. Events come from the real code paths: a held item, a gateway that refuses (fake WAHA
-// on 127.0.0.1), an outcome in doubt, a read-back that fails after a crash, an election period starting
-// tomorrow, the weekly summary, and a rules file that does not load.
+// chose its kind and to nobody else, never with a phone number; nothing twice after a restart or from
+// two processes at once, nothing lost across a restart. Events come from the real code paths: a held
+// item, a gateway that refuses (fake WAHA on 127.0.0.1), an outcome in doubt, a read-back that fails
+// after a crash, an election period starting tomorrow, the weekly summary, and a rules file that does
+// not load.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -266,6 +267,27 @@ describe.each<Kind>(['sqlite', 'postgres'])('notifications by e-mail (%s)', (kin
 		await s.close();
 		s = await startScheduler(config, { clock: clock.now, dispatch: false });
 		expect(await notified()).toEqual([]);
+	});
+
+	test('two processes on one database passing at the same moment: each e-mail once', async () => {
+		if (skip) return;
+		const other = await startScheduler(config, { clock: clock.now, dispatch: false });
+		try {
+			const { message } = await enqueue(ctx(), 'meda', { item: heldItem('prestiti', 'Biblioteca: prestiti estivi', clock.now().toISOString()) }, 'n8n');
+			expect(message.state).toBe('held');
+			// Both read the audit log after the same cursor: it moves once, so each person gets one notice.
+			await Promise.all([s.notifier.follow(), other.notifier.follow()]);
+			// Both find the same rows due: each is claimed, and sent, once.
+			await Promise.all([s.notifier.sendDue(), other.notifier.sendDue()]);
+			const mails = mailbox.take();
+			mails.forEach(checkMail);
+			expect(recipientsOf(mails)).toEqual([ALICE, BOB]);
+			expect(mails.every((m) => m.text.includes(`#m-${message.id}`))).toBe(true);
+			await Promise.all([s.notifier.tick(), other.notifier.tick()]);
+			expect(mailbox.take()).toEqual([]);
+		} finally {
+			await other.close();
+		}
 	});
 
 	test('a rules file that does not load: the start fails and Alice hears it once, not at every restart', async () => {
