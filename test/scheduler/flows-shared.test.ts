@@ -1,29 +1,18 @@
 // n8n flow registrations live in the database: a flow registered through one scheduler process (the
 // Scheduler Trigger calls whichever one the proxy picks) delivers for every process from its next
 // refresh (every 10 s), and one removed stops delivering for all of them the same way.
-import type { Scheduler } from '../../scheduler/src/index';
 import { registerWebhook, removeWebhook } from '../../scheduler/src/n8n-flows';
-import { sharedDatabase, skipPostgres, type Kind } from './helpers';
+import { databasePerTest, type Kind } from './helpers';
 
 const AT = new Date('2026-05-12T09:00:00Z');
 const FLOW = 'http://127.0.0.1:5678/webhook/consegna/banditore';
 
 describe.each<Kind>(['sqlite', 'postgres'])('n8n flows shared by several processes on %s', (kind) => {
-	let skip = false;
-	const shared = sharedDatabase(kind);
-	beforeAll(async () => {
-		skip = await skipPostgres(kind);
-	});
-	afterEach(() => shared.closeAll());
-
-	async function twoSchedulers(): Promise<[Scheduler, Scheduler]> {
-		const { config } = await shared.open();
-		return [await shared.start(config, () => AT), await shared.start(config, () => AT)];
-	}
+	const shared = databasePerTest(kind);
 
 	test('a flow registered through one process delivers for the other from its next refresh; a removal too', async () => {
-		if (skip) return;
-		const [a, b] = await twoSchedulers();
+		if (shared.skipped()) return;
+		const [a, b] = await shared.two({}, () => AT);
 		expect(b.ctx.transports.kind('meda')).toBe('outbox');
 
 		const flow = await registerWebhook(a.ctx, { url: FLOW, channels: ['meda'] }, 'test');

@@ -139,6 +139,29 @@ export function sharedDatabase(kind: Kind) {
 	};
 }
 
+/**
+ * For a describe block over both stores: a fresh database for each test, shared by the scheduler
+ * processes it starts and dropped after it; `skipped()` where PostgreSQL is not there (skipPostgres
+ * says why).
+ */
+export function databasePerTest(kind: Kind) {
+	const shared = sharedDatabase(kind);
+	let skip = false;
+	beforeAll(async () => {
+		skip = await skipPostgres(kind);
+	});
+	afterEach(() => shared.closeAll());
+	return {
+		...shared,
+		skipped: () => skip,
+		/** Two processes' worth of state (store, caches) on the test's database. */
+		async two(quota: QuotaPatch, clock: () => Date): Promise<[Scheduler, Scheduler]> {
+			const { config } = await shared.open(quota);
+			return [await shared.start(config, clock), await shared.start(config, clock)];
+		},
+	};
+}
+
 export interface Harness {
 	scheduler: Scheduler;
 	dir: string;

@@ -5,29 +5,20 @@ import { decideInTx } from '../../scheduler/src/ledger';
 import type { Scheduler } from '../../scheduler/src/index';
 import { reserve, release } from '../../scheduler/src/slots';
 import { enqueue } from '../../scheduler/src/queue';
-import { sharedDatabase, skipPostgres, type Kind } from './helpers';
+import { databasePerTest, type Kind } from './helpers';
 
 const AT = new Date('2026-05-12T09:00:00Z');
 
 describe.each<Kind>(['sqlite', 'postgres'])('ledger cache on %s', (kind) => {
-	let skip = false;
-	const shared = sharedDatabase(kind);
-	beforeAll(async () => {
-		skip = await skipPostgres(kind);
-	});
-	afterEach(() => shared.closeAll());
-
+	const shared = databasePerTest(kind);
 	/** Two scheduler processes' worth of state (store, cache) on one database, limit 1 a week. */
-	async function twoSchedulers(): Promise<[Scheduler, Scheduler]> {
-		const { config } = await shared.open({ perWeek: 1 });
-		return [await shared.start(config, () => AT), await shared.start(config, () => AT)];
-	}
+	const twoSchedulers = () => shared.two({ perWeek: 1 }, () => AT);
 
 	const version = async (s: Scheduler) => String((await s.ctx.store.get<{ v: unknown }>('SELECT ledger_version AS v FROM channels WHERE id = ?', ['meda']))?.v);
 	const refusal = (promise: Promise<unknown>) => promise.then(() => 'granted', (error: { code?: string }) => error.code);
 
 	test('the version moves with claims and releases, not with enqueues or refusals', async () => {
-		if (skip) return;
+		if (shared.skipped()) return;
 		const [a] = await twoSchedulers();
 		const v0 = await version(a);
 		await enqueue(a.ctx, 'meda', { dedupeKey: 'solo-in-coda', text: 'In coda' }, 'test');
@@ -42,7 +33,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('ledger cache on %s', (kind) => {
 	});
 
 	test('a release by another process frees the room for this one, whose last decision was a refusal', async () => {
-		if (skip) return;
+		if (shared.skipped()) return;
 		const [a, b] = await twoSchedulers();
 		const slot = await reserve(a.ctx, 'meda', { dedupeKey: 'primo', text: 'Primo' }, 'test');
 		expect(await refusal(reserve(b.ctx, 'meda', { dedupeKey: 'secondo', text: 'Secondo' }, 'test'))).toBe('quota_exhausted');
@@ -53,7 +44,7 @@ describe.each<Kind>(['sqlite', 'postgres'])('ledger cache on %s', (kind) => {
 	});
 
 	test('counts read inside a transaction that rolled back are never reused', async () => {
-		if (skip) return;
+		if (shared.skipped()) return;
 		const [a] = await twoSchedulers();
 		const quota = a.ctx.channels.get('meda')!.rules.quota;
 		const claim = (q: Parameters<Parameters<typeof a.ctx.store.tx>[0]>[0], id: string) =>

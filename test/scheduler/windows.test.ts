@@ -2,7 +2,7 @@
 // a rolling window, minimum spacing, pacing through the week, and rules versions across restarts.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
-import { call, countBy, manual, messages, sharedDatabase, skipPostgres, startHarness, testClock, type Harness, type Kind } from './helpers';
+import { call, countBy, databasePerTest, manual, messages, skipPostgres, startHarness, testClock, type Harness, type Kind } from './helpers';
 
 describe.each<Kind>(['sqlite', 'postgres'])('weeks on %s', (kind) => {
 	let skip = false;
@@ -75,15 +75,10 @@ describe.each<Kind>(['sqlite', 'postgres'])('weeks on %s', (kind) => {
 });
 
 describe.each<Kind>(['sqlite', 'postgres'])('rules versions on %s', (kind) => {
-	let skip = false;
-	const shared = sharedDatabase(kind);
-	beforeAll(async () => {
-		skip = await skipPostgres(kind);
-	});
-	afterEach(() => shared.closeAll());
+	const shared = databasePerTest(kind);
 
 	test('a changed rules file is a new version at the next start, audited; each decision records the version it was made under', async () => {
-		if (skip) return;
+		if (shared.skipped()) return;
 		const { config, rules } = await shared.open({ perWeek: 10 });
 		const clock = testClock('2026-09-09T08:00:00Z');
 		const start = () => shared.start(config, clock.now);
