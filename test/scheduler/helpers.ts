@@ -139,6 +139,9 @@ export function sharedDatabase(kind: Kind) {
 	};
 }
 
+/** A reservation's outcome in one word: 'granted', or the code it was refused with. */
+export const decisionOf = (reservation: Promise<unknown>): Promise<string | undefined> => reservation.then(() => 'granted', (error: { code?: string }) => error.code);
+
 /**
  * For a describe block over both stores: a fresh database for each test, shared by the scheduler
  * processes it starts and dropped after it; `skipped()` where PostgreSQL is not there (skipPostgres
